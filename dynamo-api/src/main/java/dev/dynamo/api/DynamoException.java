@@ -1,0 +1,22 @@
+package dev.dynamo.api;
+
+/**
+ * Base of every error the store reports to a client. {@link #code()} is the stable error
+ * code of API.md (for example {@code insufficient_replicas}).
+ */
+public class DynamoException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public DynamoException(String message) {
+        super(message);
+    }
+
+    public DynamoException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** The API.md error code; {@code internal} for errors without a more specific one. */
+    public String code() {
+        return "internal";
+    }
+}

@@ -1,0 +1,26 @@
+package dev.dynamo.core.spi;
+
+import dev.dynamo.core.time.Scheduler;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * What a transport is created with.
+ *
+ * @param localNode   this node's id
+ * @param addressOf   resolves a node id to its "host:port" (null when unknown); membership may change it
+ * @param properties  transport settings ({@code transport.<name>.*} with that prefix removed)
+ * @param scheduler   time and timers; transports must not read the system clock directly
+ * @param shared      an object shared by every node of one in-JVM cluster (the {@code local}
+ *                    transport's network), or null
+ */
+public record TransportContext(String localNode, Function<String, String> addressOf,
+                               Map<String, String> properties, Scheduler scheduler, Object shared) {
+    public TransportContext {
+        Objects.requireNonNull(localNode, "localNode");
+        Objects.requireNonNull(addressOf, "addressOf");
+        properties = Map.copyOf(Objects.requireNonNull(properties, "properties"));
+        Objects.requireNonNull(scheduler, "scheduler");
+    }
+}
