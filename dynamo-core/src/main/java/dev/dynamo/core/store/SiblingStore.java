@@ -1,0 +1,183 @@
+package dev.dynamo.core.store;
+
+import dev.dynamo.api.VectorClock;
+import dev.dynamo.core.spi.CloseableIterator;
+import dev.dynamo.core.spi.KeyValue;
+import dev.dynamo.core.spi.StorageEngine;
+import dev.dynamo.core.version.Dot;
+import dev.dynamo.core.version.SiblingSet;
+import dev.dynamo.core.version.SiblingSetCodec;
+import dev.dynamo.core.version.Version;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * One table's versioned data on one node, on top of any {@link StorageEngine}: each key
+ * holds a {@link SiblingSet}. Superseded versions are dropped, concurrent ones kept,
+ * obsolete writes reported, deletes stored as tombstone versions. Updates of one key are
+ * atomic under concurrent writers (striped locks around read-modify-write).
+ *
+ * <pre>{@code
+ * SiblingStore store = new SiblingStore("default", engine, 10, true);
+ * Coordinated c = store.coordinate(p, key, context, value, false, "n1", now); // coordinator
+ * store.merge(p, key, c.siblings());                                        // other replicas
+ * SiblingSet s = store.get(p, key);
+ * }</pre>
+ */
+public final class SiblingStore {
+
+    private static final int STRIPES = 1024;
+
+    private final String table;
+    private final StorageEngine engine;
+    private final int maxClockEntries;
+    private final boolean syncWrites;
+    private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+
+    /**
+     * @param maxClockEntries vector clock truncation bound (the paper's 10)
+     * @param syncWrites      fsync after each write before it is acknowledged
+     */
+    public SiblingStore(String table, StorageEngine engine, int maxClockEntries, boolean syncWrites) {
+        this.table = Objects.requireNonNull(table, "table");
+        this.engine = Objects.requireNonNull(engine, "engine");
+        if (maxClockEntries < 1) {
+            throw new IllegalArgumentException("maxClockEntries must be >= 1, was " + maxClockEntries);
+        }
+        this.maxClockEntries = maxClockEntries;
+        this.syncWrites = syncWrites;
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new ReentrantLock();
+        }
+    }
+
+    public String table() {
+        return table;
+    }
+
+    public StorageEngine engine() {
+        return engine;
+    }
+
+    /** The key's sibling set; empty when the key was never written here. */
+    public SiblingSet get(int partition, byte[] key) {
+        return read(StorageKeys.of(partition, key));
+    }
+
+    /**
+     * Coordinates a write: creates a new version whose dot is this node's next event and
+     * whose context is what the client read, stores it, and returns it for replication.
+     * The new version supersedes exactly the versions {@code context} covers.
+     */
+    public Coordinated coordinate(int partition, byte[] key, VectorClock context, byte[] value, boolean tombstone,
+                                  String node, long now) {
+        byte[] sk = StorageKeys.of(partition, key);
+        ReentrantLock lock = lockFor(sk);
+        lock.lock();
+        try {
+            SiblingSet current = read(sk);
+            long counter = Math.max(current.maxCounter(node), context.counter(node)) + 1;
+            VectorClock truncated = context.truncate(maxClockEntries);
+            Version v = tombstone ? Version.tombstone(new Dot(node, counter), truncated, now)
+                    : new Version(new Dot(node, counter), truncated, now, false, value);
+            SiblingSet.Added added = current.add(v);
+            write(sk, added.set());
+            return new Coordinated(v, added.set());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Merges a sibling set coordinated or stored elsewhere (replication, read repair,
+     * anti-entropy, hinted handoff, data movement). {@code changed() == false} reports an
+     * obsolete write: this replica already had everything in it.
+     */
+    public SiblingSet.Added merge(int partition, byte[] key, SiblingSet incoming) {
+        return mergeStorageKey(StorageKeys.of(partition, key), incoming);
+    }
+
+    /** As {@link #merge} for a key already in storage layout. */
+    public SiblingSet.Added mergeStorageKey(byte[] sk, SiblingSet incoming) {
+        ReentrantLock lock = lockFor(sk);
+        lock.lock();
+        try {
+            SiblingSet current = read(sk);
+            SiblingSet.Added added = current.merge(incoming);
+            if (added.changed()) {
+                write(sk, added.set());
+            }
+            return added;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes the key if it still holds exactly {@code expected} (used to purge tombstones
+     * once every replica has them); false when a newer write arrived meanwhile.
+     */
+    public boolean removeIfUnchanged(int partition, byte[] key, SiblingSet expected) {
+        byte[] sk = StorageKeys.of(partition, key);
+        ReentrantLock lock = lockFor(sk);
+        lock.lock();
+        try {
+            byte[] raw = engine.get(sk);
+            if (raw == null || !Arrays.equals(raw, SiblingSetCodec.encode(expected))) {
+                return false;
+            }
+            engine.delete(sk);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Visits every key of {@code partition} in key order with its sibling set. */
+    public void scanPartition(int partition, Consumer<StoredKey> visitor) {
+        try (CloseableIterator<KeyValue> it = engine.scan(StorageKeys.partitionStart(partition),
+                StorageKeys.partitionEnd(partition))) {
+            while (it.hasNext()) {
+                KeyValue kv = it.next();
+                visitor.accept(new StoredKey(partition, StorageKeys.userKey(kv.key()), SiblingSetCodec.decode(kv.value())));
+            }
+        }
+    }
+
+    /**
+     * The result of coordinating a write: the new version, and the coordinator's whole
+     * sibling set after it, which is what replicas must receive (see {@link Version}).
+     */
+    public record Coordinated(Version version, SiblingSet siblings) {
+    }
+
+    /** One key of a scan. */
+    public record StoredKey(int partition, byte[] key, SiblingSet siblings) {
+    }
+
+    private SiblingSet read(byte[] sk) {
+        byte[] raw = engine.get(sk);
+        if (raw == null) {
+            return SiblingSet.EMPTY;
+        }
+        try {
+            return SiblingSetCodec.decode(raw);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("table '" + table + "': corrupt stored value for a key of partition "
+                    + StorageKeys.partition(sk) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void write(byte[] sk, SiblingSet set) {
+        engine.put(sk, SiblingSetCodec.encode(set));
+        if (syncWrites) {
+            engine.sync();
+        }
+    }
+
+    private ReentrantLock lockFor(byte[] sk) {
+        return locks[Math.floorMod(Arrays.hashCode(sk), STRIPES)];
+    }
+}

@@ -1,0 +1,97 @@
+package dev.dynamo.core.version;
+
+import dev.dynamo.api.VectorClock;
+import dev.dynamo.core.io.ByteReader;
+import dev.dynamo.core.io.ByteWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The stored and wire form of a {@link SiblingSet}: format byte {@code 1}, then per version
+ * its dot, context clock, timestamp, tombstone flag and value. Decoding validates every
+ * length so that corrupt or hostile bytes fail with {@link IllegalArgumentException}.
+ */
+public final class SiblingSetCodec {
+    public static final byte FORMAT = 1;
+    /** Guard against hostile input; far above any sane sibling count. */
+    public static final int MAX_VERSIONS = 4096;
+
+    private SiblingSetCodec() {
+    }
+
+    public static byte[] encode(SiblingSet set) {
+        ByteWriter out = new ByteWriter(64 + set.versions().stream().mapToInt(v -> v.value().length + 32).sum());
+        write(out, set);
+        return out.toByteArray();
+    }
+
+    public static void write(ByteWriter out, SiblingSet set) {
+        out.writeByte(FORMAT);
+        out.writeVarInt(set.size());
+        for (Version v : set.versions()) {
+            writeVersion(out, v);
+        }
+    }
+
+    public static void writeVersion(ByteWriter out, Version v) {
+        out.writeString(v.dot().node());
+        out.writeVarLong(v.dot().counter());
+        writeClock(out, v.context());
+        out.writeVarLong(v.timestamp());
+        out.writeByte(v.tombstone() ? 1 : 0);
+        out.writeBytes(v.value());
+    }
+
+    public static void writeClock(ByteWriter out, VectorClock clock) {
+        out.writeVarInt(clock.size());
+        for (VectorClock.Entry e : clock.entries()) {
+            out.writeString(e.node());
+            out.writeVarLong(e.counter());
+            out.writeVarLong(e.timestamp());
+        }
+    }
+
+    public static SiblingSet decode(byte[] bytes) {
+        ByteReader in = new ByteReader(bytes);
+        SiblingSet set = read(in);
+        in.expectEnd();
+        return set;
+    }
+
+    public static SiblingSet read(ByteReader in) {
+        int format = in.readByte();
+        if (format != FORMAT) {
+            throw new IllegalArgumentException("unknown sibling set format " + format);
+        }
+        int n = in.readVarInt();
+        if (n > MAX_VERSIONS) {
+            throw new IllegalArgumentException("sibling set of " + n + " versions (at most " + MAX_VERSIONS + ")");
+        }
+        List<Version> versions = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            versions.add(readVersion(in));
+        }
+        return new SiblingSet(versions);
+    }
+
+    public static Version readVersion(ByteReader in) {
+        Dot dot = new Dot(in.readString(), in.readVarLong());
+        VectorClock context = readClock(in);
+        long timestamp = in.readVarLong();
+        boolean tombstone = in.readByte() == 1;
+        byte[] value = in.readBytes();
+        return new Version(dot, context, timestamp, tombstone, value);
+    }
+
+    public static VectorClock readClock(ByteReader in) {
+        int n = in.readVarInt();
+        if (n > dev.dynamo.api.Context.MAX_ENTRIES) {
+            throw new IllegalArgumentException("vector clock of " + n + " entries");
+        }
+        List<VectorClock.Entry> entries = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            entries.add(new VectorClock.Entry(in.readString(), in.readVarLong(), in.readVarLong()));
+        }
+        return VectorClock.of(entries);
+    }
+}
