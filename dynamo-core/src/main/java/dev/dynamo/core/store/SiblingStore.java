@@ -1,6 +1,6 @@
 package dev.dynamo.core.store;
 
-import dev.dynamo.api.VectorClock;
+import dev.dynamo.api.Context;
 import dev.dynamo.core.spi.CloseableIterator;
 import dev.dynamo.core.spi.KeyValue;
 import dev.dynamo.core.spi.StorageEngine;
@@ -71,15 +71,15 @@ public final class SiblingStore {
      * whose context is what the client read, stores it, and returns it for replication.
      * The new version supersedes exactly the versions {@code context} covers.
      */
-    public Coordinated coordinate(int partition, byte[] key, VectorClock context, byte[] value, boolean tombstone,
+    public Coordinated coordinate(int partition, byte[] key, Context context, byte[] value, boolean tombstone,
                                   String node, long now) {
         byte[] sk = StorageKeys.of(partition, key);
         ReentrantLock lock = lockFor(sk);
         lock.lock();
         try {
             SiblingSet current = read(sk);
-            long counter = Math.max(current.maxCounter(node), context.counter(node)) + 1;
-            VectorClock truncated = context.truncate(maxClockEntries);
+            long counter = Math.max(current.maxCounter(node), maxCounter(context, node)) + 1;
+            Context truncated = context.truncate(maxClockEntries);
             Version v = tombstone ? Version.tombstone(new Dot(node, counter), truncated, now)
                     : new Version(new Dot(node, counter), truncated, now, false, value);
             SiblingSet.Added added = current.add(v);
@@ -146,11 +146,25 @@ public final class SiblingStore {
         }
     }
 
+    private static long maxCounter(Context context, String node) {
+        long max = context.clock().counter(node);
+        for (Context.Event e : context.events()) {
+            if (e.node().equals(node)) {
+                max = Math.max(max, e.counter());
+            }
+        }
+        return max;
+    }
+
     /**
      * The result of coordinating a write: the new version, and the coordinator's whole
      * sibling set after it, which is what replicas must receive (see {@link Version}).
      */
     public record Coordinated(Version version, SiblingSet siblings) {
+        /** The context to hand the writer: what it had read plus its own write, exactly. */
+        public Context context() {
+            return version.fullContext();
+        }
     }
 
     /** One key of a scan. */

@@ -1,5 +1,6 @@
 package dev.dynamo.core.version;
 
+import dev.dynamo.api.Context;
 import dev.dynamo.api.VectorClock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,11 +40,26 @@ public record SiblingSet(List<Version> versions) {
         return versions.size();
     }
 
-    /** The merged clock of every version: the context a get returns. */
+    /** The merged clock of every version. */
     public VectorClock clock() {
         VectorClock c = VectorClock.EMPTY;
         for (Version v : versions) {
             c = c.merge(v.clock());
+        }
+        return c;
+    }
+
+    /**
+     * What a get returns: the merged clock plus the exact events the versions' contexts name.
+     * The clock may claim every event of a node up to its counter because a replica never
+     * holds a node's later event without its earlier ones (or what superseded them).
+     */
+    public Context context() {
+        Context c = Context.of(clock());
+        for (Version v : versions) {
+            if (!v.context().events().isEmpty()) {
+                c = c.merge(Context.of(VectorClock.EMPTY, v.context().events()));
+            }
         }
         return c;
     }
@@ -96,11 +112,16 @@ public record SiblingSet(List<Version> versions) {
         return new Added(result, changed);
     }
 
-    /** The highest counter {@code node} has used in any version's clock here. */
+    /** The highest counter {@code node} has used in any version or context here. */
     public long maxCounter(String node) {
         long max = 0;
         for (Version v : versions) {
             max = Math.max(max, v.clock().counter(node));
+            for (Context.Event e : v.context().events()) {
+                if (e.node().equals(node)) {
+                    max = Math.max(max, e.counter());
+                }
+            }
         }
         return max;
     }

@@ -1,5 +1,6 @@
 package dev.dynamo.core.version;
 
+import dev.dynamo.api.Context;
 import dev.dynamo.api.VectorClock;
 import dev.dynamo.core.io.ByteReader;
 import dev.dynamo.core.io.ByteWriter;
@@ -36,7 +37,7 @@ public final class SiblingSetCodec {
     public static void writeVersion(ByteWriter out, Version v) {
         out.writeString(v.dot().node());
         out.writeVarLong(v.dot().counter());
-        writeClock(out, v.context());
+        writeContext(out, v.context());
         out.writeVarLong(v.timestamp());
         out.writeByte(v.tombstone() ? 1 : 0);
         out.writeBytes(v.value());
@@ -49,6 +50,28 @@ public final class SiblingSetCodec {
             out.writeVarLong(e.counter());
             out.writeVarLong(e.timestamp());
         }
+    }
+
+    public static void writeContext(ByteWriter out, Context context) {
+        writeClock(out, context.clock());
+        out.writeVarInt(context.events().size());
+        for (Context.Event e : context.events()) {
+            out.writeString(e.node());
+            out.writeVarLong(e.counter());
+        }
+    }
+
+    public static Context readContext(ByteReader in) {
+        VectorClock clock = readClock(in);
+        int n = in.readVarInt();
+        if (n > Context.MAX_ENTRIES) {
+            throw new IllegalArgumentException("context of " + n + " events");
+        }
+        List<Context.Event> events = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            events.add(new Context.Event(in.readString(), in.readVarLong()));
+        }
+        return Context.of(clock, events);
     }
 
     public static SiblingSet decode(byte[] bytes) {
@@ -76,7 +99,7 @@ public final class SiblingSetCodec {
 
     public static Version readVersion(ByteReader in) {
         Dot dot = new Dot(in.readString(), in.readVarLong());
-        VectorClock context = readClock(in);
+        Context context = readContext(in);
         long timestamp = in.readVarLong();
         boolean tombstone = in.readByte() == 1;
         byte[] value = in.readBytes();
@@ -85,7 +108,7 @@ public final class SiblingSetCodec {
 
     public static VectorClock readClock(ByteReader in) {
         int n = in.readVarInt();
-        if (n > dev.dynamo.api.Context.MAX_ENTRIES) {
+        if (n > Context.MAX_ENTRIES) {
             throw new IllegalArgumentException("vector clock of " + n + " entries");
         }
         List<VectorClock.Entry> entries = new ArrayList<>(n);

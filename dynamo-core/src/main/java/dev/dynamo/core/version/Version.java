@@ -1,5 +1,6 @@
 package dev.dynamo.core.version;
 
+import dev.dynamo.api.Context;
 import dev.dynamo.api.VectorClock;
 import dev.dynamo.api.Versioned;
 import dev.dynamo.core.spi.Sibling;
@@ -20,7 +21,7 @@ import java.util.Objects;
  * coordinator keeps that invariant by replicating its whole sibling set, not just the new
  * version.
  */
-public record Version(Dot dot, VectorClock context, long timestamp, boolean tombstone, byte[] value) {
+public record Version(Dot dot, Context context, long timestamp, boolean tombstone, byte[] value) {
     private static final byte[] EMPTY = new byte[0];
 
     public Version {
@@ -32,19 +33,25 @@ public record Version(Dot dot, VectorClock context, long timestamp, boolean tomb
         }
     }
 
-    public static Version tombstone(Dot dot, VectorClock context, long timestamp) {
+    public static Version tombstone(Dot dot, Context context, long timestamp) {
         return new Version(dot, context, timestamp, true, EMPTY);
     }
 
-    /** The version's full clock: its context plus its own dot. */
+    /** The version's clock as clients see it: its context's clock plus its own dot. */
     public VectorClock clock() {
-        long counter = Math.max(context.counter(dot.node()), dot.counter());
-        return context.withCounter(dot.node(), counter, timestamp);
+        VectorClock c = context.clock();
+        long counter = Math.max(c.counter(dot.node()), dot.counter());
+        return c.withCounter(dot.node(), counter, timestamp);
     }
 
-    /** True when {@code clock} has seen this version's write event. */
-    public boolean isCoveredBy(VectorClock clock) {
-        return clock.counter(dot.node()) >= dot.counter();
+    /** Its context plus its own dot, exactly. */
+    public Context fullContext() {
+        return context.with(dot.node(), dot.counter(), timestamp);
+    }
+
+    /** True when {@code context} has seen this version's write event. */
+    public boolean isCoveredBy(Context context) {
+        return context.covers(dot.node(), dot.counter());
     }
 
     /** True when {@code other}'s writer had seen this version (and other is not this version). */

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynamo.api.VectorClock;
+import dev.dynamo.api.Context;
 import dev.dynamo.core.spi.EngineContext;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.StorageEngine;
@@ -52,12 +52,12 @@ class SiblingStoreTest {
     @Test
     void putGetSupersedeAndDelete() {
         byte[] key = b("k");
-        Version v1 = store.coordinate(7, key, VectorClock.EMPTY, b("a"), false, "n1", 1).version();
+        Version v1 = store.coordinate(7, key, Context.EMPTY, b("a"), false, "n1", 1).version();
         SiblingSet s = store.get(7, key);
         assertEquals(List.of(v1), s.versions());
-        Version v2 = store.coordinate(7, key, s.clock(), b("b"), false, "n1", 2).version();
+        Version v2 = store.coordinate(7, key, s.context(), b("b"), false, "n1", 2).version();
         assertEquals(List.of(v2), store.get(7, key).versions());
-        store.coordinate(7, key, store.get(7, key).clock(), null, true, "n1", 3);
+        store.coordinate(7, key, store.get(7, key).context(), null, true, "n1", 3);
         assertTrue(store.get(7, key).isDeleted());
         assertTrue(store.get(8, key).isEmpty(), "partitions are separate key spaces");
     }
@@ -65,13 +65,13 @@ class SiblingStoreTest {
     @Test
     void replicationIsIdempotentAndReportsObsoleteWrites() {
         byte[] key = b("k");
-        SiblingStore.Coordinated c = store.coordinate(1, key, VectorClock.EMPTY, b("a"), false, "n1", 1);
+        SiblingStore.Coordinated c = store.coordinate(1, key, Context.EMPTY, b("a"), false, "n1", 1);
         assertFalse(store.merge(1, key, c.siblings()).changed(), "a duplicate delivery is obsolete");
-        Version concurrent = new Version(new Dot("n2", 1), VectorClock.EMPTY, 2, false, b("c"));
+        Version concurrent = new Version(new Dot("n2", 1), Context.EMPTY, 2, false, b("c"));
         assertTrue(store.merge(1, key, new SiblingSet(List.of(concurrent))).changed());
         assertEquals(2, store.get(1, key).size());
-        Version older = new Version(new Dot("n3", 1), VectorClock.EMPTY, 0, false, b("old"));
-        Version newer = new Version(new Dot("n3", 2), older.clock(), 3, false, b("new"));
+        Version older = new Version(new Dot("n3", 1), Context.EMPTY, 0, false, b("old"));
+        Version newer = new Version(new Dot("n3", 2), older.fullContext(), 3, false, b("new"));
         assertTrue(store.merge(1, key, new SiblingSet(List.of(newer))).changed());
         assertFalse(store.merge(1, key, new SiblingSet(List.of(older))).changed(), "superseded: obsolete");
     }
@@ -87,7 +87,7 @@ class SiblingStoreTest {
                 futures.add(pool.submit(() -> {
                     List<Version> mine = new ArrayList<>();
                     for (int i = 0; i < 50; i++) {
-                        mine.add(store.coordinate(3, key, VectorClock.EMPTY, b(thread + "-" + i), false, "n1", i)
+                        mine.add(store.coordinate(3, key, Context.EMPTY, b(thread + "-" + i), false, "n1", i)
                                 .version());
                     }
                     return mine;
@@ -108,7 +108,7 @@ class SiblingStoreTest {
     void scanVisitsExactlyOnePartitionInKeyOrder() {
         for (int p = 0; p < 3; p++) {
             for (String k : List.of("c", "a", "b")) {
-                store.coordinate(p, b(k), VectorClock.EMPTY, b(k + p), false, "n1", 1);
+                store.coordinate(p, b(k), Context.EMPTY, b(k + p), false, "n1", 1);
             }
         }
         List<String> seen = new ArrayList<>();
@@ -119,9 +119,9 @@ class SiblingStoreTest {
     @Test
     void tombstonePurgeOnlyRemovesAnUnchangedKey() {
         byte[] key = b("k");
-        store.coordinate(1, key, VectorClock.EMPTY, null, true, "n1", 1);
+        store.coordinate(1, key, Context.EMPTY, null, true, "n1", 1);
         SiblingSet seen = store.get(1, key);
-        store.coordinate(1, key, VectorClock.EMPTY, b("new"), false, "n1", 2);
+        store.coordinate(1, key, Context.EMPTY, b("new"), false, "n1", 2);
         assertFalse(store.removeIfUnchanged(1, key, seen), "a write arrived after the purge decision");
         SiblingSet now = store.get(1, key);
         assertTrue(store.removeIfUnchanged(1, key, now));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dynamo.api.Context;
 import dev.dynamo.api.VectorClock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,27 +29,41 @@ class SiblingSetTest {
     void twoWritesWithTheSameContextThroughOneCoordinatorStaySiblings() {
         // Both clients read the empty context and write through n1. Plain per-node vector
         // clocks would give [n1:1] and [n1:2], which look ordered, and drop the first write.
-        Version first = new Version(new Dot("n1", 1), VectorClock.EMPTY, 10, false, b("x"));
+        Version first = new Version(new Dot("n1", 1), Context.EMPTY, 10, false, b("x"));
         SiblingSet s = SiblingSet.EMPTY.add(first).set();
-        Version second = new Version(new Dot("n1", s.maxCounter("n1") + 1), VectorClock.EMPTY, 11, false, b("y"));
+        Version second = new Version(new Dot("n1", s.maxCounter("n1") + 1), Context.EMPTY, 11, false, b("y"));
         s = s.add(second).set();
         assertEquals(2, s.size());
     }
 
     @Test
     void aWriteWhoseContextCoversAVersionSupersedesIt() {
-        Version first = new Version(new Dot("n1", 1), VectorClock.EMPTY, 10, false, b("x"));
+        Version first = new Version(new Dot("n1", 1), Context.EMPTY, 10, false, b("x"));
         SiblingSet s = SiblingSet.EMPTY.add(first).set();
-        Version second = new Version(new Dot("n2", 1), s.clock(), 11, false, b("y"));
+        Version second = new Version(new Dot("n2", 1), s.context(), 11, false, b("y"));
         SiblingSet.Added a = s.add(second);
         assertTrue(a.changed());
         assertEquals(List.of(second), a.set().versions());
     }
 
     @Test
+    void theContextOfAWriteThatBecameASiblingClaimsOnlyWhatItsWriterSaw() {
+        Version first = new Version(new Dot("n1", 1), Context.EMPTY, 10, false, b("x"));
+        Version second = new Version(new Dot("n1", 2), Context.EMPTY, 11, false, b("y"));
+        SiblingSet s = SiblingSet.EMPTY.add(first).set().add(second).set();
+        Context secondsWriter = second.fullContext();
+        assertTrue(secondsWriter.covers("n1", 2));
+        assertFalse(secondsWriter.covers("n1", 1), "n1:1 was concurrent and unseen");
+        Version third = Version.tombstone(new Dot("n1", 3), secondsWriter, 12);
+        s = s.add(third).set();
+        assertEquals(2, s.size(), "the delete removed only the writer's own value");
+        assertEquals(List.of(first, third), s.versions());
+    }
+
+    @Test
     void anOldOrDuplicateVersionIsObsolete() {
-        Version first = new Version(new Dot("n1", 1), VectorClock.EMPTY, 10, false, b("x"));
-        Version second = new Version(new Dot("n2", 1), first.clock(), 11, false, b("y"));
+        Version first = new Version(new Dot("n1", 1), Context.EMPTY, 10, false, b("x"));
+        Version second = new Version(new Dot("n2", 1), first.fullContext(), 11, false, b("y"));
         SiblingSet s = SiblingSet.EMPTY.add(second).set();
         assertFalse(s.add(first).changed(), "first is covered by second's clock");
         assertFalse(s.add(second).changed(), "duplicate delivery");
@@ -56,12 +71,12 @@ class SiblingSetTest {
 
     @Test
     void tombstonesTakePartInCausality() {
-        Version live = new Version(new Dot("n1", 1), VectorClock.EMPTY, 10, false, b("x"));
+        Version live = new Version(new Dot("n1", 1), Context.EMPTY, 10, false, b("x"));
         SiblingSet s = SiblingSet.EMPTY.add(live).set();
-        Version delete = Version.tombstone(new Dot("n1", 2), s.clock(), 11);
+        Version delete = Version.tombstone(new Dot("n1", 2), s.context(), 11);
         s = s.add(delete).set();
         assertTrue(s.isDeleted());
-        Version concurrentWrite = new Version(new Dot("n2", 1), VectorClock.EMPTY, 12, false, b("z"));
+        Version concurrentWrite = new Version(new Dot("n2", 1), Context.EMPTY, 12, false, b("z"));
         s = s.add(concurrentWrite).set();
         assertFalse(s.isDeleted(), "a write the delete did not see survives it");
         assertEquals(1, s.live().size());
@@ -85,7 +100,7 @@ class SiblingSetTest {
         for (int i = 0; i < writes; i++) {
             SiblingSet readFrom = replicas.get(random.nextInt(3));
             boolean blind = random.nextInt(4) == 0;
-            VectorClock read = blind ? VectorClock.EMPTY : readFrom.clock();
+            Context read = blind ? Context.EMPTY : readFrom.context();
             Set<Dot> seen = new HashSet<>();
             if (!blind) {
                 for (Version v : readFrom.versions()) {
@@ -95,7 +110,7 @@ class SiblingSetTest {
             }
             int c = random.nextInt(3);
             SiblingSet local = replicas.get(c);
-            long counter = Math.max(local.maxCounter(nodes[c]), read.counter(nodes[c])) + 1;
+            long counter = Math.max(local.maxCounter(nodes[c]), read.clock().counter(nodes[c])) + 1;
             Version v = new Version(new Dot(nodes[c], counter), read, i, random.nextInt(5) == 0, new byte[0]);
             seenBy.put(v.dot(), seen);
             SiblingSet after = local.add(v).set();
@@ -125,8 +140,8 @@ class SiblingSetTest {
 
     @Test
     void codecRoundTripsAndRejectsGarbage() {
-        Version v1 = new Version(new Dot("n1", 3), VectorClock.EMPTY.increment("n2", 5), 99, false, b("hello"));
-        Version v2 = Version.tombstone(new Dot("n2", 7), VectorClock.EMPTY, 100);
+        Version v1 = new Version(new Dot("n1", 3), Context.of(VectorClock.EMPTY.increment("n2", 5)), 99, false, b("hello"));
+        Version v2 = Version.tombstone(new Dot("n2", 7), Context.EMPTY, 100);
         SiblingSet s = new SiblingSet(List.of(v1, v2));
         SiblingSet back = SiblingSetCodec.decode(SiblingSetCodec.encode(s));
         assertEquals(s, back);

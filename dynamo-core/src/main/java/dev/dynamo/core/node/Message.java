@@ -1,0 +1,95 @@
+package dev.dynamo.core.node;
+
+import dev.dynamo.api.Versioned;
+import dev.dynamo.core.version.SiblingSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every message of the binary protocol, between clients and nodes and between nodes.
+ * Encoded by {@link MessageCodec}; transports carry the bytes without looking inside.
+ */
+public sealed interface Message {
+
+    /** Client (or non-replica node) asks a coordinator to read a key. r = 0: the table's r. */
+    record Get(String table, byte[] key, int r, long timeoutMillis) implements Message {
+        public Get {
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(key, "key");
+        }
+    }
+
+    /**
+     * Asks a coordinator to write a value or (tombstone) a delete. w = 0: the table's w.
+     * {@code forwarded} marks a write a non-replica node passed on, so it is not passed on again.
+     */
+    record Put(String table, byte[] key, byte[] context, byte[] value, boolean tombstone, int w,
+               long timeoutMillis, boolean forwarded) implements Message {
+        public Put {
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(context, "context");
+            Objects.requireNonNull(value, "value");
+        }
+    }
+
+    /** A get's answer: reconciled versions (none: not found) and the context to write back with. */
+    record GetResult(List<Versioned> versions, byte[] context) implements Message {
+        public GetResult {
+            versions = List.copyOf(versions);
+        }
+    }
+
+    /** A put's answer: the context of the new version. */
+    record PutResult(byte[] context) implements Message {
+    }
+
+    /** Coordinator asks a replica for its sibling set of a key. */
+    record ReplicaRead(String table, int partition, byte[] key) implements Message {
+    }
+
+    record ReplicaReadResult(SiblingSet siblings) implements Message {
+    }
+
+    /**
+     * Coordinator (or read repair, hinted handoff, anti-entropy) gives a replica a sibling set
+     * to merge. {@code sync}: make it durable before answering.
+     */
+    record ReplicaWrite(String table, int partition, byte[] key, SiblingSet siblings, boolean sync)
+            implements Message {
+    }
+
+    /** {@code changed == false}: the replica already had everything (an obsolete write). */
+    record ReplicaWriteResult(boolean changed) implements Message {
+    }
+
+    /** Asks any node for the ring, node addresses and table placement settings. */
+    record RingRequest() implements Message {
+    }
+
+    /** A node of the ring as clients see it. */
+    record NodeAddress(String id, String binaryAddress, String httpAddress) {
+    }
+
+    /** A table's placement settings as clients see them. */
+    record TablePlacement(String name, int n, String partitioner) {
+    }
+
+    record RingResult(byte[] ring, List<NodeAddress> nodes, List<TablePlacement> tables) implements Message {
+        public RingResult {
+            nodes = List.copyOf(nodes);
+            tables = List.copyOf(tables);
+        }
+    }
+
+    /**
+     * A failure with an API.md error code ({@code insufficient_replicas}, {@code timeout},
+     * {@code unknown_table}, {@code value_too_large}, {@code bad_request}, {@code internal}).
+     */
+    record Error(String code, String message, int required, int acknowledged) implements Message {
+        public Error {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.dynamo.core.node;
+
+import dev.dynamo.api.VectorClock;
+import dev.dynamo.api.Versioned;
+import dev.dynamo.core.io.ByteReader;
+import dev.dynamo.core.io.ByteWriter;
+import dev.dynamo.core.version.SiblingSetCodec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Binary form of {@link Message}s: one type byte, then the fields. No Java serialization;
+ * every length is checked against what is left, so a hostile message fails with
+ * {@link IllegalArgumentException} and never allocates more than its own size.
+ */
+public final class MessageCodec {
+
+    static final int GET = 1;
+    static final int PUT = 2;
+    static final int GET_RESULT = 3;
+    static final int PUT_RESULT = 4;
+    static final int REPLICA_READ = 5;
+    static final int REPLICA_READ_RESULT = 6;
+    static final int REPLICA_WRITE = 7;
+    static final int REPLICA_WRITE_RESULT = 8;
+    static final int RING_REQUEST = 9;
+    static final int RING_RESULT = 10;
+    static final int ERROR = 11;
+
+    private static final int MAX_LIST = 1 << 16;
+
+    private MessageCodec() {
+    }
+
+    public static byte[] encode(Message message) {
+        ByteWriter out = new ByteWriter(64);
+        if (message instanceof Message.Get m) {
+            out.writeByte(GET).writeString(m.table()).writeBytes(m.key()).writeVarInt(m.r())
+                    .writeVarLong(m.timeoutMillis());
+        } else if (message instanceof Message.Put m) {
+            out = new ByteWriter(64 + m.value().length + m.key().length);
+            out.writeByte(PUT).writeString(m.table()).writeBytes(m.key()).writeBytes(m.context())
+                    .writeBytes(m.value()).writeByte(m.tombstone() ? 1 : 0).writeVarInt(m.w())
+                    .writeVarLong(m.timeoutMillis()).writeByte(m.forwarded() ? 1 : 0);
+        } else if (message instanceof Message.GetResult m) {
+            out.writeByte(GET_RESULT).writeVarInt(m.versions().size());
+            for (Versioned v : m.versions()) {
+                out.writeBytes(v.value()).writeVarLong(v.timestamp());
+                SiblingSetCodec.writeClock(out, v.clock());
+            }
+            out.writeBytes(m.context());
+        } else if (message instanceof Message.PutResult m) {
+            out.writeByte(PUT_RESULT).writeBytes(m.context());
+        } else if (message instanceof Message.ReplicaRead m) {
+            out.writeByte(REPLICA_READ).writeString(m.table())
+                .writeVarInt(m.partition()).writeBytes(m.key());
+        } else if (message instanceof Message.ReplicaReadResult m) {
+            out.writeByte(REPLICA_READ_RESULT);
+            SiblingSetCodec.write(out, m.siblings());
+        } else if (message instanceof Message.ReplicaWrite m) {
+            out.writeByte(REPLICA_WRITE).writeString(m.table()).writeVarInt(m.partition()).writeBytes(m.key())
+                    .writeByte(m.sync() ? 1 : 0);
+            SiblingSetCodec.write(out, m.siblings());
+        } else if (message instanceof Message.ReplicaWriteResult m) {
+            out.writeByte(REPLICA_WRITE_RESULT).writeByte(m.changed() ? 1 : 0);
+        } else if (message instanceof Message.RingRequest) {
+            out.writeByte(RING_REQUEST);
+        } else if (message instanceof Message.RingResult m) {
+            out.writeByte(RING_RESULT).writeBytes(m.ring()).writeVarInt(m.nodes().size());
+            for (Message.NodeAddress a : m.nodes()) {
+                out.writeString(a.id()).writeString(a.binaryAddress()).writeString(a.httpAddress());
+            }
+            out.writeVarInt(m.tables().size());
+            for (Message.TablePlacement t : m.tables()) {
+                out.writeString(t.name()).writeVarInt(t.n()).writeString(t.partitioner());
+            }
+        } else if (message instanceof Message.Error m) {
+            out.writeByte(ERROR).writeString(m.code()).writeString(m.message())
+                .writeVarInt(m.required()).writeVarInt(m.acknowledged());
+        } else {
+            throw new IllegalArgumentException("unknown message " + message);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes one message.
+     *
+     * @throws IllegalArgumentException for anything that is not exactly one well-formed message
+     */
+    public static Message decode(byte[] bytes) {
+        if (bytes.length == 0) {
+            throw new IllegalArgumentException("empty message");
+        }
+        ByteReader in = new ByteReader(bytes);
+        int type = in.readByte();
+        Message m = switch (type) {
+            case GET -> new Message.Get(in.readString(), in.readBytes(), in.readVarInt(), in.readVarLong());
+            case PUT -> new Message.Put(in.readString(), in.readBytes(), in.readBytes(), in.readBytes(),
+                    in.readByte() == 1, in.readVarInt(), in.readVarLong(), in.readByte() == 1);
+            case GET_RESULT -> {
+                int n = list(in.readVarInt());
+                List<Versioned> versions = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    byte[] value = in.readBytes();
+                    long ts = in.readVarLong();
+                    VectorClock clock = SiblingSetCodec.readClock(in);
+                    versions.add(new Versioned(value, ts, clock));
+                }
+                yield new Message.GetResult(versions, in.readBytes());
+            }
+            case PUT_RESULT -> new Message.PutResult(in.readBytes());
+            case REPLICA_READ -> new Message.ReplicaRead(in.readString(), in.readVarInt(), in.readBytes());
+            case REPLICA_READ_RESULT -> new Message.ReplicaReadResult(SiblingSetCodec.read(in));
+            case REPLICA_WRITE -> {
+                String table = in.readString();
+                int partition = in.readVarInt();
+                byte[] key = in.readBytes();
+                boolean sync = in.readByte() == 1;
+                yield new Message.ReplicaWrite(table, partition, key, SiblingSetCodec.read(in), sync);
+            }
+            case REPLICA_WRITE_RESULT -> new Message.ReplicaWriteResult(in.readByte() == 1);
+            case RING_REQUEST -> new Message.RingRequest();
+            case RING_RESULT -> {
+                byte[] ring = in.readBytes();
+                int n = list(in.readVarInt());
+                List<Message.NodeAddress> nodes = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    nodes.add(new Message.NodeAddress(in.readString(), in.readString(), in.readString()));
+                }
+                int t = list(in.readVarInt());
+                List<Message.TablePlacement> tables = new ArrayList<>(t);
+                for (int i = 0; i < t; i++) {
+                    tables.add(new Message.TablePlacement(in.readString(), in.readVarInt(), in.readString()));
+                }
+                yield new Message.RingResult(ring, nodes, tables);
+            }
+            case ERROR -> new Message.Error(in.readString(), in.readString(), in.readVarInt(), in.readVarInt());
+            default -> throw new IllegalArgumentException("unknown message type " + type);
+        };
+        in.expectEnd();
+        return m;
+    }
+
+    private static int list(int n) {
+        if (n > MAX_LIST) {
+            throw new IllegalArgumentException("list of " + n + " elements (at most " + MAX_LIST + ")");
+        }
+        return n;
+    }
+}
