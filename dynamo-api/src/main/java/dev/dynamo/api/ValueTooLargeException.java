@@ -6,10 +6,16 @@ public class ValueTooLargeException extends DynamoException {
     private final long size;
     private final long max;
 
-    public ValueTooLargeException(String table, long size, long max) {
-        super("value of " + size + " bytes is over table '" + table + "' limit of " + max + " bytes (max-value-bytes)");
+    public ValueTooLargeException(String message, long size, long max) {
+        super(message);
         this.size = size;
         this.max = max;
+    }
+
+    /** The standard message for a value of {@code size} bytes on {@code table}. */
+    public static ValueTooLargeException of(String table, long size, long max) {
+        return new ValueTooLargeException("value of " + size + " bytes is over table '" + table + "' limit of "
+                + max + " bytes (max-value-bytes)", size, max);
     }
 
     public long size() {

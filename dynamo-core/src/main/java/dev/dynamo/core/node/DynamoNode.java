@@ -1,0 +1,488 @@
+package dev.dynamo.core.node;
+
+import dev.dynamo.api.BadRequestException;
+import dev.dynamo.api.Context;
+import dev.dynamo.api.DynamoException;
+import dev.dynamo.api.DynamoTimeoutException;
+import dev.dynamo.api.GetResult;
+import dev.dynamo.api.InsufficientReplicasException;
+import dev.dynamo.api.RequestOptions;
+import dev.dynamo.api.UnknownTableException;
+import dev.dynamo.api.ValueTooLargeException;
+import dev.dynamo.core.coordination.QuorumTracker;
+import dev.dynamo.core.coordination.ReadResolution;
+import dev.dynamo.core.spi.EngineContext;
+import dev.dynamo.core.spi.MessageHandler;
+import dev.dynamo.core.spi.Partitioner;
+import dev.dynamo.core.spi.Plugins;
+import dev.dynamo.core.spi.Reconciler;
+import dev.dynamo.core.spi.StorageEngine;
+import dev.dynamo.core.spi.Transport;
+import dev.dynamo.core.store.SiblingStore;
+import dev.dynamo.core.time.Cancellable;
+import dev.dynamo.core.time.Scheduler;
+import dev.dynamo.core.version.SiblingSet;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node of the store: its tables, and the coordination of gets and puts over a
+ * {@link Transport} (DESIGN.md "Request path" steps 1 to 3). Serves both client requests
+ * and replica requests from other nodes through {@link #handle}; the HTTP API and
+ * in-JVM clients call {@link #get}, {@link #put} and {@link #delete} directly.
+ *
+ * <pre>{@code
+ * DynamoNode node = new DynamoNode(config, tables, cluster, transport, scheduler, RequestObserver.NONE);
+ * transport.start(node);
+ * Context c = node.put("default", key, Context.EMPTY, value, RequestOptions.DEFAULT).join();
+ * }</pre>
+ */
+public final class DynamoNode implements MessageHandler, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoNode.class);
+
+    private final NodeConfig config;
+    private final Map<String, Table> tables;
+    private final Transport transport;
+    private final Scheduler scheduler;
+    private final RequestObserver observer;
+    private volatile ClusterState cluster;
+    private volatile boolean closed;
+
+    public DynamoNode(NodeConfig config, List<TableConfig> tableConfigs, ClusterState cluster, Transport transport,
+                      Scheduler scheduler, RequestObserver observer) {
+        this.config = config;
+        this.transport = transport;
+        this.scheduler = scheduler;
+        this.observer = observer;
+        this.cluster = cluster;
+        this.tables = openTables(config, tableConfigs, scheduler);
+    }
+
+    private static Map<String, Table> openTables(NodeConfig config, List<TableConfig> configs, Scheduler scheduler) {
+        Map<String, Table> open = new LinkedHashMap<>();
+        try {
+            for (TableConfig tc : configs) {
+                if (open.containsKey(tc.name())) {
+                    throw new IllegalArgumentException("table '" + tc.name() + "' is configured twice");
+                }
+                Reconciler reconciler = Plugins.reconciler(tc.reconciler()).create(tc.name(), tc.reconcilerProperties());
+                Partitioner partitioner = Plugins.partitioner(tc.partitioner());
+                Path dir = config.dataDir().resolve(tc.name());
+                StorageEngine engine = Plugins.engine(tc.engine())
+                        .open(new EngineContext(tc.name(), dir, tc.engineProperties(), scheduler.clock()));
+                SiblingStore store = new SiblingStore(tc.name(), engine, config.maxClockEntries(),
+                        tc.durability() == TableConfig.Durability.SYNC);
+                open.put(tc.name(), new Table(tc, engine, store, reconciler, partitioner));
+            }
+        } catch (RuntimeException e) {
+            open.values().forEach(t -> closeQuietly(t.engine()));
+            throw e;
+        }
+        return Map.copyOf(open);
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public String id() {
+        return config.id();
+    }
+
+    public ClusterState cluster() {
+        return cluster;
+    }
+
+    public void updateCluster(ClusterState state) {
+        this.cluster = state;
+    }
+
+    public Collection<Table> tables() {
+        return tables.values();
+    }
+
+    /** The open table, or {@link UnknownTableException}. */
+    public Table table(String name) {
+        Table t = tables.get(name);
+        if (t == null) {
+            throw new UnknownTableException(name);
+        }
+        return t;
+    }
+
+    // ---------------------------------------------------------------- client operations
+
+    public CompletableFuture<GetResult> get(String table, byte[] key, RequestOptions options) {
+        long start = System.nanoTime();
+        CompletableFuture<GetResult> f;
+        try {
+            Table t = table(table);
+            int r = quorum("r", options.r(), t.config().r(), t.config().n());
+            f = coordinateGet(t, key, r, timeout(options, t));
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return observed("get", table, start, f);
+    }
+
+    public CompletableFuture<Context> put(String table, byte[] key, Context context, byte[] value,
+                                          RequestOptions options) {
+        return write("put", table, key, context, value, false, options, false);
+    }
+
+    public CompletableFuture<Context> delete(String table, byte[] key, Context context, RequestOptions options) {
+        return write("delete", table, key, context, new byte[0], true, options, false);
+    }
+
+    private CompletableFuture<Context> write(String op, String table, byte[] key, Context context, byte[] value,
+                                             boolean tombstone, RequestOptions options, boolean forwarded) {
+        long start = System.nanoTime();
+        CompletableFuture<Context> f;
+        try {
+            Table t = table(table);
+            if (value.length > t.config().maxValueBytes()) {
+                throw ValueTooLargeException.of(table, value.length, t.config().maxValueBytes());
+            }
+            int w = quorum("w", options.w(), t.config().w(), t.config().n());
+            f = coordinatePut(op, t, key, context, value, tombstone, w, timeout(options, t), forwarded);
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        return observed(op, table, start, f);
+    }
+
+    private static int quorum(String name, Integer requested, int tableValue, int n) {
+        if (requested == null) {
+            return tableValue;
+        }
+        if (requested < 1 || requested > n) {
+            throw new BadRequestException(name + "=" + requested + " is out of range: 1 <= " + name + " <= n=" + n);
+        }
+        return requested;
+    }
+
+    private static long timeout(RequestOptions options, Table t) {
+        return options.timeout() != null ? options.timeout().toMillis() : t.config().timeoutMillis();
+    }
+
+    private <T> CompletableFuture<T> observed(String op, String table, long start, CompletableFuture<T> f) {
+        return f.whenComplete((v, e) -> observer.requestEnded(op, table,
+                e == null ? "ok" : errorCode(e), System.nanoTime() - start));
+    }
+
+    // ---------------------------------------------------------------- get
+
+    private CompletableFuture<GetResult> coordinateGet(Table t, byte[] key, int r, long timeoutMillis) {
+        ClusterState state = cluster;
+        int partition = state.ring().partitionOf(key, t.partitioner());
+        List<String> replicas = state.ring().preferenceList(partition, t.config().n());
+        if (replicas.size() < r) {
+            return CompletableFuture.failedFuture(InsufficientReplicasException.of("get", r, 0));
+        }
+        CompletableFuture<GetResult> result = new CompletableFuture<>();
+        QuorumTracker quorum = new QuorumTracker(r, replicas.size());
+        Map<String, SiblingSet> answers = new LinkedHashMap<>();
+        Cancellable deadline = scheduler.schedule(() -> {
+            boolean repair;
+            synchronized (quorum) {
+                repair = !quorum.allAnswered();
+            }
+            if (result.completeExceptionally(new DynamoTimeoutException("get on table '" + t.config().name()
+                    + "' timed out after " + timeoutMillis + " ms"))) {
+                LOG.debug("get timed out with {} of {} answers", answers.size(), r);
+            }
+            if (repair) {
+                readRepair(t, partition, key, answers, quorum);
+            }
+        }, timeoutMillis);
+        byte[] request = MessageCodec.encode(new Message.ReplicaRead(t.config().name(), partition, key));
+        for (String node : replicas) {
+            CompletableFuture<SiblingSet> answer = node.equals(id())
+                    ? supplyLocal(() -> t.store().get(partition, key))
+                    : transport.send(node, request, timeoutMillis)
+                            .thenApply(bytes -> expect(bytes, Message.ReplicaReadResult.class).siblings());
+            answer.whenComplete((set, error) -> {
+                QuorumTracker.Decision d;
+                boolean done;
+                synchronized (quorum) {
+                    if (error == null) {
+                        answers.put(node, set);
+                        d = quorum.success();
+                    } else {
+                        LOG.debug("replica {} failed a read: {}", node, error.toString());
+                        d = quorum.failure();
+                    }
+                    done = quorum.allAnswered();
+                }
+                if (d == QuorumTracker.Decision.SUCCEEDED && !result.isDone()) {
+                    SiblingSet merged;
+                    synchronized (quorum) {
+                        merged = ReadResolution.merge(answers.values());
+                    }
+                    result.complete(ReadResolution.resolve(merged, t.reconciler()));
+                } else if (d == QuorumTracker.Decision.FAILED) {
+                    result.completeExceptionally(InsufficientReplicasException.of("get", r, quorum.successes()));
+                }
+                if (done) {
+                    deadline.cancel();
+                    readRepair(t, partition, key, answers, quorum);
+                }
+            });
+        }
+        return result;
+    }
+
+    /** Sends the merged versions to every replica that answered without some of them. */
+    private void readRepair(Table t, int partition, byte[] key, Map<String, SiblingSet> answers, Object lock) {
+        Map<String, SiblingSet> snapshot;
+        synchronized (lock) {
+            snapshot = new LinkedHashMap<>(answers);
+        }
+        if (snapshot.size() < 2) {
+            return;
+        }
+        SiblingSet merged = ReadResolution.merge(snapshot.values());
+        for (String node : ReadResolution.stale(merged, snapshot)) {
+            observer.readRepair(t.config().name());
+            if (node.equals(id())) {
+                runLocal(() -> t.store().merge(partition, key, merged));
+            } else {
+                byte[] msg = MessageCodec.encode(new Message.ReplicaWrite(t.config().name(), partition, key, merged,
+                        false));
+                transport.send(node, msg, t.config().timeoutMillis()).whenComplete((b, e) -> {
+                    if (e != null) {
+                        LOG.debug("read repair of {} failed: {}", node, e.toString());
+                    }
+                });
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- put
+
+    private CompletableFuture<Context> coordinatePut(String op, Table t, byte[] key, Context context, byte[] value,
+                                                     boolean tombstone, int w, long timeoutMillis, boolean forwarded) {
+        ClusterState state = cluster;
+        int partition = state.ring().partitionOf(key, t.partitioner());
+        List<String> replicas = state.ring().preferenceList(partition, t.config().n());
+        if (!replicas.contains(id()) && !forwarded) {
+            // paper §4.5: a write is coordinated by a node of the key's preference list
+            Message.Put fwd = new Message.Put(t.config().name(), key, context.toBytes(), value, tombstone, w,
+                    timeoutMillis, true);
+            return forward(op, MessageCodec.encode(fwd), replicas, 0, timeoutMillis, w);
+        }
+        if (replicas.size() < w) {
+            return CompletableFuture.failedFuture(InsufficientReplicasException.of(op, w, 0));
+        }
+        boolean sync = t.config().durability() == TableConfig.Durability.SYNC;
+        SiblingStore.Coordinated coordinated = t.store().coordinate(partition, key, context, value, tombstone, id(),
+                scheduler.clock().millis());
+        Context written = coordinated.context();
+        List<String> others = new ArrayList<>(replicas);
+        others.remove(id());
+        QuorumTracker quorum = new QuorumTracker(w, others.size() + 1);
+        CompletableFuture<Context> result = new CompletableFuture<>();
+        if (quorum.success() == QuorumTracker.Decision.SUCCEEDED) {
+            result.complete(written);
+        }
+        if (others.isEmpty()) {
+            return result;
+        }
+        Cancellable deadline = scheduler.schedule(() -> result.completeExceptionally(new DynamoTimeoutException(
+                op + " on table '" + t.config().name() + "' timed out after " + timeoutMillis + " ms")),
+                timeoutMillis);
+        byte[] msg = MessageCodec.encode(new Message.ReplicaWrite(t.config().name(), partition, key,
+                coordinated.siblings(), sync));
+        for (String node : others) {
+            transport.send(node, msg, timeoutMillis).thenApply(b -> expect(b, Message.ReplicaWriteResult.class))
+                    .whenComplete((ok, error) -> {
+                        QuorumTracker.Decision d;
+                        boolean all;
+                        synchronized (quorum) {
+                            d = error == null ? quorum.success() : quorum.failure();
+                            all = quorum.allAnswered();
+                        }
+                        if (error != null) {
+                            LOG.debug("replica {} failed a write: {}", node, error.toString());
+                        }
+                        if (d == QuorumTracker.Decision.SUCCEEDED) {
+                            result.complete(written);
+                        } else if (d == QuorumTracker.Decision.FAILED) {
+                            result.completeExceptionally(InsufficientReplicasException.of(op, w, quorum.successes()));
+                        }
+                        if (all) {
+                            deadline.cancel();
+                        }
+                    });
+        }
+        return result;
+    }
+
+    private CompletableFuture<Context> forward(String op, byte[] request, List<String> replicas, int index,
+                                               long timeoutMillis, int w) {
+        if (index >= replicas.size()) {
+            return CompletableFuture.failedFuture(InsufficientReplicasException.of(op, w, 0));
+        }
+        return transport.send(replicas.get(index), request, timeoutMillis)
+                .thenApply(b -> Context.fromBytes(expect(b, Message.PutResult.class).context()))
+                .exceptionallyCompose(e -> {
+                    Throwable cause = unwrap(e);
+                    if (cause instanceof DynamoException) {
+                        return CompletableFuture.failedFuture(cause); // the coordinator answered: pass it on
+                    }
+                    return forward(op, request, replicas, index + 1, timeoutMillis, w);
+                });
+    }
+
+    // ---------------------------------------------------------------- the binary protocol
+
+    @Override
+    public CompletableFuture<byte[]> handle(String from, byte[] request) {
+        Message m;
+        try {
+            m = MessageCodec.decode(request);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(MessageCodec.encode(
+                    new Message.Error("bad_request", "malformed message: " + e.getMessage(), 0, 0)));
+        }
+        CompletableFuture<? extends Message> answer;
+        try {
+            answer = dispatch(m);
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handle((ok, error) -> MessageCodec.encode(error == null ? ok : toError(error)));
+    }
+
+    private CompletableFuture<? extends Message> dispatch(Message m) {
+        if (closed) {
+            throw new DynamoException("node " + id() + " is shutting down");
+        }
+        if (m instanceof Message.ReplicaRead rr) {
+            Table t = table(rr.table());
+            return CompletableFuture.completedFuture(new Message.ReplicaReadResult(t.store().get(rr.partition(),
+                    rr.key())));
+        } else if (m instanceof Message.ReplicaWrite rw) {
+            Table t = table(rw.table());
+            boolean changed = t.store().merge(rw.partition(), rw.key(), rw.siblings()).changed();
+            if (rw.sync() && changed) {
+                t.engine().sync();
+            }
+            return CompletableFuture.completedFuture(new Message.ReplicaWriteResult(changed));
+        } else if (m instanceof Message.Get g) {
+            RequestOptions o = new RequestOptions(g.r() == 0 ? null : g.r(), null,
+                    g.timeoutMillis() == 0 ? null : java.time.Duration.ofMillis(g.timeoutMillis()));
+            return get(g.table(), g.key(), o).thenApply(r -> new Message.GetResult(r.siblings(), r.context().toBytes()));
+        } else if (m instanceof Message.Put p) {
+            Context ctx;
+            try {
+                ctx = Context.fromBytes(p.context());
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException(e.getMessage());
+            }
+            RequestOptions o = new RequestOptions(null, p.w() == 0 ? null : p.w(),
+                    p.timeoutMillis() == 0 ? null : java.time.Duration.ofMillis(p.timeoutMillis()));
+            return write(p.tombstone() ? "delete" : "put", p.table(), p.key(), ctx, p.value(), p.tombstone(), o,
+                    p.forwarded()).thenApply(c -> new Message.PutResult(c.toBytes()));
+        } else if (m instanceof Message.RingRequest) {
+            return CompletableFuture.completedFuture(ringResult());
+        }
+        throw new BadRequestException("unexpected message " + m.getClass().getSimpleName() + " sent to a node");
+    }
+
+    /** The ring, addresses and table placement, as clients learn them. */
+    public Message.RingResult ringResult() {
+        ClusterState state = cluster;
+        List<Message.TablePlacement> placements = new ArrayList<>();
+        for (Table t : tables.values()) {
+            placements.add(new Message.TablePlacement(t.config().name(), t.config().n(), t.config().partitioner()));
+        }
+        return new Message.RingResult(state.ring().encode(), new ArrayList<>(state.addresses().values()), placements);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Decodes a peer's answer: the expected message, or the peer's error as a typed exception. */
+    public static <T extends Message> T expect(byte[] bytes, Class<T> type) {
+        Message m = MessageCodec.decode(bytes);
+        if (m instanceof Message.Error e) {
+            throw Errors.toException(e);
+        }
+        if (!type.isInstance(m)) {
+            throw new DynamoException("expected " + type.getSimpleName() + " but got " + m.getClass().getSimpleName());
+        }
+        return type.cast(m);
+    }
+
+    static Message.Error toError(Throwable error) {
+        Throwable cause = unwrap(error);
+        if (!(cause instanceof DynamoException)) {
+            LOG.warn("request failed", cause);
+        }
+        return Errors.toMessage(cause);
+    }
+
+    static String errorCode(Throwable error) {
+        Throwable cause = unwrap(error);
+        return cause instanceof DynamoException de ? de.code() : "internal";
+    }
+
+    static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private <T> CompletableFuture<T> supplyLocal(java.util.function.Supplier<T> work) {
+        try {
+            return CompletableFuture.completedFuture(work.get());
+        } catch (RuntimeException e) {
+            LOG.warn("local replica operation failed", e);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void runLocal(Runnable work) {
+        supplyLocal(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+
+    /** Stops serving and closes every engine after flushing it. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Table t : tables.values()) {
+            try {
+                t.engine().sync();
+            } catch (RuntimeException e) {
+                LOG.warn("table '{}': sync on close failed", t.config().name(), e);
+            }
+            closeQuietly(t.engine());
+        }
+    }
+
+    private static void closeQuietly(StorageEngine engine) {
+        try {
+            engine.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing an engine failed", e);
+        }
+    }
+}

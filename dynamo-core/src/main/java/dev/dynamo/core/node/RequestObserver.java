@@ -1,0 +1,24 @@
+package dev.dynamo.core.node;
+
+/**
+ * Sees every coordinated request as it ends; the server binds it to its metrics registry.
+ * Called on request threads: must be cheap and must not throw.
+ *
+ * <pre>{@code
+ * RequestObserver o = (op, table, outcome, nanos) -> timer(op, outcome).record(nanos);
+ * }</pre>
+ */
+@FunctionalInterface
+public interface RequestObserver {
+    RequestObserver NONE = (op, table, outcome, nanos) -> { };
+
+    /**
+     * @param op      get, put or delete
+     * @param outcome ok, or the API.md error code
+     */
+    void requestEnded(String op, String table, String outcome, long nanos);
+
+    /** A replica was found stale and sent the merged versions. */
+    default void readRepair(String table) {
+    }
+}
