@@ -18,6 +18,7 @@ import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.Reconciler;
 import dev.dynamo.core.spi.StorageEngine;
 import dev.dynamo.core.spi.Transport;
+import dev.dynamo.core.store.SiblingCompactor;
 import dev.dynamo.core.store.SiblingStore;
 import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.Scheduler;
@@ -80,7 +81,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                 StorageEngine engine = Plugins.engine(tc.engine())
                         .open(new EngineContext(tc.name(), dir, tc.engineProperties(), scheduler.clock()));
                 SiblingStore store = new SiblingStore(tc.name(), engine, config.maxClockEntries(),
-                        tc.durability() == TableConfig.Durability.SYNC);
+                        tc.durability() == TableConfig.Durability.SYNC, new SiblingCompactor(reconciler));
                 open.put(tc.name(), new Table(tc, engine, store, reconciler, partitioner));
             }
         } catch (RuntimeException e) {

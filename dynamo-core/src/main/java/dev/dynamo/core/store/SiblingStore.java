@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * One table's versioned data on one node, on top of any {@link StorageEngine}: each key
@@ -35,12 +36,25 @@ public final class SiblingStore {
     private final int maxClockEntries;
     private final boolean syncWrites;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+    private final UnaryOperator<SiblingSet> compactor;
 
     /**
      * @param maxClockEntries vector clock truncation bound (the paper's 10)
      * @param syncWrites      fsync after each write before it is acknowledged
      */
     public SiblingStore(String table, StorageEngine engine, int maxClockEntries, boolean syncWrites) {
+        this(table, engine, maxClockEntries, syncWrites, UnaryOperator.identity());
+    }
+
+    /**
+     * @param compactor applied to a key's sibling set before it is stored; may drop siblings
+     *                  that a deterministic reconciler would discard anyway (see
+     *                  {@link SiblingCompactor}), so blind writes to a last-write-wins table do
+     *                  not pile up siblings
+     */
+    public SiblingStore(String table, StorageEngine engine, int maxClockEntries, boolean syncWrites,
+                        UnaryOperator<SiblingSet> compactor) {
+        this.compactor = Objects.requireNonNull(compactor, "compactor");
         this.table = Objects.requireNonNull(table, "table");
         this.engine = Objects.requireNonNull(engine, "engine");
         if (maxClockEntries < 1) {
@@ -82,9 +96,9 @@ public final class SiblingStore {
             Context truncated = context.truncate(maxClockEntries);
             Version v = tombstone ? Version.tombstone(new Dot(node, counter), truncated, now)
                     : new Version(new Dot(node, counter), truncated, now, false, value);
-            SiblingSet.Added added = current.add(v);
-            write(sk, added.set());
-            return new Coordinated(v, added.set());
+            SiblingSet stored = compactor.apply(current.add(v).set());
+            write(sk, stored);
+            return new Coordinated(v, stored);
         } finally {
             lock.unlock();
         }
@@ -107,7 +121,12 @@ public final class SiblingStore {
             SiblingSet current = read(sk);
             SiblingSet.Added added = current.merge(incoming);
             if (added.changed()) {
-                write(sk, added.set());
+                SiblingSet compacted = compactor.apply(added.set());
+                if (compacted.equals(current)) {
+                    return new SiblingSet.Added(current, false);
+                }
+                write(sk, compacted);
+                return new SiblingSet.Added(compacted, true);
             }
             return added;
         } finally {

@@ -39,7 +39,9 @@ public final class VirtualScheduler implements Scheduler {
     @Override
     public Cancellable schedule(Runnable task, long delayMillis) {
         boolean[] cancelled = {false};
-        queue.add(new Task(now + Math.max(0, delayMillis), seq++, task, cancelled));
+        long delay = Math.max(0, delayMillis);
+        long due = delay > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + delay; // no overflow into the past
+        queue.add(new Task(due, seq++, task, cancelled));
         return () -> cancelled[0] = true;
     }
 
@@ -48,20 +50,22 @@ public final class VirtualScheduler implements Scheduler {
         return queue.size();
     }
 
-    /** Runs the next due task, advancing time to it; false when nothing is queued. */
+    /**
+     * Runs the next due task, advancing time to it; false when nothing is queued. Cancelled
+     * tasks are discarded on the way without moving time.
+     */
     public boolean step() {
-        Task t = queue.poll();
+        Task t = nextLive();
         if (t == null) {
             return false;
         }
+        queue.poll();
         now = Math.max(now, t.due);
-        if (!t.cancelled[0]) {
-            try {
-                t.body.run();
-            } catch (RuntimeException e) {
-                LOG.error("virtual task failed at t={}", now, e);
-                throw e;
-            }
+        try {
+            t.body.run();
+        } catch (RuntimeException e) {
+            LOG.error("virtual task failed at t={}", now, e);
+            throw e;
         }
         return true;
     }
@@ -69,10 +73,20 @@ public final class VirtualScheduler implements Scheduler {
     /** Runs every task due within {@code millis} from now, then sets time to now + millis. */
     public void runFor(long millis) {
         long end = now + millis;
-        while (!queue.isEmpty() && queue.peek().due <= end) {
+        for (Task next = nextLive(); next != null && next.due <= end; next = nextLive()) {
             step();
         }
         now = Math.max(now, end);
+    }
+
+    /** Discards cancelled tasks at the head of the queue and returns the next live one, left queued. */
+    private Task nextLive() {
+        Task t = queue.peek();
+        while (t != null && t.cancelled[0]) { // bounded: each turn removes one task
+            queue.poll();
+            t = queue.peek();
+        }
+        return t;
     }
 
     /**
@@ -86,7 +100,7 @@ public final class VirtualScheduler implements Scheduler {
                 return true;
             }
         }
-        return queue.isEmpty();
+        return nextLive() == null;
     }
 
     /** Moves time forward without running anything (a pause). */

@@ -5,19 +5,27 @@ import dev.dynamo.api.VectorClock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The versions of one key that no other stored version supersedes: the siblings. Immutable;
- * kept in a canonical order (by dot) so that equal sets encode to equal bytes.
+ * The versions of one key that nothing supersedes (the siblings), plus {@code seen}: the
+ * join of every clock this replica has merged for the key, including versions it has
+ * since dropped (a dotted version vector set, as in Riak 2.0). Immutable; versions kept
+ * in a canonical order (by dot) so that equal sets encode to equal bytes.
+ *
+ * <p>{@code seen} does two jobs. It tells a replica that a version it lacks but whose dot
+ * it has seen was dropped on purpose (superseded, or discarded by the table's reconciler),
+ * so a late copy does not come back; and it gives the coordinator its next counter, so a
+ * dot is never issued twice even after the version carrying it was dropped.
  *
  * <pre>{@code
  * SiblingSet s = SiblingSet.EMPTY.add(v1).set().add(v2).set();
- * VectorClock ctx = s.clock();   // what a get hands to the next put
+ * Context ctx = s.context();   // what a get hands to the next put
  * }</pre>
  */
-public record SiblingSet(List<Version> versions) {
+public record SiblingSet(List<Version> versions, VectorClock seen) {
 
-    public static final SiblingSet EMPTY = new SiblingSet(List.of());
+    public static final SiblingSet EMPTY = new SiblingSet(List.of(), VectorClock.EMPTY);
 
     private static final Comparator<Version> CANONICAL =
             Comparator.comparing((Version v) -> v.dot().node()).thenComparingLong(v -> v.dot().counter());
@@ -26,9 +34,19 @@ public record SiblingSet(List<Version> versions) {
         List<Version> sorted = new ArrayList<>(versions);
         sorted.sort(CANONICAL);
         versions = List.copyOf(sorted);
+        VectorClock s = Objects.requireNonNull(seen, "seen");
+        for (Version v : versions) {
+            s = s.merge(v.clock());
+        }
+        seen = s;
     }
 
-    /** Outcome of adding one version. */
+    /** A set of exactly these versions, having seen only their clocks. */
+    public SiblingSet(List<Version> versions) {
+        this(versions, VectorClock.EMPTY);
+    }
+
+    /** Outcome of adding or merging. */
     public record Added(SiblingSet set, boolean changed) {
     }
 
@@ -40,7 +58,7 @@ public record SiblingSet(List<Version> versions) {
         return versions.size();
     }
 
-    /** The merged clock of every version. */
+    /** The merged clock of every version still held. */
     public VectorClock clock() {
         VectorClock c = VectorClock.EMPTY;
         for (Version v : versions) {
@@ -50,12 +68,13 @@ public record SiblingSet(List<Version> versions) {
     }
 
     /**
-     * What a get returns: the merged clock plus the exact events the versions' contexts name.
-     * The clock may claim every event of a node up to its counter because a replica never
-     * holds a node's later event without its earlier ones (or what superseded them).
+     * What a get returns: every event this replica has seen for the key plus the exact events
+     * the versions' contexts name. The clock may claim every event of a node up to its counter
+     * because a replica never holds a node's later event without its earlier ones or what
+     * dropped them: a coordinator always replicates its whole set.
      */
     public Context context() {
-        Context c = Context.of(clock());
+        Context c = Context.of(seen);
         for (Version v : versions) {
             if (!v.context().events().isEmpty()) {
                 c = c.merge(Context.of(VectorClock.EMPTY, v.context().events()));
@@ -79,16 +98,27 @@ public record SiblingSet(List<Version> versions) {
         return versions.stream().filter(v -> !v.tombstone()).toList();
     }
 
+    /** True when this replica has seen {@code v}: it holds it, dropped it, or holds a version that supersedes it. */
+    private boolean hasSeen(Version v) {
+        if (seen.counter(v.dot().node()) >= v.dot().counter()) {
+            return true;
+        }
+        for (Version mine : versions) {
+            if (v.isSupersededBy(mine)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * Adds {@code incoming}: unchanged when a stored version already covers it (an obsolete
-     * or duplicate write); otherwise stored versions it supersedes are dropped and it joins
-     * the rest as a sibling.
+     * Adds {@code incoming}: unchanged when this replica has already seen it (an obsolete or
+     * duplicate write); otherwise stored versions it supersedes are dropped and it joins the
+     * rest as a sibling.
      */
     public Added add(Version incoming) {
-        for (Version v : versions) {
-            if (v.equals(incoming) || incoming.isSupersededBy(v)) {
-                return new Added(this, false);
-            }
+        if (hasSeen(incoming)) {
+            return new Added(this, false);
         }
         List<Version> kept = new ArrayList<>(versions.size() + 1);
         for (Version v : versions) {
@@ -97,26 +127,36 @@ public record SiblingSet(List<Version> versions) {
             }
         }
         kept.add(incoming);
-        return new Added(new SiblingSet(kept), true);
+        return new Added(new SiblingSet(kept, seen), true);
     }
 
-    /** The union of two sets minus superseded versions; commutative, associative, idempotent. */
+    /**
+     * Joins two replicas' sets: a version survives when both hold it, or when the side that
+     * lacks it has not seen it. Commutative, associative and idempotent.
+     */
     public Added merge(SiblingSet other) {
-        SiblingSet result = this;
-        boolean changed = false;
-        for (Version v : other.versions) {
-            Added a = result.add(v);
-            result = a.set();
-            changed |= a.changed();
+        if (other.equals(this) || other.isEmpty() && seen.descendsFrom(other.seen)) {
+            return new Added(this, false);
         }
-        return new Added(result, changed);
+        List<Version> result = new ArrayList<>(versions.size() + other.versions.size());
+        for (Version v : versions) {
+            if (other.versions.contains(v) || !other.hasSeen(v)) {
+                result.add(v);
+            }
+        }
+        for (Version v : other.versions) {
+            if (!versions.contains(v) && !hasSeen(v)) {
+                result.add(v);
+            }
+        }
+        SiblingSet merged = new SiblingSet(result, seen.merge(other.seen));
+        return new Added(merged, !merged.equals(this));
     }
 
-    /** The highest counter {@code node} has used in any version or context here. */
+    /** The highest counter {@code node} has used for this key, whether or not its version is still held. */
     public long maxCounter(String node) {
-        long max = 0;
+        long max = seen.counter(node);
         for (Version v : versions) {
-            max = Math.max(max, v.clock().counter(node));
             for (Context.Event e : v.context().events()) {
                 if (e.node().equals(node)) {
                     max = Math.max(max, e.counter());
@@ -126,8 +166,24 @@ public record SiblingSet(List<Version> versions) {
         return max;
     }
 
-    /** True when some version of this set is not in {@code other} (so {@code other} needs repair). */
+    /** True when this set holds or has seen something {@code other} lacks (so {@code other} needs repair). */
     public boolean hasVersionsMissingFrom(SiblingSet other) {
         return other.merge(this).changed();
+    }
+
+    /** The same versions with only {@code keep} of them held; what was dropped stays seen. */
+    public SiblingSet retain(List<Version> keep) {
+        return new SiblingSet(keep, seen);
+    }
+
+    /** Equality compares held versions (by dot) and the seen clock's counters. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SiblingSet s && s.versions.equals(versions) && s.seen.equals(seen);
+    }
+
+    @Override
+    public int hashCode() {
+        return versions.hashCode() * 31 + seen.hashCode();
     }
 }

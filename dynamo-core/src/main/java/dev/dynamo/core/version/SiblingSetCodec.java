@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stored and wire form of a {@link SiblingSet}: format byte {@code 1}, then per version
+ * The stored and wire form of a {@link SiblingSet}: format byte {@code 1}, the seen clock, then per version
  * its dot, context clock, timestamp, tombstone flag and value. Decoding validates every
  * length so that corrupt or hostile bytes fail with {@link IllegalArgumentException}.
  */
@@ -28,6 +28,7 @@ public final class SiblingSetCodec {
 
     public static void write(ByteWriter out, SiblingSet set) {
         out.writeByte(FORMAT);
+        writeClock(out, set.seen());
         out.writeVarInt(set.size());
         for (Version v : set.versions()) {
             writeVersion(out, v);
@@ -86,6 +87,7 @@ public final class SiblingSetCodec {
         if (format != FORMAT) {
             throw new IllegalArgumentException("unknown sibling set format " + format);
         }
+        VectorClock seen = readClock(in);
         int n = in.readVarInt();
         if (n > MAX_VERSIONS) {
             throw new IllegalArgumentException("sibling set of " + n + " versions (at most " + MAX_VERSIONS + ")");
@@ -94,7 +96,7 @@ public final class SiblingSetCodec {
         for (int i = 0; i < n; i++) {
             versions.add(readVersion(in));
         }
-        return new SiblingSet(versions);
+        return new SiblingSet(versions, seen);
     }
 
     public static Version readVersion(ByteReader in) {
