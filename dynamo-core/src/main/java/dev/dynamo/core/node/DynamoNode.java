@@ -11,6 +11,10 @@ import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.core.coordination.QuorumTracker;
 import dev.dynamo.core.coordination.ReadResolution;
+import dev.dynamo.core.handoff.HintStore;
+import dev.dynamo.core.handoff.HintedHandoff;
+import dev.dynamo.core.membership.FailureDetector;
+import dev.dynamo.core.membership.OutcomeFailureDetector;
 import dev.dynamo.core.spi.EngineContext;
 import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.Partitioner;
@@ -32,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,17 +60,63 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     private final Transport transport;
     private final Scheduler scheduler;
     private final RequestObserver observer;
+    private final NodeOptions options;
+    private final FailureDetector detector;
+    private final HintStore hints;
+    private final HintedHandoff handoff;
     private volatile ClusterState cluster;
     private volatile boolean closed;
 
+    /** A node with default options and an in-memory system table (tests). */
     public DynamoNode(NodeConfig config, List<TableConfig> tableConfigs, ClusterState cluster, Transport transport,
                       Scheduler scheduler, RequestObserver observer) {
+        this(config, tableConfigs, cluster, transport, scheduler, observer, NodeOptions.DEFAULTS.withSystemEngine("memory"));
+    }
+
+    public DynamoNode(NodeConfig config, List<TableConfig> tableConfigs, ClusterState cluster, Transport transport,
+                      Scheduler scheduler, RequestObserver observer, NodeOptions options) {
         this.config = config;
         this.transport = transport;
         this.scheduler = scheduler;
         this.observer = observer;
+        this.options = options;
         this.cluster = cluster;
+        this.detector = new OutcomeFailureDetector(scheduler.clock(), options.failuresToSuspect(),
+                options.probeIntervalMillis());
         this.tables = openTables(config, tableConfigs, scheduler);
+        try {
+            StorageEngine hintEngine = Plugins.engine(options.systemEngine()).open(new EngineContext("__hints",
+                    config.dataDir().resolve("__hints"), Map.of(), scheduler.clock()));
+            this.hints = new HintStore(hintEngine, config.maxClockEntries());
+        } catch (RuntimeException e) {
+            tables.values().forEach(t -> closeQuietly(t.engine()));
+            throw e;
+        }
+        long requestTimeout = tableConfigs.stream().mapToLong(TableConfig::timeoutMillis).max()
+                .orElse(TableConfig.DEFAULT_TIMEOUT_MILLIS);
+        this.handoff = new HintedHandoff(config.id(), hints, transport, detector, scheduler,
+                options.hintIntervalMillis(), options.hintBatchSize(), options.tombstoneGraceMillis(), requestTimeout);
+    }
+
+    /** Starts background work: hint delivery (and, when enabled, anti-entropy and tombstone purge). */
+    public void startBackground() {
+        handoff.start();
+    }
+
+    public NodeOptions options() {
+        return options;
+    }
+
+    public FailureDetector failureDetector() {
+        return detector;
+    }
+
+    public HintStore hints() {
+        return hints;
+    }
+
+    public HintedHandoff handoff() {
+        return handoff;
     }
 
     private static Map<String, Table> openTables(NodeConfig config, List<TableConfig> configs, Scheduler scheduler) {
@@ -180,55 +231,113 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                 e == null ? "ok" : errorCode(e), System.nanoTime() - start));
     }
 
+    // ---------------------------------------------------------------- replica choice
+
+    /** A replica a request goes to; a non-empty {@code hintFor} makes it a substitute for that node. */
+    private record Target(String node, String hintFor) {
+        boolean isHint() {
+            return !hintFor.isEmpty();
+        }
+    }
+
+    /**
+     * The nodes beyond the preference list, in ring order: sloppy-quorum substitutes are
+     * taken from here, skipping suspected ones.
+     */
+    private final class Spares {
+        private final java.util.ArrayDeque<String> queue;
+
+        Spares(ClusterState state, int partition, List<String> pref) {
+            List<String> all = state.ring().preferenceList(partition, Math.max(1, state.ring().nodes().size()));
+            queue = new java.util.ArrayDeque<>();
+            for (String node : all) {
+                if (!pref.contains(node)) {
+                    queue.add(node);
+                }
+            }
+        }
+
+        synchronized String next() {
+            while (!queue.isEmpty()) {
+                String node = queue.poll();
+                if (node.equals(id()) || detector.isAvailable(node)) {
+                    return node;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The N replicas of a request: preference nodes, with suspected ones replaced by substitutes. */
+    private List<Target> targets(List<String> pref, Spares spares) {
+        List<Target> out = new ArrayList<>(pref.size());
+        for (String node : pref) {
+            if (node.equals(id()) || detector.isAvailable(node)) {
+                out.add(new Target(node, ""));
+            } else {
+                String sub = spares.next();
+                out.add(sub == null ? new Target(node, "") : new Target(sub, node));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A replica attempt gets a third of the request's deadline, so that a timed-out replica
+     * still leaves time to try a sloppy-quorum substitute before the deadline.
+     */
+    private static long attemptTimeout(long timeoutMillis) {
+        return Math.max(1, timeoutMillis / 3);
+    }
+
+    private void outcome(String node, Throwable error) {
+        if (node.equals(id())) {
+            return;
+        }
+        if (error == null) {
+            detector.success(node);
+        } else if (unwrap(error) instanceof dev.dynamo.core.spi.TransportException) {
+            detector.failure(node);
+        }
+    }
+
     // ---------------------------------------------------------------- get
 
     private CompletableFuture<GetResult> coordinateGet(Table t, byte[] key, int r, long timeoutMillis) {
         ClusterState state = cluster;
         int partition = state.ring().partitionOf(key, t.partitioner());
-        List<String> replicas = state.ring().preferenceList(partition, t.config().n());
-        if (replicas.size() < r) {
+        List<String> pref = state.ring().preferenceList(partition, t.config().n());
+        if (pref.size() < r) {
             return CompletableFuture.failedFuture(InsufficientReplicasException.of("get", r, 0));
         }
+        Spares spares = new Spares(state, partition, pref);
         CompletableFuture<GetResult> result = new CompletableFuture<>();
-        QuorumTracker quorum = new QuorumTracker(r, replicas.size());
-        Map<String, SiblingSet> answers = new LinkedHashMap<>();
+        QuorumTracker quorum = new QuorumTracker(r, pref.size());
+        Map<Target, SiblingSet> answers = new LinkedHashMap<>();
         Cancellable deadline = scheduler.schedule(() -> {
-            boolean repair;
-            synchronized (quorum) {
-                repair = !quorum.allAnswered();
-            }
-            if (result.completeExceptionally(new DynamoTimeoutException("get on table '" + t.config().name()
-                    + "' timed out after " + timeoutMillis + " ms"))) {
-                LOG.debug("get timed out with {} of {} answers", answers.size(), r);
-            }
-            if (repair) {
-                readRepair(t, partition, key, answers, quorum);
-            }
+            result.completeExceptionally(new DynamoTimeoutException("get on table '" + t.config().name()
+                    + "' timed out after " + timeoutMillis + " ms"));
+            readRepair(t, partition, key, answers, quorum);
         }, timeoutMillis);
-        byte[] request = MessageCodec.encode(new Message.ReplicaRead(t.config().name(), partition, key));
-        for (String node : replicas) {
-            CompletableFuture<SiblingSet> answer = node.equals(id())
-                    ? supplyLocal(() -> t.store().get(partition, key))
-                    : transport.send(node, request, timeoutMillis)
-                            .thenApply(bytes -> expect(bytes, Message.ReplicaReadResult.class).siblings());
-            answer.whenComplete((set, error) -> {
+        for (Target target : targets(pref, spares)) {
+            readSlot(t, partition, key, target, spares, attemptTimeout(timeoutMillis), (set, error) -> {
+              try {
                 QuorumTracker.Decision d;
                 boolean done;
+                SiblingSet merged = null;
                 synchronized (quorum) {
                     if (error == null) {
-                        answers.put(node, set);
+                        answers.put(set.getKey(), set.getValue());
                         d = quorum.success();
                     } else {
-                        LOG.debug("replica {} failed a read: {}", node, error.toString());
                         d = quorum.failure();
                     }
                     done = quorum.allAnswered();
-                }
-                if (d == QuorumTracker.Decision.SUCCEEDED && !result.isDone()) {
-                    SiblingSet merged;
-                    synchronized (quorum) {
+                    if (d == QuorumTracker.Decision.SUCCEEDED && !result.isDone()) {
                         merged = ReadResolution.merge(answers.values());
                     }
+                }
+                if (merged != null) {
                     result.complete(ReadResolution.resolve(merged, t.reconciler()));
                 } else if (d == QuorumTracker.Decision.FAILED) {
                     result.completeExceptionally(InsufficientReplicasException.of("get", r, quorum.successes()));
@@ -237,14 +346,49 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                     deadline.cancel();
                     readRepair(t, partition, key, answers, quorum);
                 }
+              } catch (RuntimeException e) {
+                LOG.error("get coordination failed", e);
+                result.completeExceptionally(e);
+              }
             });
         }
         return result;
     }
 
+    /** Reads one slot: from its target, or on failure from the next substitute. */
+    private void readSlot(Table t, int partition, byte[] key, Target target, Spares spares, long timeoutMillis,
+                          BiConsumer<Map.Entry<Target, SiblingSet>, Throwable> done) {
+        CompletableFuture<SiblingSet> answer;
+        if (target.node().equals(id())) {
+            answer = supplyLocal(() -> target.isHint()
+                    ? hints.read(target.hintFor(), t.config().name(), partition, key)
+                    : t.store().get(partition, key));
+        } else {
+            byte[] request = MessageCodec.encode(new Message.ReplicaRead(t.config().name(), partition, key,
+                    target.hintFor()));
+            answer = transport.send(target.node(), request, timeoutMillis)
+                    .thenApply(bytes -> expect(bytes, Message.ReplicaReadResult.class).siblings());
+        }
+        answer.whenComplete((set, error) -> {
+            outcome(target.node(), error);
+            if (error == null) {
+                done.accept(Map.entry(target, set), null);
+                return;
+            }
+            LOG.debug("replica {} failed a read: {}", target.node(), error.toString());
+            String sub = unwrap(error) instanceof dev.dynamo.core.spi.TransportException ? spares.next() : null;
+            if (sub == null) {
+                done.accept(null, error);
+            } else {
+                readSlot(t, partition, key, new Target(sub, target.isHint() ? target.hintFor() : target.node()),
+                        spares, timeoutMillis, done);
+            }
+        });
+    }
+
     /** Sends the merged versions to every replica that answered without some of them. */
-    private void readRepair(Table t, int partition, byte[] key, Map<String, SiblingSet> answers, Object lock) {
-        Map<String, SiblingSet> snapshot;
+    private void readRepair(Table t, int partition, byte[] key, Map<Target, SiblingSet> answers, Object lock) {
+        Map<Target, SiblingSet> snapshot;
         synchronized (lock) {
             snapshot = new LinkedHashMap<>(answers);
         }
@@ -252,20 +396,31 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
             return;
         }
         SiblingSet merged = ReadResolution.merge(snapshot.values());
-        for (String node : ReadResolution.stale(merged, snapshot)) {
+        snapshot.forEach((target, set) -> {
+            if (!merged.hasVersionsMissingFrom(set)) {
+                return;
+            }
             observer.readRepair(t.config().name());
-            if (node.equals(id())) {
-                runLocal(() -> t.store().merge(partition, key, merged));
+            if (target.node().equals(id())) {
+                runLocal(() -> storeLocally(t, partition, key, merged, target.hintFor()));
             } else {
                 byte[] msg = MessageCodec.encode(new Message.ReplicaWrite(t.config().name(), partition, key, merged,
-                        false));
-                transport.send(node, msg, t.config().timeoutMillis()).whenComplete((b, e) -> {
+                        false, target.hintFor()));
+                transport.send(target.node(), msg, t.config().timeoutMillis()).whenComplete((b, e) -> {
                     if (e != null) {
-                        LOG.debug("read repair of {} failed: {}", node, e.toString());
+                        LOG.debug("read repair of {} failed: {}", target.node(), e.toString());
                     }
                 });
             }
+        });
+    }
+
+    /** Stores a replica write here: in the table, or as a hint for another node. */
+    private boolean storeLocally(Table t, int partition, byte[] key, SiblingSet set, String hintFor) {
+        if (hintFor.isEmpty() || hintFor.equals(id())) {
+            return t.store().merge(partition, key, set).changed();
         }
+        return hints.store(hintFor, t.config().name(), partition, key, set);
     }
 
     // ---------------------------------------------------------------- put
@@ -274,22 +429,29 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                                                      boolean tombstone, int w, long timeoutMillis, boolean forwarded) {
         ClusterState state = cluster;
         int partition = state.ring().partitionOf(key, t.partitioner());
-        List<String> replicas = state.ring().preferenceList(partition, t.config().n());
-        if (!replicas.contains(id()) && !forwarded) {
+        List<String> pref = state.ring().preferenceList(partition, t.config().n());
+        if (!pref.contains(id()) && !forwarded) {
             // paper §4.5: a write is coordinated by a node of the key's preference list
             Message.Put fwd = new Message.Put(t.config().name(), key, context.toBytes(), value, tombstone, w,
                     timeoutMillis, true);
-            return forward(op, MessageCodec.encode(fwd), replicas, 0, timeoutMillis, w);
+            List<String> order = new ArrayList<>(pref);
+            order.sort(java.util.Comparator.comparing(n -> detector.isAvailable(n) ? 0 : 1));
+            return forward(op, MessageCodec.encode(fwd), order, 0, timeoutMillis, w);
         }
-        if (replicas.size() < w) {
+        if (pref.size() < w) {
             return CompletableFuture.failedFuture(InsufficientReplicasException.of(op, w, 0));
         }
-        boolean sync = t.config().durability() == TableConfig.Durability.SYNC;
+        TableConfig.Durability durability = t.config().durability();
         SiblingStore.Coordinated coordinated = t.store().coordinate(partition, key, context, value, tombstone, id(),
                 scheduler.clock().millis());
         Context written = coordinated.context();
-        List<String> others = new ArrayList<>(replicas);
-        others.remove(id());
+        Spares spares = new Spares(state, partition, pref);
+        List<Target> others = new ArrayList<>();
+        for (Target target : targets(pref, spares)) {
+            if (!target.node().equals(id())) {
+                others.add(target);
+            }
+        }
         QuorumTracker quorum = new QuorumTracker(w, others.size() + 1);
         CompletableFuture<Context> result = new CompletableFuture<>();
         if (quorum.success() == QuorumTracker.Decision.SUCCEEDED) {
@@ -301,19 +463,16 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         Cancellable deadline = scheduler.schedule(() -> result.completeExceptionally(new DynamoTimeoutException(
                 op + " on table '" + t.config().name() + "' timed out after " + timeoutMillis + " ms")),
                 timeoutMillis);
-        byte[] msg = MessageCodec.encode(new Message.ReplicaWrite(t.config().name(), partition, key,
-                coordinated.siblings(), sync));
-        for (String node : others) {
-            transport.send(node, msg, timeoutMillis).thenApply(b -> expect(b, Message.ReplicaWriteResult.class))
-                    .whenComplete((ok, error) -> {
+        for (int i = 0; i < others.size(); i++) {
+            // buffered tables: the paper's one durable write, asked of the first other replica
+            boolean sync = durability == TableConfig.Durability.SYNC || i == 0;
+            writeSlot(t, partition, key, coordinated.siblings(), sync, others.get(i), spares, attemptTimeout(timeoutMillis),
+                    error -> {
                         QuorumTracker.Decision d;
                         boolean all;
                         synchronized (quorum) {
                             d = error == null ? quorum.success() : quorum.failure();
                             all = quorum.allAnswered();
-                        }
-                        if (error != null) {
-                            LOG.debug("replica {} failed a write: {}", node, error.toString());
                         }
                         if (d == QuorumTracker.Decision.SUCCEEDED) {
                             result.complete(written);
@@ -326,6 +485,29 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                     });
         }
         return result;
+    }
+
+    /** Writes one slot: to its target, or on failure to the next substitute with a hint. */
+    private void writeSlot(Table t, int partition, byte[] key, SiblingSet set, boolean sync, Target target,
+                           Spares spares, long timeoutMillis, java.util.function.Consumer<Throwable> done) {
+        byte[] msg = MessageCodec.encode(new Message.ReplicaWrite(t.config().name(), partition, key, set, sync,
+                target.hintFor()));
+        transport.send(target.node(), msg, timeoutMillis).thenApply(b -> expect(b, Message.ReplicaWriteResult.class))
+                .whenComplete((ok, error) -> {
+                    outcome(target.node(), error);
+                    if (error == null) {
+                        done.accept(null);
+                        return;
+                    }
+                    LOG.debug("replica {} failed a write: {}", target.node(), error.toString());
+                    String sub = unwrap(error) instanceof dev.dynamo.core.spi.TransportException ? spares.next() : null;
+                    if (sub == null || sub.equals(id())) {
+                        done.accept(error);
+                    } else {
+                        writeSlot(t, partition, key, set, sync, new Target(sub,
+                                target.isHint() ? target.hintFor() : target.node()), spares, timeoutMillis, done);
+                    }
+                });
     }
 
     private CompletableFuture<Context> forward(String op, byte[] request, List<String> replicas, int index,
@@ -370,13 +552,19 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         }
         if (m instanceof Message.ReplicaRead rr) {
             Table t = table(rr.table());
-            return CompletableFuture.completedFuture(new Message.ReplicaReadResult(t.store().get(rr.partition(),
-                    rr.key())));
+            SiblingSet set = rr.hintFor().isEmpty() || rr.hintFor().equals(id())
+                    ? t.store().get(rr.partition(), rr.key())
+                    : hints.read(rr.hintFor(), rr.table(), rr.partition(), rr.key());
+            return CompletableFuture.completedFuture(new Message.ReplicaReadResult(set));
         } else if (m instanceof Message.ReplicaWrite rw) {
             Table t = table(rw.table());
-            boolean changed = t.store().merge(rw.partition(), rw.key(), rw.siblings()).changed();
+            boolean changed = storeLocally(t, rw.partition(), rw.key(), rw.siblings(), rw.hintFor());
             if (rw.sync() && changed) {
-                t.engine().sync();
+                if (rw.hintFor().isEmpty() || rw.hintFor().equals(id())) {
+                    t.engine().sync();
+                } else {
+                    hints.sync();
+                }
             }
             return CompletableFuture.completedFuture(new Message.ReplicaWriteResult(changed));
         } else if (m instanceof Message.Get g) {
@@ -469,6 +657,13 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
             return;
         }
         closed = true;
+        handoff.close();
+        try {
+            hints.sync();
+        } catch (RuntimeException e) {
+            LOG.warn("hint store sync on close failed", e);
+        }
+        hints.close();
         for (Table t : tables.values()) {
             try {
                 t.engine().sync();

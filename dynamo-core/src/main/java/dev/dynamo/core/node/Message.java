@@ -44,8 +44,18 @@ public sealed interface Message {
     record PutResult(byte[] context) implements Message {
     }
 
-    /** Coordinator asks a replica for its sibling set of a key. */
-    record ReplicaRead(String table, int partition, byte[] key) implements Message {
+    /**
+     * Coordinator asks a replica for its sibling set of a key. A non-empty {@code hintFor}
+     * asks a sloppy-quorum substitute for what it holds on behalf of that node.
+     */
+    record ReplicaRead(String table, int partition, byte[] key, String hintFor) implements Message {
+        public ReplicaRead {
+            Objects.requireNonNull(hintFor, "hintFor");
+        }
+
+        public ReplicaRead(String table, int partition, byte[] key) {
+            this(table, partition, key, "");
+        }
     }
 
     record ReplicaReadResult(SiblingSet siblings) implements Message {
@@ -53,10 +63,18 @@ public sealed interface Message {
 
     /**
      * Coordinator (or read repair, hinted handoff, anti-entropy) gives a replica a sibling set
-     * to merge. {@code sync}: make it durable before answering.
+     * to merge. {@code sync}: make it durable before answering. A non-empty {@code hintFor}
+     * makes the receiver a sloppy-quorum substitute: it keeps the set as a hint for that node.
      */
-    record ReplicaWrite(String table, int partition, byte[] key, SiblingSet siblings, boolean sync)
+    record ReplicaWrite(String table, int partition, byte[] key, SiblingSet siblings, boolean sync, String hintFor)
             implements Message {
+        public ReplicaWrite {
+            Objects.requireNonNull(hintFor, "hintFor");
+        }
+
+        public ReplicaWrite(String table, int partition, byte[] key, SiblingSet siblings, boolean sync) {
+            this(table, partition, key, siblings, sync, "");
+        }
     }
 
     /** {@code changed == false}: the replica already had everything (an obsolete write). */

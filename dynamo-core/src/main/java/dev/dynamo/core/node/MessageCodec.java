@@ -53,13 +53,13 @@ public final class MessageCodec {
             out.writeByte(PUT_RESULT).writeBytes(m.context());
         } else if (message instanceof Message.ReplicaRead m) {
             out.writeByte(REPLICA_READ).writeString(m.table())
-                .writeVarInt(m.partition()).writeBytes(m.key());
+                .writeVarInt(m.partition()).writeBytes(m.key()).writeString(m.hintFor());
         } else if (message instanceof Message.ReplicaReadResult m) {
             out.writeByte(REPLICA_READ_RESULT);
             SiblingSetCodec.write(out, m.siblings());
         } else if (message instanceof Message.ReplicaWrite m) {
             out.writeByte(REPLICA_WRITE).writeString(m.table()).writeVarInt(m.partition()).writeBytes(m.key())
-                    .writeByte(m.sync() ? 1 : 0);
+                    .writeByte(m.sync() ? 1 : 0).writeString(m.hintFor());
             SiblingSetCodec.write(out, m.siblings());
         } else if (message instanceof Message.ReplicaWriteResult m) {
             out.writeByte(REPLICA_WRITE_RESULT).writeByte(m.changed() ? 1 : 0);
@@ -110,14 +110,16 @@ public final class MessageCodec {
                 yield new Message.GetResult(versions, in.readBytes());
             }
             case PUT_RESULT -> new Message.PutResult(in.readBytes());
-            case REPLICA_READ -> new Message.ReplicaRead(in.readString(), in.readVarInt(), in.readBytes());
+            case REPLICA_READ -> new Message.ReplicaRead(in.readString(), in.readVarInt(), in.readBytes(),
+                    in.readString());
             case REPLICA_READ_RESULT -> new Message.ReplicaReadResult(SiblingSetCodec.read(in));
             case REPLICA_WRITE -> {
                 String table = in.readString();
                 int partition = in.readVarInt();
                 byte[] key = in.readBytes();
                 boolean sync = in.readByte() == 1;
-                yield new Message.ReplicaWrite(table, partition, key, SiblingSetCodec.read(in), sync);
+                String hintFor = in.readString();
+                yield new Message.ReplicaWrite(table, partition, key, SiblingSetCodec.read(in), sync, hintFor);
             }
             case REPLICA_WRITE_RESULT -> new Message.ReplicaWriteResult(in.readByte() == 1);
             case RING_REQUEST -> new Message.RingRequest();

@@ -37,6 +37,7 @@ public final class SiblingStore {
     private final boolean syncWrites;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
     private final UnaryOperator<SiblingSet> compactor;
+    private volatile WriteListener listener = WriteListener.NONE;
 
     /**
      * @param maxClockEntries vector clock truncation bound (the paper's 10)
@@ -69,6 +70,26 @@ public final class SiblingStore {
 
     public String table() {
         return table;
+    }
+
+    /**
+     * Sees every change to a stored key, under the key's lock, with the old and new encoded
+     * sibling set (null for absent). Anti-entropy keeps its Merkle trees current with it.
+     */
+    @FunctionalInterface
+    public interface WriteListener {
+        WriteListener NONE = (sk, oldValue, newValue) -> { };
+
+        void written(byte[] storageKey, byte[] oldValue, byte[] newValue);
+    }
+
+    public void setWriteListener(WriteListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** The sibling set under a key already in storage layout. */
+    public SiblingSet getStorageKey(byte[] sk) {
+        return read(sk);
     }
 
     public StorageEngine engine() {
@@ -139,7 +160,11 @@ public final class SiblingStore {
      * once every replica has them); false when a newer write arrived meanwhile.
      */
     public boolean removeIfUnchanged(int partition, byte[] key, SiblingSet expected) {
-        byte[] sk = StorageKeys.of(partition, key);
+        return removeStorageKeyIfUnchanged(StorageKeys.of(partition, key), expected);
+    }
+
+    /** As {@link #removeIfUnchanged} for a key already in storage layout. */
+    public boolean removeStorageKeyIfUnchanged(byte[] sk, SiblingSet expected) {
         ReentrantLock lock = lockFor(sk);
         lock.lock();
         try {
@@ -148,6 +173,7 @@ public final class SiblingStore {
                 return false;
             }
             engine.delete(sk);
+            listener.written(sk, raw, null);
             return true;
         } finally {
             lock.unlock();
@@ -186,6 +212,17 @@ public final class SiblingStore {
         }
     }
 
+    /** Visits raw entries with {@code from <= storage key < to} (null: open) in key order. */
+    public void scanRange(byte[] from, byte[] to, java.util.function.Predicate<KeyValue> visitor) {
+        try (CloseableIterator<KeyValue> it = engine.scan(from, to)) {
+            while (it.hasNext()) {
+                if (!visitor.test(it.next())) {
+                    return;
+                }
+            }
+        }
+    }
+
     /** One key of a scan. */
     public record StoredKey(int partition, byte[] key, SiblingSet siblings) {
     }
@@ -204,10 +241,18 @@ public final class SiblingStore {
     }
 
     private void write(byte[] sk, SiblingSet set) {
-        engine.put(sk, SiblingSetCodec.encode(set));
+        byte[] old = listener == WriteListener.NONE ? null : engine.get(sk);
+        byte[] encoded = SiblingSetCodec.encode(set);
+        engine.put(sk, encoded);
         if (syncWrites) {
             engine.sync();
         }
+        listener.written(sk, old, encoded);
+    }
+
+    /** Makes every write so far durable (the buffered table's "durable write" on request). */
+    public void sync() {
+        engine.sync();
     }
 
     private ReentrantLock lockFor(byte[] sk) {

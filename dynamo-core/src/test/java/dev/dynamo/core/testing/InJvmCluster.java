@@ -8,6 +8,7 @@ import dev.dynamo.core.node.ClusterState;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.Message;
 import dev.dynamo.core.node.NodeConfig;
+import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.node.RequestObserver;
 import dev.dynamo.core.node.TableConfig;
 import dev.dynamo.core.ring.NodeInfo;
@@ -45,8 +46,10 @@ public final class InJvmCluster implements AutoCloseable {
     private final Map<String, DynamoNode> nodes = new LinkedHashMap<>();
     private final List<TableConfig> tables;
     private final ClusterState state;
+    private final NodeOptions options;
 
-    private InJvmCluster(int size, int q, long seed, Path dataDir, List<TableConfig> tables) {
+    private InJvmCluster(int size, int q, long seed, Path dataDir, NodeOptions options, List<TableConfig> tables) {
+        this.options = options;
         this.scheduler = new VirtualScheduler(1_700_000_000_000L);
         this.network = new LocalNetwork(scheduler, seed);
         this.tables = List.copyOf(tables);
@@ -66,13 +69,24 @@ public final class InJvmCluster implements AutoCloseable {
     }
 
     public static InJvmCluster start(int size, int q, long seed, Path dataDir, TableConfig... tables) {
-        return new InJvmCluster(size, q, seed, dataDir, List.of(tables));
+        return start(size, q, seed, dataDir, DEFAULT_OPTIONS, tables);
+    }
+
+    /** Options for in-JVM clusters: memory system tables, fast hint delivery, background work off. */
+    public static final NodeOptions DEFAULT_OPTIONS = NodeOptions.DEFAULTS.withSystemEngine("memory")
+            .withHints(200, 100).withAntiEntropy(0, 10_000).withTombstones(24L * 3600 * 1000, 0);
+
+    public static InJvmCluster start(int size, int q, long seed, Path dataDir, NodeOptions options,
+                                     TableConfig... tables) {
+        return new InJvmCluster(size, q, seed, dataDir, options, List.of(tables));
     }
 
     private void startNode(String id) {
         LocalTransport transport = network.transport(id);
-        DynamoNode node = new DynamoNode(configs.get(id), tables, state, transport, scheduler, RequestObserver.NONE);
+        DynamoNode node = new DynamoNode(configs.get(id), tables, state, transport, scheduler, RequestObserver.NONE,
+                options);
         transport.start(node);
+        node.startBackground();
         nodes.put(id, node);
     }
 

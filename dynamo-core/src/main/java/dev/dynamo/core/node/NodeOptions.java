@@ -1,0 +1,67 @@
+package dev.dynamo.core.node;
+
+/**
+ * Tunables of a node's background machinery, parsed once at start-up.
+ *
+ * @param systemEngine               engine of the system tables (hints); must be durable in production
+ * @param failuresToSuspect          consecutive failed requests before a peer is skipped
+ * @param probeIntervalMillis        how often a suspected peer gets one probe request
+ * @param hintIntervalMillis         hint delivery round period
+ * @param hintBatchSize              hints sent per target per round (the throttle)
+ * @param tombstoneGraceMillis       a tombstone is purged only this long after its write, once every
+ *                                   replica holds it; hints older than this are dropped, not delivered
+ * @param antiEntropyIntervalMillis  period of the background Merkle exchange, 0 = off
+ * @param antiEntropyKeysPerSecond   rate limit on keys repaired by anti-entropy
+ * @param tombstoneGcIntervalMillis  period of the tombstone purge scan, 0 = off
+ */
+public record NodeOptions(String systemEngine, int failuresToSuspect, long probeIntervalMillis,
+                          long hintIntervalMillis, int hintBatchSize, long tombstoneGraceMillis,
+                          long antiEntropyIntervalMillis, int antiEntropyKeysPerSecond,
+                          long tombstoneGcIntervalMillis) {
+
+    public static final NodeOptions DEFAULTS = new NodeOptions("mvstore", 1, 1_000, 1_000, 200,
+            24L * 3600 * 1000, 60_000, 10_000, 600_000);
+
+    public NodeOptions {
+        if (systemEngine == null || systemEngine.isBlank()) {
+            throw new IllegalArgumentException("system engine must be named");
+        }
+        if (failuresToSuspect < 1) {
+            throw new IllegalArgumentException("failures-to-suspect must be >= 1, was " + failuresToSuspect);
+        }
+        positive("probe interval", probeIntervalMillis);
+        positive("hint interval", hintIntervalMillis);
+        positive("hint batch size", hintBatchSize);
+        positive("tombstone grace", tombstoneGraceMillis);
+        if (antiEntropyIntervalMillis < 0 || tombstoneGcIntervalMillis < 0) {
+            throw new IllegalArgumentException("background intervals must be >= 0 (0 = off)");
+        }
+        positive("anti-entropy keys per second", antiEntropyKeysPerSecond);
+    }
+
+    private static void positive(String what, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be >= 1, was " + value);
+        }
+    }
+
+    public NodeOptions withSystemEngine(String engine) {
+        return new NodeOptions(engine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
+                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis);
+    }
+
+    public NodeOptions withAntiEntropy(long intervalMillis, int keysPerSecond) {
+        return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
+                tombstoneGraceMillis, intervalMillis, keysPerSecond, tombstoneGcIntervalMillis);
+    }
+
+    public NodeOptions withTombstones(long graceMillis, long gcIntervalMillis) {
+        return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
+                graceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, gcIntervalMillis);
+    }
+
+    public NodeOptions withHints(long intervalMillis, int batchSize) {
+        return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, intervalMillis, batchSize,
+                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis);
+    }
+}
