@@ -95,7 +95,7 @@ public final class VectorClock {
         return new VectorClock(copy);
     }
 
-    /** The least upper bound: per node, the larger counter (and the later timestamp). */
+    /** The least upper bound: per node, the larger counter with its timestamp. */
     public VectorClock merge(VectorClock other) {
         if (other.entries.isEmpty()) {
             return this;
@@ -105,8 +105,10 @@ public final class VectorClock {
         }
         TreeMap<String, Entry> copy = new TreeMap<>(entries);
         for (Entry e : other.entries.values()) {
-            copy.merge(e.node(), e, (a, b) -> new Entry(a.node(),
-                    Math.max(a.counter(), b.counter()), Math.max(a.timestamp(), b.timestamp())));
+            // the timestamp travels with the counter it stamped, so merged clocks are the same
+            // bytes on every replica whatever the merge order
+            copy.merge(e.node(), e, (a, b) -> a.counter() != b.counter() ? (a.counter() > b.counter() ? a : b)
+                    : new Entry(a.node(), a.counter(), Math.max(a.timestamp(), b.timestamp())));
         }
         return new VectorClock(copy);
     }

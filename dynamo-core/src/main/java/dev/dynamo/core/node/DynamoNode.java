@@ -9,6 +9,7 @@ import dev.dynamo.api.InsufficientReplicasException;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
+import dev.dynamo.core.antientropy.AntiEntropy;
 import dev.dynamo.core.coordination.QuorumTracker;
 import dev.dynamo.core.coordination.ReadResolution;
 import dev.dynamo.core.handoff.HintStore;
@@ -64,6 +65,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     private final FailureDetector detector;
     private final HintStore hints;
     private final HintedHandoff handoff;
+    private final AntiEntropy antiEntropy;
     private volatile ClusterState cluster;
     private volatile boolean closed;
 
@@ -96,11 +98,18 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                 .orElse(TableConfig.DEFAULT_TIMEOUT_MILLIS);
         this.handoff = new HintedHandoff(config.id(), hints, transport, detector, scheduler,
                 options.hintIntervalMillis(), options.hintBatchSize(), options.tombstoneGraceMillis(), requestTimeout);
+        this.antiEntropy = new AntiEntropy(config.id(), tables, () -> this.cluster, transport, scheduler,
+                options.antiEntropyIntervalMillis(), options.antiEntropyKeysPerSecond(), requestTimeout);
+    }
+
+    public AntiEntropy antiEntropy() {
+        return antiEntropy;
     }
 
     /** Starts background work: hint delivery (and, when enabled, anti-entropy and tombstone purge). */
     public void startBackground() {
         handoff.start();
+        antiEntropy.start();
     }
 
     public NodeOptions options() {
@@ -582,6 +591,14 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                     p.timeoutMillis() == 0 ? null : java.time.Duration.ofMillis(p.timeoutMillis()));
             return write(p.tombstone() ? "delete" : "put", p.table(), p.key(), ctx, p.value(), p.tombstone(), o,
                     p.forwarded()).thenApply(c -> new Message.PutResult(c.toBytes()));
+        } else if (m instanceof Message.MerkleRequest mr) {
+            return CompletableFuture.completedFuture(antiEntropy.hashes(mr));
+        } else if (m instanceof Message.DigestRequest dr) {
+            return CompletableFuture.completedFuture(antiEntropy.digests(dr));
+        } else if (m instanceof Message.Purge pg) {
+            Table t = table(pg.table());
+            return CompletableFuture.completedFuture(new Message.ReplicaWriteResult(
+                    t.store().removeIfUnchanged(pg.partition(), pg.key(), pg.expected())));
         } else if (m instanceof Message.RingRequest) {
             return CompletableFuture.completedFuture(ringResult());
         }
@@ -658,6 +675,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         }
         closed = true;
         handoff.close();
+        antiEntropy.close();
         try {
             hints.sync();
         } catch (RuntimeException e) {

@@ -81,6 +81,37 @@ public sealed interface Message {
     record ReplicaWriteResult(boolean changed) implements Message {
     }
 
+    /**
+     * Anti-entropy: asks a replica for Merkle hashes of one (table, partition): the root's
+     * children when {@code inner} is -1, else the buckets under inner node {@code inner}.
+     */
+    record MerkleRequest(String table, int partition, int inner) implements Message {
+    }
+
+    record MerkleHashes(long[] hashes) implements Message {
+    }
+
+    /** Anti-entropy: asks for (key, entry hash) of every key in the given buckets. */
+    record DigestRequest(String table, int partition, int[] buckets) implements Message {
+    }
+
+    /** One key's digest: its user key and the hash of its stored sibling set. */
+    record KeyDigest(byte[] key, long hash) {
+    }
+
+    record Digests(List<KeyDigest> digests) implements Message {
+        public Digests {
+            digests = List.copyOf(digests);
+        }
+    }
+
+    /**
+     * Tombstone purge: remove the key if it still holds exactly {@code expected}; answered
+     * with {@link ReplicaWriteResult} (changed = removed).
+     */
+    record Purge(String table, int partition, byte[] key, SiblingSet expected) implements Message {
+    }
+
     /** Asks any node for the ring, node addresses and table placement settings. */
     record RingRequest() implements Message {
     }

@@ -26,6 +26,11 @@ public final class MessageCodec {
     static final int RING_REQUEST = 9;
     static final int RING_RESULT = 10;
     static final int ERROR = 11;
+    static final int MERKLE_REQUEST = 12;
+    static final int MERKLE_HASHES = 13;
+    static final int DIGEST_REQUEST = 14;
+    static final int DIGESTS = 15;
+    static final int PURGE = 16;
 
     private static final int MAX_LIST = 1 << 16;
 
@@ -77,6 +82,27 @@ public final class MessageCodec {
         } else if (message instanceof Message.Error m) {
             out.writeByte(ERROR).writeString(m.code()).writeString(m.message())
                 .writeVarInt(m.required()).writeVarInt(m.acknowledged());
+        } else if (message instanceof Message.MerkleRequest m) {
+            out.writeByte(MERKLE_REQUEST).writeString(m.table()).writeVarInt(m.partition()).writeVarLong(m.inner());
+        } else if (message instanceof Message.MerkleHashes m) {
+            out.writeByte(MERKLE_HASHES).writeVarInt(m.hashes().length);
+            for (long h : m.hashes()) {
+                out.writeLong(h);
+            }
+        } else if (message instanceof Message.DigestRequest m) {
+            out.writeByte(DIGEST_REQUEST).writeString(m.table()).writeVarInt(m.partition())
+                    .writeVarInt(m.buckets().length);
+            for (int b : m.buckets()) {
+                out.writeVarInt(b);
+            }
+        } else if (message instanceof Message.Digests m) {
+            out.writeByte(DIGESTS).writeVarInt(m.digests().size());
+            for (Message.KeyDigest d : m.digests()) {
+                out.writeBytes(d.key()).writeLong(d.hash());
+            }
+        } else if (message instanceof Message.Purge m) {
+            out.writeByte(PURGE).writeString(m.table()).writeVarInt(m.partition()).writeBytes(m.key());
+            SiblingSetCodec.write(out, m.expected());
         } else {
             throw new IllegalArgumentException("unknown message " + message);
         }
@@ -138,6 +164,48 @@ public final class MessageCodec {
                 yield new Message.RingResult(ring, nodes, tables);
             }
             case ERROR -> new Message.Error(in.readString(), in.readString(), in.readVarInt(), in.readVarInt());
+            case MERKLE_REQUEST -> new Message.MerkleRequest(in.readString(), in.readVarInt(), (int) in.readVarLong());
+            case MERKLE_HASHES -> {
+                int n = list(in.readVarInt());
+                long[] hashes = new long[Math.min(n, in.remaining() / 8 + 1)];
+                if (n != hashes.length) {
+                    throw new IllegalArgumentException("truncated hash list");
+                }
+                for (int i = 0; i < n; i++) {
+                    hashes[i] = in.readLong();
+                }
+                yield new Message.MerkleHashes(hashes);
+            }
+            case DIGEST_REQUEST -> {
+                String table = in.readString();
+                int partition = in.readVarInt();
+                int n = list(in.readVarInt());
+                if (n > in.remaining()) {
+                    throw new IllegalArgumentException("truncated bucket list");
+                }
+                int[] buckets = new int[n];
+                for (int i = 0; i < n; i++) {
+                    buckets[i] = in.readVarInt();
+                }
+                yield new Message.DigestRequest(table, partition, buckets);
+            }
+            case DIGESTS -> {
+                int n = in.readVarInt();
+                if (n > in.remaining()) {
+                    throw new IllegalArgumentException("truncated digest list");
+                }
+                List<Message.KeyDigest> digests = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    digests.add(new Message.KeyDigest(in.readBytes(), in.readLong()));
+                }
+                yield new Message.Digests(digests);
+            }
+            case PURGE -> {
+                String table = in.readString();
+                int partition = in.readVarInt();
+                byte[] key = in.readBytes();
+                yield new Message.Purge(table, partition, key, SiblingSetCodec.read(in));
+            }
             default -> throw new IllegalArgumentException("unknown message type " + type);
         };
         in.expectEnd();
