@@ -10,6 +10,7 @@ import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.core.antientropy.AntiEntropy;
+import dev.dynamo.core.antientropy.TombstonePurger;
 import dev.dynamo.core.coordination.QuorumTracker;
 import dev.dynamo.core.coordination.ReadResolution;
 import dev.dynamo.core.handoff.HintStore;
@@ -66,6 +67,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     private final HintStore hints;
     private final HintedHandoff handoff;
     private final AntiEntropy antiEntropy;
+    private final TombstonePurger tombstonePurger;
     private volatile ClusterState cluster;
     private volatile boolean closed;
 
@@ -100,6 +102,12 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                 options.hintIntervalMillis(), options.hintBatchSize(), options.tombstoneGraceMillis(), requestTimeout);
         this.antiEntropy = new AntiEntropy(config.id(), tables, () -> this.cluster, transport, scheduler,
                 options.antiEntropyIntervalMillis(), options.antiEntropyKeysPerSecond(), requestTimeout);
+        this.tombstonePurger = new TombstonePurger(config.id(), tables, () -> this.cluster, transport, scheduler,
+                options.tombstoneGraceMillis(), options.tombstoneGcIntervalMillis(), requestTimeout);
+    }
+
+    public TombstonePurger tombstonePurger() {
+        return tombstonePurger;
     }
 
     public AntiEntropy antiEntropy() {
@@ -110,6 +118,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     public void startBackground() {
         handoff.start();
         antiEntropy.start();
+        tombstonePurger.start();
     }
 
     public NodeOptions options() {
@@ -676,6 +685,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         closed = true;
         handoff.close();
         antiEntropy.close();
+        tombstonePurger.close();
         try {
             hints.sync();
         } catch (RuntimeException e) {

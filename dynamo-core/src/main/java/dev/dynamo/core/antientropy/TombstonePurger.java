@@ -1,0 +1,175 @@
+package dev.dynamo.core.antientropy;
+
+import dev.dynamo.core.node.ClusterState;
+import dev.dynamo.core.node.DynamoNode;
+import dev.dynamo.core.node.Message;
+import dev.dynamo.core.node.MessageCodec;
+import dev.dynamo.core.node.Table;
+import dev.dynamo.core.spi.Transport;
+import dev.dynamo.core.store.SiblingStore;
+import dev.dynamo.core.time.Cancellable;
+import dev.dynamo.core.time.Scheduler;
+import dev.dynamo.core.version.SiblingSet;
+import dev.dynamo.core.version.Version;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Purges tombstones, and only when that cannot bring a deleted value back: the key holds
+ * nothing but tombstones, the newest is older than the grace period, and every replica of
+ * the preference list answers with exactly the same sibling set. Then each replica removes
+ * the key only if it is still unchanged. The first node of a partition's preference list
+ * does this for the partition, so replicas do not race each other.
+ *
+ * <p>A replica that is down keeps the purge from happening (it cannot confirm); a hint
+ * older than the grace period is dropped instead of delivered (see the hinted handoff),
+ * so a delayed hint cannot bring back what was purged.
+ *
+ * <pre>{@code
+ * node.tombstonePurger().purge().join();   // returns the number of keys purged
+ * }</pre>
+ */
+public final class TombstonePurger implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TombstonePurger.class);
+
+    private final String self;
+    private final Map<String, Table> tables;
+    private final Supplier<ClusterState> cluster;
+    private final Transport transport;
+    private final Scheduler scheduler;
+    private final long graceMillis;
+    private final long intervalMillis;
+    private final long requestTimeoutMillis;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong purged = new AtomicLong();
+    private volatile Cancellable timer;
+    private volatile boolean closed;
+
+    public TombstonePurger(String self, Map<String, Table> tables, Supplier<ClusterState> cluster, Transport transport,
+                           Scheduler scheduler, long graceMillis, long intervalMillis, long requestTimeoutMillis) {
+        this.self = self;
+        this.tables = tables;
+        this.cluster = cluster;
+        this.transport = transport;
+        this.scheduler = scheduler;
+        this.graceMillis = graceMillis;
+        this.intervalMillis = intervalMillis;
+        this.requestTimeoutMillis = requestTimeoutMillis;
+    }
+
+    public void start() {
+        if (intervalMillis > 0) {
+            schedule();
+        }
+    }
+
+    private void schedule() {
+        if (!closed) {
+            timer = scheduler.schedule(() -> purge().whenComplete((n, e) -> schedule()), intervalMillis);
+        }
+    }
+
+    /** Keys purged so far by this node. */
+    public long purged() {
+        return purged.get();
+    }
+
+    private record Candidate(Table table, int partition, byte[] key, SiblingSet set, List<String> others) {
+    }
+
+    /** One purge pass over the partitions this node leads; completes with the keys purged. */
+    public CompletableFuture<Integer> purge() {
+        if (!running.compareAndSet(false, true)) {
+            return CompletableFuture.completedFuture(0);
+        }
+        long cutoff = scheduler.clock().millis() - graceMillis;
+        ClusterState state = cluster.get();
+        List<Candidate> candidates = new ArrayList<>();
+        for (Table t : tables.values()) {
+            for (int p = 0; p < state.ring().q(); p++) {
+                List<String> pref = state.ring().preferenceList(p, t.config().n());
+                if (!pref.get(0).equals(self)) {
+                    continue;
+                }
+                List<String> others = pref.subList(1, pref.size());
+                int partition = p;
+                t.store().scanPartition(p, k -> {
+                    if (k.siblings().isDeleted() && newest(k.siblings()) < cutoff) {
+                        candidates.add(new Candidate(t, partition, k.key(), k.siblings(), others));
+                    }
+                });
+            }
+        }
+        CompletableFuture<Integer> chain = CompletableFuture.completedFuture(0);
+        for (Candidate c : candidates) {
+            chain = chain.thenCompose(n -> closed ? CompletableFuture.completedFuture(n)
+                    : purgeOne(c).handle((ok, e) -> {
+                        if (e != null) {
+                            LOG.debug("tombstone purge skipped: {}", e.toString());
+                        }
+                        return n + (Boolean.TRUE.equals(ok) ? 1 : 0);
+                    }));
+        }
+        return chain.whenComplete((n, e) -> {
+            running.set(false);
+            if (n != null && n > 0) {
+                LOG.info("purged {} tombstones", n);
+            }
+        });
+    }
+
+    private static long newest(SiblingSet set) {
+        long max = 0;
+        for (Version v : set.versions()) {
+            max = Math.max(max, v.timestamp());
+        }
+        return max;
+    }
+
+    /** Confirms every other replica holds the same tombstones, then removes the key everywhere. */
+    private CompletableFuture<Boolean> purgeOne(Candidate c) {
+        String name = c.table().config().name();
+        byte[] read = MessageCodec.encode(new Message.ReplicaRead(name, c.partition(), c.key()));
+        List<CompletableFuture<SiblingSet>> answers = new ArrayList<>();
+        for (String peer : c.others()) {
+            answers.add(transport.send(peer, read, requestTimeoutMillis)
+                    .thenApply(b -> DynamoNode.expect(b, Message.ReplicaReadResult.class).siblings()));
+        }
+        return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
+            for (CompletableFuture<SiblingSet> a : answers) {
+                if (!a.join().equals(c.set())) {
+                    return CompletableFuture.completedFuture(false); // not everywhere yet: anti-entropy first
+                }
+            }
+            byte[] purge = MessageCodec.encode(new Message.Purge(name, c.partition(), c.key(), c.set()));
+            List<CompletableFuture<byte[]>> acks = new ArrayList<>();
+            for (String peer : c.others()) {
+                acks.add(transport.send(peer, purge, requestTimeoutMillis));
+            }
+            return CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).handle((ok, e) -> {
+                SiblingStore store = c.table().store();
+                boolean removed = store.removeIfUnchanged(c.partition(), c.key(), c.set());
+                if (removed) {
+                    purged.incrementAndGet();
+                }
+                return removed;
+            });
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Cancellable t = timer;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+}
