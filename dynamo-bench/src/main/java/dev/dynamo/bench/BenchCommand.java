@@ -1,0 +1,98 @@
+package dev.dynamo.bench;
+
+import dev.dynamo.client.DynamoClusterClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/dynamo bench}: the load generator against a running cluster.
+ *
+ * <pre>{@code
+ * bin/dynamo bench --threads 16 --read 0.9 --value-size 1024 --keys 100000 --zipfian --duration 30s
+ * }</pre>
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Load generator: throughput and p50/p95/p99/p99.9/max latency per operation.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--seed", split = ",", defaultValue = "127.0.0.1:7081",
+            description = "Binary address(es) of any node, host:port (default ${DEFAULT-VALUE}).")
+    List<String> seeds;
+
+    @Option(names = "--table", defaultValue = "default", description = "Table (default ${DEFAULT-VALUE}).")
+    String table;
+
+    @Option(names = "--threads", defaultValue = "8", description = "Client threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--read", defaultValue = "0.5",
+            description = "Share of gets in the mix, 0..1; the rest are puts (default ${DEFAULT-VALUE}).")
+    double read;
+
+    @Option(names = "--value-size", defaultValue = "1024", description = "Bytes per written value (default ${DEFAULT-VALUE}).")
+    int valueSize;
+
+    @Option(names = "--keys", defaultValue = "100000", description = "Number of distinct keys (default ${DEFAULT-VALUE}).")
+    long keys;
+
+    @Option(names = "--zipfian", description = "Zipfian key choice (theta 0.99) instead of uniform.")
+    boolean zipfian;
+
+    @Option(names = "--duration", defaultValue = "10s",
+            description = "Run time, e.g. 30s, 2m (ignored with --ops; default ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--ops", defaultValue = "0", description = "Total operations instead of a duration.")
+    long ops;
+
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Target total ops/s (0: as fast as possible). Latency then counts from each op's intended start.")
+    double rate;
+
+    @Option(names = "--histograms", description = "Directory to write HdrHistogram logs (.hlog) and percentiles (.hgrm).")
+    Path histograms;
+
+    @Option(names = "--random-seed", defaultValue = "1", description = "Seed of key and value choice.")
+    long randomSeed;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchOptions o = new BenchOptions(table, threads, read, valueSize, keys, zipfian, parseDuration(duration), ops,
+                rate, histograms, randomSeed);
+        try (DynamoClusterClient client = DynamoClusterClient.builder().seeds(seeds).build()) {
+            System.out.printf("bench: table %s, %d threads, %.0f%% gets, %d-byte values, %d %s keys%n", table, threads,
+                    read * 100, valueSize, keys, zipfian ? "zipfian" : "uniform");
+            BenchReport report = new LoadGenerator(client).run(o);
+            report.print(System.out);
+            return report.operations() > 0 ? 0 : 2;
+        }
+    }
+
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--duration '" + text + "': use a number with ms, s or m, e.g. 30s");
+        }
+    }
+
+    /** Entry point used by {@code bin/dynamo bench}: returns the exit code. */
+    public static int run(String[] args) {
+        return new CommandLine(new BenchCommand()).execute(args);
+    }
+}

@@ -1,0 +1,491 @@
+package dev.dynamo.transport.netty;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.dynamo.core.spi.TransportException;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of the binary protocol: sends request frames to servers given as
+ * {@code host:port} and completes each send's future with the matching response frame.
+ *
+ * <p>Per remote address it keeps a small pool of {@link NettyConfig#connectionsPerPeer()}
+ * connections, used in turn, opened lazily on first use and reopened on the next send after
+ * one fails or closes (after a failed connect, sends fail at once for
+ * {@link NettyConfig#reconnectBackoffMillis()} rather than reconnecting in a loop). Many
+ * requests may be outstanding on one connection; answers are matched by request id and may
+ * arrive in any order. Flushes of concurrent sends are coalesced.
+ *
+ * <p>{@link #send} never blocks and copies the payload before it returns. Its future
+ * completes exactly once, on an event loop thread (keep callbacks short, or move on with
+ * {@code thenApplyAsync}), with the answer or a {@link TransportException}:
+ * <ul>
+ *   <li>{@code UNREACHABLE}: bad address, connection refused or failed, or the connection
+ *       closed before the answer came;</li>
+ *   <li>{@code TIMEOUT}: no answer within the send's timeout;</li>
+ *   <li>{@code REMOTE_FAILURE}: the server's handler failed; the message carries the server's;</li>
+ *   <li>{@code CLOSED}: this client was closed before the answer.</li>
+ * </ul>
+ * A payload over the frame limit fails the future with {@link IllegalArgumentException}.
+ * When created with a local id, each connection begins with a hello frame naming it, which
+ * the server passes to its handler as {@code from}. Thread-safe.
+ *
+ * <pre>{@code
+ * try (BinaryClient client = BinaryClient.create(NettyConfig.defaults())) {
+ *     byte[] answer = client.send("127.0.0.1:7001", request, 1_000).join();
+ * }
+ * }</pre>
+ */
+public final class BinaryClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BinaryClient.class);
+
+    /** Bound of the wait of {@link #close()} for sockets to close. */
+    private static final long CLOSE_WAIT_MILLIS = 2_000;
+
+    private final NettyConfig config;
+    private final String localId;
+    private final EventLoops loops;
+    private final boolean ownsLoops;
+    private final Bootstrap bootstrap;
+    private final ConcurrentHashMap<String, Peer> peers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private BinaryClient(NettyConfig config, String localId, EventLoops loops, boolean ownsLoops) {
+        if (localId != null && (localId.isEmpty() || localId.getBytes(UTF_8).length > BinaryServer.MAX_HELLO_BYTES)) {
+            throw new IllegalArgumentException("localId: '" + localId + "' must have 1 to "
+                    + BinaryServer.MAX_HELLO_BYTES + " UTF-8 bytes");
+        }
+        this.config = Objects.requireNonNull(config, "config");
+        this.localId = localId;
+        this.loops = loops;
+        this.ownsLoops = ownsLoops;
+        this.bootstrap = new Bootstrap()
+                .group(loops.group())
+                .channel(loops.channelType())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeoutMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("flush", new FlushConsolidationHandler(256, true))
+                                .addLast("frames", new FrameCodec(config.maxFrameBytes()))
+                                .addLast("answers", new Connection(ch));
+                    }
+                });
+    }
+
+    /** A client on event loops of its own ({@code io-threads} of them), closed with it; sends no hello. */
+    public static BinaryClient create(NettyConfig config) {
+        EventLoops loops = EventLoops.create("dynamo-client-io", config.ioThreads());
+        try {
+            return new BinaryClient(config, null, loops, true);
+        } catch (RuntimeException e) {
+            loops.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A client on shared event loops, which the caller closes after the client.
+     *
+     * @param localId the node id announced in a hello frame on each connection, or null for none
+     */
+    public static BinaryClient create(NettyConfig config, String localId, EventLoops loops) {
+        return new BinaryClient(config, localId, Objects.requireNonNull(loops, "loops"), false);
+    }
+
+    /**
+     * Sends {@code payload} as one request to the server at {@code hostPort} and returns its
+     * answer; fails after {@code timeoutMillis} without one. Never blocks; the caller may reuse
+     * {@code payload} as soon as this returns.
+     */
+    public CompletableFuture<byte[]> send(String hostPort, byte[] payload, long timeoutMillis) {
+        return send(hostPort, null, payload, timeoutMillis);
+    }
+
+    /** As {@link #send(String, byte[], long)}; failure messages name {@code label} (e.g. a node). */
+    CompletableFuture<byte[]> send(String hostPort, String label, byte[] payload, long timeoutMillis) {
+        Objects.requireNonNull(payload, "payload");
+        String what = label != null ? label : String.valueOf(hostPort);
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new TransportException(TransportException.Kind.CLOSED,
+                    "cannot send to " + what + ": the client is closed"));
+        }
+        int maxPayload = FrameCodec.maxPayloadBytes(config.maxFrameBytes());
+        if (payload.length > maxPayload) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("request of " + payload.length
+                    + " bytes to " + what + " exceeds the largest payload " + maxPayload + " of max-frame-bytes "
+                    + config.maxFrameBytes()));
+        }
+        Peer peer;
+        try {
+            peer = peers.computeIfAbsent(Objects.requireNonNull(hostPort, "hostPort"),
+                    k -> new Peer(k, HostPort.parse(k)));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new TransportException(TransportException.Kind.UNREACHABLE,
+                    "cannot send to " + what + ": " + e.getMessage(), e));
+        }
+        long id = ids.incrementAndGet();
+        Pending p = new Pending(id, what);
+        ByteBuf frame = FrameCodec.encode(ByteBufAllocator.DEFAULT, Frame.Kind.REQUEST, id, payload);
+        pending.put(id, p);
+        try {
+            p.timer = loops.group().next().schedule(() -> fail(p, TransportException.Kind.TIMEOUT,
+                    "no answer from " + what + " within " + timeoutMillis + " ms", null),
+                    Math.max(0, timeoutMillis), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            frame.release();
+            fail(p, TransportException.Kind.CLOSED, "cannot send to " + what + ": the event loops are shut down", e);
+            return p.future;
+        }
+        if (closed.get()) {
+            frame.release();
+            fail(p, TransportException.Kind.CLOSED, "cannot send to " + what + ": the client is closed", null);
+            return p.future;
+        }
+        peer.pick().acquire().whenComplete((connection, error) -> {
+            if (error != null) {
+                frame.release();
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                if (cause instanceof TransportException te) {
+                    fail(p, te.kind(), "cannot send to " + what + ": " + te.getMessage(), te.getCause());
+                } else {
+                    fail(p, TransportException.Kind.UNREACHABLE, "cannot send to " + what + ": " + cause, cause);
+                }
+                return;
+            }
+            if (!pending.containsKey(id)) {
+                frame.release(); // timed out or closed while connecting
+                return;
+            }
+            p.connection = connection;
+            connection.waiting.put(id, p);
+            if (!pending.containsKey(id)) {
+                connection.waiting.remove(id);
+                frame.release();
+                return;
+            }
+            connection.channel.writeAndFlush(frame).addListener(written -> {
+                if (!written.isSuccess()) {
+                    fail(p, closed.get() ? TransportException.Kind.CLOSED : TransportException.Kind.UNREACHABLE,
+                            "cannot send to " + what + ": " + written.cause(), written.cause());
+                }
+            });
+        });
+        return p.future;
+    }
+
+    /** Sends waiting for an answer. */
+    public int pending() {
+        return pending.size();
+    }
+
+    /** Open connections, over all remote addresses. */
+    public int connections() {
+        int n = 0;
+        for (Peer peer : peers.values()) {
+            for (Slot slot : peer.slots) {
+                if (slot.isConnected()) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** True once {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Fails every pending send with {@code CLOSED}, closes the connections and, if the client
+     * created them, its event loops. Later sends fail with {@code CLOSED}. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (Pending p : pending.values()) {
+            fail(p, TransportException.Kind.CLOSED, "the client was closed before the answer from " + p.label, null);
+        }
+        List<ChannelFuture> closings = new ArrayList<>();
+        for (Peer peer : peers.values()) {
+            for (Slot slot : peer.slots) {
+                Channel ch = slot.channel();
+                if (ch != null) {
+                    closings.add(ch.close());
+                }
+            }
+        }
+        if (!loops.inEventLoop()) {
+            for (ChannelFuture f : closings) {
+                f.awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+            }
+        }
+        if (ownsLoops) {
+            loops.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- completion
+
+    private void succeed(Pending p, byte[] answer) {
+        if (finish(p)) {
+            p.future.complete(answer);
+        }
+    }
+
+    private void fail(Pending p, TransportException.Kind kind, String message, Throwable cause) {
+        if (finish(p)) {
+            p.future.completeExceptionally(new TransportException(kind, message, cause));
+        }
+    }
+
+    /** Removes {@code p} from every table; true for the one caller that gets to complete it. */
+    private boolean finish(Pending p) {
+        if (pending.remove(p.id) == null) {
+            return false;
+        }
+        ScheduledFuture<?> timer = p.timer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        Connection c = p.connection;
+        if (c != null) {
+            c.waiting.remove(p.id);
+        }
+        return true;
+    }
+
+    /** A send waiting for its answer. */
+    private static final class Pending {
+        final long id;
+        final String label;
+        final CompletableFuture<byte[]> future = new CompletableFuture<>();
+        volatile ScheduledFuture<?> timer;
+        volatile Connection connection;
+
+        Pending(long id, String label) {
+            this.id = id;
+            this.label = label;
+        }
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    /** The connections to one remote address. */
+    private final class Peer {
+        final String key;
+        final HostPort address;
+        final Slot[] slots;
+        final AtomicInteger next = new AtomicInteger();
+
+        Peer(String key, HostPort address) {
+            this.key = key;
+            this.address = address;
+            this.slots = new Slot[config.connectionsPerPeer()];
+            for (int i = 0; i < slots.length; i++) {
+                slots[i] = new Slot(this);
+            }
+        }
+
+        Slot pick() {
+            return slots[Math.floorMod(next.getAndIncrement(), slots.length)];
+        }
+    }
+
+    /** One connection of a pool: open, being opened, or to be opened on the next send. */
+    private final class Slot {
+        final Peer peer;
+        private Connection connection;
+        private CompletableFuture<Connection> connecting;
+        private Throwable lastFailure;
+        private long failedAtNanos;
+
+        Slot(Peer peer) {
+            this.peer = peer;
+        }
+
+        synchronized boolean isConnected() {
+            return connection != null && connection.channel.isActive();
+        }
+
+        synchronized Channel channel() {
+            return connection == null ? null : connection.channel;
+        }
+
+        CompletableFuture<Connection> acquire() {
+            CompletableFuture<Connection> f;
+            synchronized (this) {
+                if (connection != null && connection.channel.isActive()) {
+                    return connection.ready;
+                }
+                if (connecting != null) {
+                    return connecting;
+                }
+                if (lastFailure != null
+                        && System.nanoTime() - failedAtNanos < TimeUnit.MILLISECONDS.toNanos(config.reconnectBackoffMillis())) {
+                    return CompletableFuture.failedFuture(new TransportException(TransportException.Kind.UNREACHABLE,
+                            "the last connect failed (" + lastFailure.getMessage() + "); retrying after "
+                                    + config.reconnectBackoffMillis() + " ms", lastFailure));
+                }
+                connection = null;
+                f = new CompletableFuture<>();
+                connecting = f;
+            }
+            connect(f);
+            return f;
+        }
+
+        private void connect(CompletableFuture<Connection> f) {
+            ChannelFuture cf;
+            try {
+                cf = bootstrap.connect(InetSocketAddress.createUnresolved(peer.address.host(), peer.address.port()));
+            } catch (RuntimeException e) {
+                connectFailed(f, e);
+                return;
+            }
+            cf.addListener(done -> {
+                if (!done.isSuccess()) {
+                    connectFailed(f, done.cause());
+                    return;
+                }
+                Channel ch = cf.channel();
+                Connection c = ch.pipeline().get(Connection.class);
+                if (closed.get() || c == null) {
+                    ch.close();
+                    synchronized (this) {
+                        connecting = null;
+                    }
+                    f.completeExceptionally(new TransportException(TransportException.Kind.CLOSED, "the client is closed"));
+                    return;
+                }
+                if (localId != null) {
+                    ch.writeAndFlush(FrameCodec.encode(ch.alloc(), Frame.Kind.HELLO, 0, localId.getBytes(UTF_8)));
+                }
+                synchronized (this) {
+                    connection = c;
+                    connecting = null;
+                    lastFailure = null;
+                }
+                LOG.debug("connected to {} ({})", peer.key, ch.localAddress());
+                f.complete(c);
+            });
+        }
+
+        private void connectFailed(CompletableFuture<Connection> f, Throwable cause) {
+            synchronized (this) {
+                connecting = null;
+                lastFailure = cause;
+                failedAtNanos = System.nanoTime();
+            }
+            LOG.debug("cannot connect to {}: {}", peer.key, cause.toString());
+            f.completeExceptionally(new TransportException(TransportException.Kind.UNREACHABLE,
+                    String.valueOf(cause.getMessage()), cause));
+        }
+    }
+
+    /** One open connection: matches answer frames to the sends waiting on it. */
+    private final class Connection extends ChannelInboundHandlerAdapter {
+        final Channel channel;
+        final CompletableFuture<Connection> ready = CompletableFuture.completedFuture(this);
+        final ConcurrentHashMap<Long, Pending> waiting = new ConcurrentHashMap<>();
+
+        Connection(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof Frame frame)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            Frame.Kind kind = frame.kind();
+            Pending p;
+            byte[] payload;
+            try {
+                if (kind != Frame.Kind.RESPONSE && kind != Frame.Kind.FAILURE) {
+                    LOG.warn("binary protocol: closing connection with {}: {} frame sent to a client",
+                            channel.remoteAddress(), kind);
+                    channel.close();
+                    return;
+                }
+                p = waiting.get(frame.requestId());
+                if (p == null) {
+                    LOG.debug("answer to request {} from {} came after its send completed", frame.requestId(),
+                            channel.remoteAddress());
+                    return;
+                }
+                payload = ByteBufUtil.getBytes(frame.content());
+            } finally {
+                frame.release();
+            }
+            if (kind == Frame.Kind.RESPONSE) {
+                succeed(p, payload);
+            } else {
+                fail(p, TransportException.Kind.REMOTE_FAILURE, p.label + " failed the request: "
+                        + new String(payload, UTF_8), null);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            for (Pending p : waiting.values()) {
+                if (closed.get()) {
+                    fail(p, TransportException.Kind.CLOSED, "the client was closed before the answer from " + p.label,
+                            null);
+                } else {
+                    fail(p, TransportException.Kind.UNREACHABLE, "the connection to " + p.label
+                            + " closed before the answer", null);
+                }
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof IOException) {
+                LOG.debug("connection with {} failed: {}", channel.remoteAddress(), cause.toString());
+            } else {
+                LOG.warn("closing connection with {}", channel.remoteAddress(), cause);
+            }
+            ctx.close();
+        }
+    }
+}

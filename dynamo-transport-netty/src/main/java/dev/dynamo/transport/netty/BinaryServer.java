@@ -1,0 +1,472 @@
+package dev.dynamo.transport.netty;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.dynamo.core.spi.MessageHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of the binary protocol: listens on a TCP address and passes each request
+ * frame's payload to a {@link MessageHandler}, answering with a response frame when the
+ * handler's future completes, or a failure frame carrying the exception's message when it
+ * fails. Requests of one connection are handled concurrently and answered in completion
+ * order (pipelining).
+ *
+ * <p>The {@code from} given to the handler is the peer's node id when the connection began
+ * with a hello frame ({@link BinaryClient} sends one when given a local id), otherwise the
+ * remote address as {@code host:port}. The handler runs on the event loop (it must not
+ * block) unless {@link NettyConfig#handlerThreads()} gives it a pool. A malformed frame
+ * closes its connection only (see {@link FrameCodec}); a connection with
+ * {@link NettyConfig#maxInFlightPerConnection()} unanswered requests is not read until
+ * half of them are answered.
+ *
+ * <p>{@link #close()} is graceful: it stops accepting, fails requests that arrive after it
+ * with "shutting down", waits up to {@link NettyConfig#shutdownGraceMillis()} for the
+ * requests in flight to be answered, then closes every connection (and the event loops, if
+ * the server created them). Thread-safe.
+ *
+ * <pre>{@code
+ * NettyConfig config = NettyConfig.defaults();
+ * try (BinaryServer server = BinaryServer.start("127.0.0.1", 0, (from, request) ->
+ *         CompletableFuture.completedFuture(request), config)) {       // an echo server
+ *     System.out.println("listening on port " + server.port());
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class BinaryServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BinaryServer.class);
+
+    /** Largest node id a hello frame may carry, in bytes. */
+    static final int MAX_HELLO_BYTES = 1024;
+    /** Longest failure message sent, in characters. */
+    private static final int MAX_FAILURE_MESSAGE_CHARS = 16 * 1024;
+    /** Bound of the waits of {@link #close()} for sockets to close. */
+    private static final long CLOSE_WAIT_MILLIS = 2_000;
+
+    private final MessageHandler handler;
+    private final NettyConfig config;
+    private final EventLoops loops;
+    private final boolean ownsLoops;
+    private final ExecutorService handlerPool;
+    private final Channel serverChannel;
+    private final InetSocketAddress localAddress;
+    private final String name;
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong protocolErrors = new AtomicLong();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Object drained = new Object();
+    private volatile boolean closed;
+
+    private BinaryServer(String host, int port, MessageHandler handler, NettyConfig config, EventLoops loops,
+                         boolean ownsLoops) {
+        this.handler = handler;
+        this.config = config;
+        this.loops = loops;
+        this.ownsLoops = ownsLoops;
+        this.handlerPool = config.handlerThreads() == 0 ? null
+                : Executors.newFixedThreadPool(config.handlerThreads(), daemonThreads("dynamo-handler"));
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops.group())
+                .channel(loops.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        accept(ch);
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            if (handlerPool != null) {
+                handlerPool.shutdownNow();
+            }
+            Throwable cause = bound.cause();
+            throw new IllegalStateException("binary protocol: cannot listen on " + new HostPort(host, port) + ": "
+                    + cause.getMessage() + "; is another process using the port?", cause);
+        }
+        this.serverChannel = bound.channel();
+        this.localAddress = (InetSocketAddress) serverChannel.localAddress();
+        this.name = addressString(localAddress);
+        LOG.info("binary protocol listening on {} ({})", name, loops.isEpoll() ? "epoll" : "nio");
+    }
+
+    /**
+     * Listens on {@code host:port} ({@code port} 0: any free port, see {@link #port()}) on event
+     * loops of its own, closed with the server.
+     *
+     * @throws IllegalStateException when the address cannot be bound
+     */
+    public static BinaryServer start(String host, int port, MessageHandler handler, NettyConfig config) {
+        EventLoops loops = EventLoops.create("dynamo-server-io", config.ioThreads());
+        try {
+            return new BinaryServer(host, port, handler, config, loops, true);
+        } catch (RuntimeException e) {
+            loops.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Listens on {@code host:port} on shared event loops, which the caller closes after the server.
+     *
+     * @throws IllegalStateException when the address cannot be bound
+     */
+    public static BinaryServer start(String host, int port, MessageHandler handler, NettyConfig config,
+                                     EventLoops loops) {
+        return new BinaryServer(host, port, handler, config, loops, false);
+    }
+
+    /** The port listened on (the one chosen when started with port 0). */
+    public int port() {
+        return localAddress.getPort();
+    }
+
+    /** The address listened on. */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** Requests received and not yet answered (the answer not yet written). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Open client connections. */
+    public int connections() {
+        return channels.size();
+    }
+
+    /** Connections closed so far because of a malformed frame or a protocol violation. */
+    public long protocolErrors() {
+        return protocolErrors.get();
+    }
+
+    /** True once {@link #close()} has begun. */
+    public boolean isClosed() {
+        return closing.get();
+    }
+
+    /**
+     * Stops accepting, waits up to {@link NettyConfig#shutdownGraceMillis()} for the requests in
+     * flight to be answered, then closes every connection and, if the server created them, its
+     * event loops. Called from an event loop it does not wait. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        boolean mayWait = !loops.inEventLoop();
+        ChannelFuture unbound = serverChannel.close();
+        if (mayWait) {
+            unbound.awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+            awaitDrained(config.shutdownGraceMillis());
+        }
+        int left = inFlight.get();
+        if (left > 0) {
+            LOG.warn("binary protocol on {}: closing with {} request(s) still unanswered after {} ms", name, left,
+                    mayWait ? config.shutdownGraceMillis() : 0);
+        }
+        List<ChannelFuture> closings = new ArrayList<>();
+        for (Channel ch : channels) {
+            closings.add(ch.close());
+        }
+        if (mayWait) {
+            for (ChannelFuture f : closings) {
+                f.awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+            }
+        }
+        if (handlerPool != null) {
+            handlerPool.shutdown();
+        }
+        if (ownsLoops) {
+            loops.close();
+        }
+        closed = true;
+        LOG.info("binary protocol on {} closed", name);
+    }
+
+    private void awaitDrained(long graceMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        synchronized (drained) {
+            while (inFlight.get() > 0) {
+                long leftNanos = deadline - System.nanoTime();
+                if (leftNanos <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drained, leftNanos);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BinaryServer[" + name + (closed ? ", closed" : closing.get() ? ", closing" : "") + "]";
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    private void accept(SocketChannel ch) {
+        if (closing.get()) {
+            ch.close();
+            return;
+        }
+        channels.add(ch);
+        ch.closeFuture().addListener(f -> channels.remove(ch));
+        ch.pipeline()
+                .addLast("flush", new FlushConsolidationHandler(256, true))
+                .addLast("frames", new FrameCodec(config.maxFrameBytes(), reason -> {
+                    protocolErrors.incrementAndGet();
+                    FrameCodec.logMalformed(reason);
+                }))
+                .addLast("requests", new Connection(ch));
+    }
+
+    /** A request being handled. */
+    private static final class Call {
+        final Connection connection;
+        final long id;
+        final AtomicBoolean settled = new AtomicBoolean();
+
+        Call(Connection connection, long id) {
+            this.connection = connection;
+            this.id = id;
+        }
+    }
+
+    /** The per-connection state: who the peer is and its requests in flight. */
+    private final class Connection extends ChannelInboundHandlerAdapter {
+        private final Channel channel;
+        private final Set<Call> calls = ConcurrentHashMap.newKeySet();
+        /** Written on the event loop only. */
+        private volatile String peer;
+        /** Event loop only. */
+        private boolean sawFrame;
+        /** Written on the event loop only. */
+        private volatile boolean paused;
+
+        Connection(Channel channel) {
+            this.channel = channel;
+            this.peer = addressString(channel.remoteAddress());
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof Frame frame)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            Frame.Kind kind = frame.kind();
+            long id = frame.requestId();
+            int size = frame.content().readableBytes();
+            byte[] payload;
+            try {
+                if (kind == Frame.Kind.HELLO && (sawFrame || size == 0 || size > MAX_HELLO_BYTES)) {
+                    violation(sawFrame ? "hello frame after the first frame"
+                            : "hello frame of " + size + " bytes (1 to " + MAX_HELLO_BYTES + " allowed)");
+                    return;
+                }
+                if (kind != Frame.Kind.HELLO && kind != Frame.Kind.REQUEST) {
+                    violation(kind + " frame sent to a server");
+                    return;
+                }
+                payload = ByteBufUtil.getBytes(frame.content());
+            } finally {
+                frame.release();
+            }
+            boolean first = !sawFrame;
+            sawFrame = true;
+            if (kind == Frame.Kind.HELLO) {
+                String remote = peer;
+                peer = new String(payload, UTF_8);
+                LOG.debug("binary protocol on {}: connection from {} is node '{}'", name, remote, peer);
+            } else {
+                if (first) {
+                    LOG.debug("binary protocol on {}: connection from {} without hello", name, peer);
+                }
+                request(id, payload);
+            }
+        }
+
+        private void request(long id, byte[] payload) {
+            if (closing.get()) {
+                channel.writeAndFlush(FrameCodec.encode(channel.alloc(), Frame.Kind.FAILURE, id,
+                        ("server at " + name + " is shutting down").getBytes(UTF_8)));
+                return;
+            }
+            Call call = new Call(this, id);
+            calls.add(call);
+            inFlight.incrementAndGet();
+            if (!paused && calls.size() >= config.maxInFlightPerConnection()) {
+                paused = true;
+                channel.config().setAutoRead(false);
+                LOG.debug("binary protocol on {}: {} has {} requests in flight; pausing reads", name, peer,
+                        calls.size());
+                maybeResume(); // answers may have come in between
+            }
+            String from = peer;
+            if (handlerPool == null) {
+                invoke(call, from, payload);
+            } else {
+                try {
+                    handlerPool.execute(() -> invoke(call, from, payload));
+                } catch (RejectedExecutionException e) {
+                    answer(call, null, new IllegalStateException("server at " + name + " is shutting down"));
+                }
+            }
+        }
+
+        private void invoke(Call call, String from, byte[] payload) {
+            CompletableFuture<byte[]> answer;
+            try {
+                answer = handler.handle(from, payload);
+                if (answer == null) {
+                    throw new IllegalStateException("the handler returned null instead of a future");
+                }
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                answer(call, null, e);
+                return;
+            }
+            answer.whenComplete((bytes, error) -> answer(call, bytes, error));
+        }
+
+        private void answer(Call call, byte[] bytes, Throwable error) {
+            if (call.settled.get()) {
+                return; // the connection closed meanwhile
+            }
+            int maxPayload = FrameCodec.maxPayloadBytes(config.maxFrameBytes());
+            ByteBuf frame;
+            if (error == null && bytes == null) {
+                error = new IllegalStateException("the handler answered null");
+            } else if (error == null && bytes.length > maxPayload) {
+                error = new IllegalStateException("answer of " + bytes.length + " bytes exceeds max-frame-bytes "
+                        + config.maxFrameBytes() + " of the server at " + name);
+            }
+            if (error == null) {
+                frame = FrameCodec.encode(channel.alloc(), Frame.Kind.RESPONSE, call.id, bytes);
+            } else {
+                LOG.debug("binary protocol on {}: request {} from {} failed", name, call.id, peer, error);
+                frame = FrameCodec.encode(channel.alloc(), Frame.Kind.FAILURE, call.id, describe(error).getBytes(UTF_8));
+            }
+            channel.writeAndFlush(frame).addListener(f -> settle(call));
+        }
+
+        private void settle(Call call) {
+            if (!call.settled.compareAndSet(false, true)) {
+                return;
+            }
+            calls.remove(call);
+            if (paused) {
+                channel.eventLoop().execute(this::maybeResume);
+            }
+            if (inFlight.decrementAndGet() == 0 && closing.get()) {
+                synchronized (drained) {
+                    drained.notifyAll();
+                }
+            }
+        }
+
+        /** Event loop only. */
+        private void maybeResume() {
+            if (paused && calls.size() <= config.maxInFlightPerConnection() / 2) {
+                paused = false;
+                channel.config().setAutoRead(true);
+            }
+        }
+
+        private void violation(String reason) {
+            protocolErrors.incrementAndGet();
+            LOG.warn("binary protocol on {}: closing connection with {}: {}", name, channel.remoteAddress(), reason);
+            channel.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            for (Call call : calls) {
+                settle(call);
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof IOException) {
+                LOG.debug("binary protocol on {}: connection with {} failed: {}", name, channel.remoteAddress(),
+                        cause.toString());
+            } else {
+                LOG.warn("binary protocol on {}: closing connection with {}", name, channel.remoteAddress(), cause);
+            }
+            ctx.close();
+        }
+    }
+
+    /** The text of a failure frame: the exception's class and message, causes unwrapped. */
+    static String describe(Throwable error) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        String message = e.getMessage();
+        String text = message == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + message;
+        return text.length() <= MAX_FAILURE_MESSAGE_CHARS ? text : text.substring(0, MAX_FAILURE_MESSAGE_CHARS) + "...";
+    }
+
+    static String addressString(SocketAddress address) {
+        if (address instanceof InetSocketAddress a) {
+            String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+            return new HostPort(host, a.getPort()).toString();
+        }
+        return String.valueOf(address);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,130 @@
+package dev.dynamo.transport.netty;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Settings of the binary protocol's server and client, parsed once from properties
+ * ({@code transport.netty.*} of a node's configuration, prefix removed).
+ *
+ * <table>
+ *   <caption>Properties</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code max-frame-bytes}</td><td>33554432 (32 MiB)</td><td>largest length field accepted or sent;
+ *       use one value across a cluster</td></tr>
+ *   <tr><td>{@code connections-per-peer}</td><td>2</td><td>client connections per remote address</td></tr>
+ *   <tr><td>{@code io-threads}</td><td>number of processors</td><td>Netty event loop threads</td></tr>
+ *   <tr><td>{@code handler-threads}</td><td>0</td><td>0: the server calls the handler on the event loop
+ *       (it must not block); n: on a pool of n threads</td></tr>
+ *   <tr><td>{@code connect-timeout-millis}</td><td>3000</td><td>TCP connect timeout</td></tr>
+ *   <tr><td>{@code reconnect-backoff-millis}</td><td>100</td><td>after a failed connect, sends to that
+ *       connection fail UNREACHABLE at once for this long instead of reconnecting</td></tr>
+ *   <tr><td>{@code shutdown-grace-millis}</td><td>5000</td><td>how long the server's close waits for
+ *       requests in flight</td></tr>
+ *   <tr><td>{@code max-in-flight-per-connection}</td><td>8192</td><td>the server stops reading a connection
+ *       with this many unanswered requests, and reads again at half</td></tr>
+ * </table>
+ *
+ * <pre>{@code
+ * NettyConfig c = NettyConfig.fromProperties(Map.of("max-frame-bytes", "8388608", "io-threads", "4"));
+ * NettyConfig d = NettyConfig.defaults();
+ * }</pre>
+ *
+ * @param maxFrameBytes             bound on the length field of a frame, at least {@link FrameCodec#HEADER_BYTES}
+ * @param connectionsPerPeer        client connections per remote address, at least 1
+ * @param ioThreads                 event loop threads, at least 1
+ * @param handlerThreads            0 to run the handler on the event loop, else the size of its pool
+ * @param connectTimeoutMillis      TCP connect timeout, at least 1
+ * @param reconnectBackoffMillis    fail-fast window after a failed connect, 0 or more
+ * @param shutdownGraceMillis       bound of the server's wait for requests in flight on close, 0 or more
+ * @param maxInFlightPerConnection  unanswered requests after which the server stops reading a connection, at least 1
+ */
+public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThreads, int handlerThreads,
+                          long connectTimeoutMillis, long reconnectBackoffMillis, long shutdownGraceMillis,
+                          int maxInFlightPerConnection) {
+
+    public static final String MAX_FRAME_BYTES = "max-frame-bytes";
+    public static final String CONNECTIONS_PER_PEER = "connections-per-peer";
+    public static final String IO_THREADS = "io-threads";
+    public static final String HANDLER_THREADS = "handler-threads";
+    public static final String CONNECT_TIMEOUT_MILLIS = "connect-timeout-millis";
+    public static final String RECONNECT_BACKOFF_MILLIS = "reconnect-backoff-millis";
+    public static final String SHUTDOWN_GRACE_MILLIS = "shutdown-grace-millis";
+    public static final String MAX_IN_FLIGHT_PER_CONNECTION = "max-in-flight-per-connection";
+    /** Read by {@link NettyTransport}, not by this record: the host:port to listen on. */
+    public static final String BIND = "bind";
+
+    private static final String PREFIX = "transport.netty.";
+    /** Every known key, sorted. */
+    private static final List<String> KEYS = List.of(BIND, CONNECT_TIMEOUT_MILLIS, CONNECTIONS_PER_PEER,
+            HANDLER_THREADS, IO_THREADS, MAX_FRAME_BYTES, MAX_IN_FLIGHT_PER_CONNECTION, RECONNECT_BACKOFF_MILLIS,
+            SHUTDOWN_GRACE_MILLIS);
+
+    public NettyConfig {
+        require(maxFrameBytes >= FrameCodec.HEADER_BYTES, MAX_FRAME_BYTES, maxFrameBytes,
+                "at least " + FrameCodec.HEADER_BYTES);
+        require(connectionsPerPeer >= 1, CONNECTIONS_PER_PEER, connectionsPerPeer, "at least 1");
+        require(ioThreads >= 1, IO_THREADS, ioThreads, "at least 1");
+        require(handlerThreads >= 0, HANDLER_THREADS, handlerThreads, "0 or more");
+        require(connectTimeoutMillis >= 1 && connectTimeoutMillis <= Integer.MAX_VALUE, CONNECT_TIMEOUT_MILLIS,
+                connectTimeoutMillis, "between 1 and " + Integer.MAX_VALUE);
+        require(reconnectBackoffMillis >= 0, RECONNECT_BACKOFF_MILLIS, reconnectBackoffMillis, "0 or more");
+        require(shutdownGraceMillis >= 0, SHUTDOWN_GRACE_MILLIS, shutdownGraceMillis, "0 or more");
+        require(maxInFlightPerConnection >= 1, MAX_IN_FLIGHT_PER_CONNECTION, maxInFlightPerConnection, "at least 1");
+    }
+
+    /** Every setting at its default. */
+    public static NettyConfig defaults() {
+        return fromProperties(Map.of());
+    }
+
+    /**
+     * Parses {@code properties}; absent keys take their defaults, {@code bind} is ignored here.
+     *
+     * @throws IllegalArgumentException naming the key and the value when a value is not a
+     *                                  whole number or out of range, or a key is unknown
+     */
+    public static NettyConfig fromProperties(Map<String, String> properties) {
+        Map<String, String> p = new TreeMap<>(properties);
+        for (String key : p.keySet()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(PREFIX + key + ": unknown setting of transport 'netty'; known: "
+                        + String.join(", ", KEYS));
+            }
+        }
+        return new NettyConfig(
+                (int) number(p, MAX_FRAME_BYTES, FrameCodec.DEFAULT_MAX_FRAME_BYTES, Integer.MAX_VALUE),
+                (int) number(p, CONNECTIONS_PER_PEER, 2, Integer.MAX_VALUE),
+                (int) number(p, IO_THREADS, Math.max(1, Runtime.getRuntime().availableProcessors()), Integer.MAX_VALUE),
+                (int) number(p, HANDLER_THREADS, 0, Integer.MAX_VALUE),
+                number(p, CONNECT_TIMEOUT_MILLIS, 3_000, Integer.MAX_VALUE),
+                number(p, RECONNECT_BACKOFF_MILLIS, 100, Long.MAX_VALUE),
+                number(p, SHUTDOWN_GRACE_MILLIS, 5_000, Long.MAX_VALUE),
+                (int) number(p, MAX_IN_FLIGHT_PER_CONNECTION, 8_192, Integer.MAX_VALUE));
+    }
+
+    private static long number(Map<String, String> p, String key, long defaultValue, long max) {
+        String value = p.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        long n;
+        try {
+            n = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(PREFIX + key + ": '" + value + "' is not a whole number; e.g. "
+                    + defaultValue, e);
+        }
+        if (n > max) {
+            throw new IllegalArgumentException(PREFIX + key + ": " + n + " is too large; at most " + max);
+        }
+        return n;
+    }
+
+    private static void require(boolean ok, String key, long value, String allowed) {
+        if (!ok) {
+            throw new IllegalArgumentException(PREFIX + key + ": " + value + " is out of range; must be " + allowed);
+        }
+    }
+}
