@@ -3,7 +3,7 @@ package dev.dynamo.core.spi;
 import java.util.List;
 
 /**
- * Settles concurrent versions of one key. The input holds at least two siblings, none of
+ * Settles concurrent versions of one key. The input holds at least one sibling, none of
  * which causally precedes another; the output is what the table keeps and returns: one
  * sibling (a merged value, or a tombstone for "deleted"), or several (keep them as
  * siblings). The core builds the vector clock of the result; a reconciler never sees one.
