@@ -17,6 +17,7 @@ import dev.dynamo.core.handoff.HintStore;
 import dev.dynamo.core.handoff.HintedHandoff;
 import dev.dynamo.core.membership.FailureDetector;
 import dev.dynamo.core.membership.OutcomeFailureDetector;
+import dev.dynamo.core.membership.PendingReplicas;
 import dev.dynamo.core.spi.EngineContext;
 import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.Partitioner;
@@ -70,6 +71,18 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     private final TombstonePurger tombstonePurger;
     private volatile ClusterState cluster;
     private volatile boolean closed;
+    private volatile PeerService peerService;
+    private volatile PendingReplicas pendingReplicas = PendingReplicas.NONE;
+
+    /**
+     * Serves node-to-node messages that belong to another component (membership gossip,
+     * partition transfer), installed with {@link #setPeerService}.
+     */
+    @FunctionalInterface
+    public interface PeerService {
+        /** The answer to {@code message} from {@code from}, or null when the message is not this service's. */
+        CompletableFuture<? extends Message> serve(String from, Message message);
+    }
 
     /** A node with default options and an in-memory system table (tests). */
     public DynamoNode(NodeConfig config, List<TableConfig> tableConfigs, ClusterState cluster, Transport transport,
@@ -79,14 +92,23 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
 
     public DynamoNode(NodeConfig config, List<TableConfig> tableConfigs, ClusterState cluster, Transport transport,
                       Scheduler scheduler, RequestObserver observer, NodeOptions options) {
+        this(config, tableConfigs, cluster, transport, scheduler, observer, options,
+                new OutcomeFailureDetector(scheduler.clock(), options.failuresToSuspect(), options.probeIntervalMillis()));
+    }
+
+    /**
+     * A node whose coordinators consult {@code detector} (for instance membership's
+     * {@link dev.dynamo.core.membership.PhiAccrualFailureDetector}) to skip suspected peers.
+     */
+    public DynamoNode(NodeConfig config, List<TableConfig> tableConfigs, ClusterState cluster, Transport transport,
+                      Scheduler scheduler, RequestObserver observer, NodeOptions options, FailureDetector detector) {
         this.config = config;
         this.transport = transport;
         this.scheduler = scheduler;
         this.observer = observer;
         this.options = options;
         this.cluster = cluster;
-        this.detector = new OutcomeFailureDetector(scheduler.clock(), options.failuresToSuspect(),
-                options.probeIntervalMillis());
+        this.detector = java.util.Objects.requireNonNull(detector, "detector");
         this.tables = openTables(config, tableConfigs, scheduler);
         try {
             StorageEngine hintEngine = Plugins.engine(options.systemEngine()).open(new EngineContext("__hints",
@@ -174,6 +196,20 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
 
     public void updateCluster(ClusterState state) {
         this.cluster = state;
+    }
+
+    /** Installs the service answering messages this node does not serve itself (null: none). */
+    public void setPeerService(PeerService service) {
+        this.peerService = service;
+    }
+
+    /**
+     * Installs where writes also go while partitions move: a coordinator sends each write
+     * to the key's pending replicas too, beyond its preference list, without counting
+     * their answers towards W.
+     */
+    public void setPendingReplicas(PendingReplicas pending) {
+        this.pendingReplicas = java.util.Objects.requireNonNull(pending, "pending");
     }
 
     public Collection<Table> tables() {
@@ -475,6 +511,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         if (quorum.success() == QuorumTracker.Decision.SUCCEEDED) {
             result.complete(written);
         }
+        writePending(t, partition, key, coordinated.siblings(), pref, others, attemptTimeout(timeoutMillis));
         if (others.isEmpty()) {
             return result;
         }
@@ -503,6 +540,35 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                     });
         }
         return result;
+    }
+
+    /**
+     * While a partition moves, sends the write to its pending new replicas as well, so that
+     * they miss nothing written after their copy started; their answers do not count
+     * towards W (a failure here is repaired like any replica that missed a write).
+     */
+    private void writePending(Table t, int partition, byte[] key, SiblingSet set, List<String> pref,
+                              List<Target> others, long timeoutMillis) {
+        List<String> extra = pendingReplicas.pending(t.config().n(), partition);
+        if (extra.isEmpty()) {
+            return;
+        }
+        byte[] msg = null;
+        for (String node : extra) {
+            if (node.equals(id()) || pref.contains(node) || others.stream().anyMatch(o -> o.node().equals(node))) {
+                continue;
+            }
+            if (msg == null) {
+                msg = MessageCodec.encode(new Message.ReplicaWrite(t.config().name(), partition, key, set, false, ""));
+            }
+            transport.send(node, msg, timeoutMillis).thenApply(b -> expect(b, Message.ReplicaWriteResult.class))
+                    .whenComplete((ok, error) -> {
+                        outcome(node, error);
+                        if (error != null) {
+                            LOG.debug("pending replica {} failed a write: {}", node, error.toString());
+                        }
+                    });
+        }
     }
 
     /** Writes one slot: to its target, or on failure to the next substitute with a hint. */
@@ -557,14 +623,14 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         }
         CompletableFuture<? extends Message> answer;
         try {
-            answer = dispatch(m);
+            answer = dispatch(from, m);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
         return answer.handle((ok, error) -> MessageCodec.encode(error == null ? ok : toError(error)));
     }
 
-    private CompletableFuture<? extends Message> dispatch(Message m) {
+    private CompletableFuture<? extends Message> dispatch(String from, Message m) {
         if (closed) {
             throw new DynamoException("node " + id() + " is shutting down");
         }
@@ -610,6 +676,13 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                     t.store().removeIfUnchanged(pg.partition(), pg.key(), pg.expected())));
         } else if (m instanceof Message.RingRequest) {
             return CompletableFuture.completedFuture(ringResult());
+        }
+        PeerService service = peerService;
+        if (service != null) {
+            CompletableFuture<? extends Message> answer = service.serve(from, m);
+            if (answer != null) {
+                return answer;
+            }
         }
         throw new BadRequestException("unexpected message " + m.getClass().getSimpleName() + " sent to a node");
     }

@@ -132,6 +132,59 @@ public sealed interface Message {
     }
 
     /**
+     * Membership gossip: the sender's whole view, encoded by
+     * {@code dev.dynamo.core.membership.GossipState}; answered with {@link GossipReply}
+     * carrying the receiver's view after merging.
+     */
+    record Gossip(byte[] state) implements Message {
+        public Gossip {
+            Objects.requireNonNull(state, "state");
+        }
+    }
+
+    record GossipReply(byte[] state) implements Message {
+        public GossipReply {
+            Objects.requireNonNull(state, "state");
+        }
+    }
+
+    /**
+     * Data movement: a new replica asks an old one for the stored keys of one (table,
+     * partition) from {@code startKey} (inclusive, in key order), at most {@code maxKeys}
+     * keys and about {@code maxBytes}; answered with {@link PartitionChunk}.
+     */
+    record PartitionPull(String table, int partition, byte[] startKey, int maxKeys, int maxBytes)
+            implements Message {
+        public PartitionPull {
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(startKey, "startKey");
+            if (partition < 0 || maxKeys < 1 || maxBytes < 1) {
+                throw new IllegalArgumentException("partition must be >= 0 and maxKeys, maxBytes >= 1, were "
+                        + partition + ", " + maxKeys + ", " + maxBytes);
+            }
+        }
+    }
+
+    /** One stored key in a {@link PartitionChunk}: the user key and its encoded sibling set. */
+    record TransferEntry(byte[] key, byte[] siblings) {
+        public TransferEntry {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(siblings, "siblings");
+        }
+    }
+
+    /**
+     * A {@link PartitionPull}'s answer: entries in key order; the next pull starts at
+     * {@code nextKey}; {@code done} when the partition has no more keys.
+     */
+    record PartitionChunk(List<TransferEntry> entries, byte[] nextKey, boolean done) implements Message {
+        public PartitionChunk {
+            entries = List.copyOf(entries);
+            Objects.requireNonNull(nextKey, "nextKey");
+        }
+    }
+
+    /**
      * A failure with an API.md error code ({@code insufficient_replicas}, {@code timeout},
      * {@code unknown_table}, {@code value_too_large}, {@code bad_request}, {@code internal}).
      */

@@ -31,6 +31,10 @@ public final class MessageCodec {
     static final int DIGEST_REQUEST = 14;
     static final int DIGESTS = 15;
     static final int PURGE = 16;
+    static final int GOSSIP = 17;
+    static final int GOSSIP_REPLY = 18;
+    static final int PARTITION_PULL = 19;
+    static final int PARTITION_CHUNK = 20;
 
     private static final int MAX_LIST = 1 << 16;
 
@@ -103,6 +107,26 @@ public final class MessageCodec {
         } else if (message instanceof Message.Purge m) {
             out.writeByte(PURGE).writeString(m.table()).writeVarInt(m.partition()).writeBytes(m.key());
             SiblingSetCodec.write(out, m.expected());
+        } else if (message instanceof Message.Gossip m) {
+            out = new ByteWriter(8 + m.state().length);
+            out.writeByte(GOSSIP).writeBytes(m.state());
+        } else if (message instanceof Message.GossipReply m) {
+            out = new ByteWriter(8 + m.state().length);
+            out.writeByte(GOSSIP_REPLY).writeBytes(m.state());
+        } else if (message instanceof Message.PartitionPull m) {
+            out.writeByte(PARTITION_PULL).writeString(m.table()).writeVarInt(m.partition()).writeBytes(m.startKey())
+                    .writeVarInt(m.maxKeys()).writeVarInt(m.maxBytes());
+        } else if (message instanceof Message.PartitionChunk m) {
+            int size = 16 + m.nextKey().length;
+            for (Message.TransferEntry e : m.entries()) {
+                size += 10 + e.key().length + e.siblings().length;
+            }
+            out = new ByteWriter(size);
+            out.writeByte(PARTITION_CHUNK).writeVarInt(m.entries().size());
+            for (Message.TransferEntry e : m.entries()) {
+                out.writeBytes(e.key()).writeBytes(e.siblings());
+            }
+            out.writeBytes(m.nextKey()).writeByte(m.done() ? 1 : 0);
         } else {
             throw new IllegalArgumentException("unknown message " + message);
         }
@@ -205,6 +229,30 @@ public final class MessageCodec {
                 int partition = in.readVarInt();
                 byte[] key = in.readBytes();
                 yield new Message.Purge(table, partition, key, SiblingSetCodec.read(in));
+            }
+            case GOSSIP -> new Message.Gossip(in.readBytes());
+            case GOSSIP_REPLY -> new Message.GossipReply(in.readBytes());
+            case PARTITION_PULL -> {
+                String table = in.readString();
+                int partition = in.readVarInt();
+                byte[] start = in.readBytes();
+                int maxKeys = in.readVarInt();
+                int maxBytes = in.readVarInt();
+                if (maxKeys < 1 || maxBytes < 1) {
+                    throw new IllegalArgumentException("partition pull limits must be >= 1");
+                }
+                yield new Message.PartitionPull(table, partition, start, maxKeys, maxBytes);
+            }
+            case PARTITION_CHUNK -> {
+                int n = list(in.readVarInt());
+                if (n > in.remaining()) {
+                    throw new IllegalArgumentException("truncated transfer entry list");
+                }
+                List<Message.TransferEntry> entries = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    entries.add(new Message.TransferEntry(in.readBytes(), in.readBytes()));
+                }
+                yield new Message.PartitionChunk(entries, in.readBytes(), in.readByte() == 1);
             }
             default -> throw new IllegalArgumentException("unknown message type " + type);
         };

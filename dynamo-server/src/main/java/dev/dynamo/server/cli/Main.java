@@ -1,0 +1,113 @@
+package dev.dynamo.server.cli;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code dynamo} command line ({@code bin/dynamo}): run a node, run a local cluster,
+ * send one request, show the cluster's status, run the load generator. This class is the
+ * only place of the project that calls {@link System#exit}.
+ *
+ * <pre>
+ * bin/dynamo server --conf conf/example
+ * bin/dynamo local --nodes 3
+ * bin/dynamo put --table default greeting hello
+ * bin/dynamo get --table default greeting
+ * bin/dynamo status
+ * </pre>
+ *
+ * Exit codes: {@value ExitCodes#OK} success, {@value ExitCodes#NOT_FOUND} key not found
+ * (get) or a node down (status), {@value ExitCodes#ERROR} any error, with its API.md
+ * error code on stderr.
+ */
+@Command(name = "dynamo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "A Dynamo-style key-value store.",
+        subcommands = {ServerCommand.class, LocalCommand.class, GetCommand.class, PutCommand.class,
+                DeleteCommand.class, StatusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:get: key not found; status: some node is down",
+                        "2:error (its API.md error code is printed to stderr) or bad usage"})
+public final class Main implements Callable<Integer> {
+
+    private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
+    /** What put reads its value from when none is given on the command line. */
+    private final InputStream stdin;
+
+    @Spec
+    CommandSpec spec;
+
+    public Main() {
+        this(System.in);
+    }
+
+    Main(InputStream stdin) {
+        this.stdin = stdin;
+    }
+
+    InputStream stdin() {
+        return stdin;
+    }
+
+    public static void main(String[] args) {
+        if (args.length == 0 || !"server".equals(args[0])) {
+            // a node logs at INFO; one-shot commands keep stderr for their own output and errors
+            // (before the first logger exists: slf4j-simple reads this once)
+            if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+                System.setProperty(LOG_LEVEL_PROPERTY, "warn");
+            }
+        }
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = run(System.in, out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line and returns its exit code; never exits the JVM (tests call this). */
+    public static int run(InputStream stdin, PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(stdin, out, err).execute(args);
+    }
+
+    /** The configured parser, for {@link #run} and for tests that only parse. */
+    static CommandLine commandLine(InputStream stdin, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main(stdin));
+        cl.setOut(out);
+        cl.setErr(err);
+        // bad usage exits with picocli's USAGE code, which is our ERROR (2); failures go through the handler
+        // bench passes its options through to the load generator untouched
+        cl.getSubcommands().get("bench").setUnmatchedOptionsArePositionalParams(true);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            // an unexpected failure: one line for the operator, the stack trace only if asked
+            commandLine.getErr().println("error: " + e);
+            if (Boolean.getBoolean("dynamo.debug")) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().flush();
+            return ExitCodes.ERROR;
+        });
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.ERROR;
+    }
+
+    /** The version from the jar manifest (absent when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"dynamo " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package dev.dynamo.server.config;
+
+import dev.dynamo.core.node.NodeConfig;
+import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.spi.Plugins;
+import dev.dynamo.core.spi.UnknownPluginException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Parses a configuration directory into a {@link ServerConfig}:
+ *
+ * <pre>
+ * conf/node.properties            this node and the cluster (see RUNNING.md for every key)
+ * conf/tables/default.properties  one file per table; the table is named after the file
+ * conf/tables/cart.properties
+ * </pre>
+ *
+ * A bad file fails with the file, the key, the value and what is allowed; an unknown
+ * key fails too (typo protection), except under the plugin prefixes {@code engine.},
+ * {@code reconciler.} and {@code transport.}.
+ *
+ * <pre>{@code
+ * ServerConfig config = ConfigLoader.load(Path.of("conf"));
+ * TableConfig cart = ConfigLoader.loadTable(Path.of("conf/tables/cart.properties"));
+ * }</pre>
+ */
+public final class ConfigLoader {
+
+    public static final String NODE_FILE = "node.properties";
+    public static final String TABLES_DIR = "tables";
+    public static final String TABLE_SUFFIX = ".properties";
+    /** Data directories of system tables (hints) start with this, so user tables may not. */
+    public static final String RESERVED_PREFIX = "__";
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final String DEFAULT_DATA_DIR = "data";
+    public static final int DEFAULT_Q = 64;
+    public static final int MAX_Q = 65536;
+    public static final int DEFAULT_MAX_CLOCK_ENTRIES = 10;
+    public static final String DEFAULT_TRANSPORT = "netty";
+
+    public static final int DEFAULT_N = 3;
+    public static final int DEFAULT_R = 2;
+    public static final int DEFAULT_W = 2;
+    public static final String DEFAULT_ENGINE = "mvstore";
+    public static final String DEFAULT_RECONCILER = "lww";
+    public static final String DEFAULT_PARTITIONER = "md5";
+    public static final long MAX_TIMEOUT_MILLIS = 3_600_000;
+
+    private static final List<String> NODE_KEYS = List.of("node.id", "host", "binary.port", "http.port", "data.dir",
+            "capacity", "q", "cluster.nodes", "clock.max-entries", "transport", "transport.<name>.*");
+    private static final List<String> TABLE_KEYS = List.of("n", "r", "w", "engine", "reconciler", "partitioner",
+            "durability", "max-value-bytes", "timeout-ms", "engine.<name>.*", "reconciler.<name>.*");
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * Parses {@code confDir/node.properties} and every {@code confDir/tables/*.properties}.
+     * Relative paths inside (the data directory) resolve against the parent of
+     * {@code confDir}, the node's home: {@code /srv/dynamo/conf} with {@code data.dir=data}
+     * keeps data in {@code /srv/dynamo/data}.
+     *
+     * @throws ConfigException for a missing or invalid file, naming it
+     */
+    public static ServerConfig load(Path confDir) {
+        if (!Files.isDirectory(confDir)) {
+            throw new ConfigException(confDir, "configuration directory not found (expected " + NODE_FILE + " and "
+                    + TABLES_DIR + "/<table>" + TABLE_SUFFIX + " inside)");
+        }
+        Path nodeFile = confDir.resolve(NODE_FILE);
+        NodeSettings node = parseNode(ConfigFile.read(nodeFile), home(confDir));
+        Map<String, TableConfig> tables = new TreeMap<>();
+        Map<String, Path> files = new TreeMap<>();
+        for (Path file : tableFiles(confDir.resolve(TABLES_DIR))) {
+            TableConfig t = loadTable(file);
+            tables.put(t.name(), t);
+            files.put(t.name(), file);
+        }
+        return new ServerConfig(confDir, node.node, node.q, node.members, node.transport, node.transportProperties,
+                new ArrayList<>(tables.values()), files);
+    }
+
+    private static Path home(Path confDir) {
+        Path abs = confDir.toAbsolutePath().normalize();
+        return abs.getParent() == null ? abs : abs.getParent();
+    }
+
+    private static List<Path> tableFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(dir, "table directory not found: create " + dir.resolve("<table>" + TABLE_SUFFIX)
+                    + " for each table");
+        }
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                // editor leftovers and hidden files are not tables
+                if (name.startsWith(".") || name.endsWith("~") || Files.isDirectory(p)) {
+                    continue;
+                }
+                if (!name.endsWith(TABLE_SUFFIX)) {
+                    throw new ConfigException(p, "only <table>" + TABLE_SUFFIX + " files belong in " + dir);
+                }
+                files.add(p);
+            }
+        } catch (IOException e) {
+            throw new ConfigException(dir, "cannot list: " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new ConfigException(dir, "no tables configured: add " + dir.resolve("<table>" + TABLE_SUFFIX)
+                    + " (an empty file gives a table with default settings)");
+        }
+        files.sort(Comparator.comparing(Path::toString));
+        return files;
+    }
+
+    // ---------------------------------------------------------------- node.properties
+
+    private record NodeSettings(NodeConfig node, int q, List<ClusterMember> members, String transport,
+                                Map<String, String> transportProperties) {
+    }
+
+    private static NodeSettings parseNode(ConfigFile f, Path home) {
+        String id = f.required("node.id", "this node's id (letters, digits, '-', '_'), e.g. node.id = n1");
+        if (!TableConfig.NAME.matcher(id).matches()) {
+            throw f.invalid("node.id", id, "must be 1 to 64 letters, digits, '-' or '_'");
+        }
+
+        // cluster.nodes first: this node's own entry gives defaults for host, ports and capacity
+        List<ClusterMember> listed = new ArrayList<>();
+        Optional<String> clusterNodes = f.optional("cluster.nodes");
+        if (clusterNodes.isPresent()) {
+            Map<String, ClusterMember> byId = new LinkedHashMap<>();
+            for (String entry : clusterNodes.get().split(",")) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                ClusterMember m;
+                try {
+                    m = ClusterMember.parse(entry);
+                } catch (IllegalArgumentException e) {
+                    throw f.invalid("cluster.nodes", clusterNodes.get(), e.getMessage());
+                }
+                if (byId.put(m.id(), m) != null) {
+                    throw f.invalid("cluster.nodes", clusterNodes.get(), "node id '" + m.id() + "' is listed twice");
+                }
+            }
+            listed.addAll(byId.values());
+            if (listed.isEmpty()) {
+                throw f.invalid("cluster.nodes", clusterNodes.get(), "must list at least this node, as "
+                        + ClusterMember.FORM);
+            }
+        }
+        ClusterMember own = listed.stream().filter(m -> m.id().equals(id)).findFirst().orElse(null);
+        if (clusterNodes.isPresent() && own == null) {
+            throw f.invalid("cluster.nodes", clusterNodes.get(), "must include this node '" + id + "' (node.id) as "
+                    + id + "@host:binaryPort:httpPort");
+        }
+
+        String host = f.string("host", own != null ? own.host() : DEFAULT_HOST);
+        if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
+            throw f.invalid("host", host, "must be a host name or address, e.g. 127.0.0.1");
+        }
+        int binaryPort = port(f, "binary.port", own == null ? null : own.binaryPort());
+        int httpPort = port(f, "http.port", own == null ? null : own.httpPort());
+        if (binaryPort != 0 && binaryPort == httpPort) {
+            throw f.invalid("http.port", String.valueOf(httpPort), "must differ from binary.port");
+        }
+        double capacity = f.positive("capacity", own != null ? own.capacity() : 1.0);
+
+        ClusterMember self = new ClusterMember(id, host, binaryPort, httpPort, capacity);
+        List<ClusterMember> members = new ArrayList<>();
+        if (own == null) {
+            members.add(self);
+        } else {
+            if (!own.equals(self)) {
+                // every node must compute the same ring and reach this one where it listens
+                throw f.invalid("cluster.nodes", clusterNodes.orElseThrow(), "this node's entry '" + own
+                        + "' disagrees with host/binary.port/http.port/capacity (" + self
+                        + "); make them equal or drop those keys so the entry is used");
+            }
+            members.addAll(listed);
+        }
+        members.sort(Comparator.comparing(ClusterMember::id));
+        if (members.size() > 1) {
+            for (ClusterMember m : members) {
+                if (m.binaryPort() == 0 || m.httpPort() == 0) {
+                    throw f.invalid(own == null ? "binary.port" : "cluster.nodes",
+                            own == null ? String.valueOf(binaryPort) : clusterNodes.orElseThrow(),
+                            "port 0 (any free port) is only allowed for a one-node cluster; node '" + m.id()
+                                    + "' needs fixed ports");
+                }
+            }
+        }
+
+        String dataDirText = f.string("data.dir", DEFAULT_DATA_DIR);
+        if (dataDirText.isEmpty()) {
+            throw f.invalid("data.dir", dataDirText, "must be a directory path (relative paths resolve against "
+                    + home + ")");
+        }
+        Path dataDir;
+        try {
+            dataDir = home.resolve(dataDirText).normalize();
+        } catch (RuntimeException e) {
+            // InvalidPathException on a character the file system refuses
+            throw f.invalid("data.dir", dataDirText, "is not a valid path: " + e.getMessage());
+        }
+
+        int q = f.integer("q", DEFAULT_Q, Math.max(1, members.size()), MAX_Q,
+                "between " + Math.max(1, members.size()) + " and " + MAX_Q
+                        + " (the number of partitions; at least one per node)");
+        int maxClock = f.integer("clock.max-entries", DEFAULT_MAX_CLOCK_ENTRIES, 1, 1024, "between 1 and 1024");
+
+        String transport = f.string("transport", DEFAULT_TRANSPORT);
+        plugin(f, "transport", transport, Plugins::transport);
+        Map<String, String> transportProperties = f.pluginProperties("transport.", transport);
+
+        f.rejectUnknownKeys(NODE_KEYS);
+        NodeConfig node = new NodeConfig(id, host, binaryPort, httpPort, dataDir, capacity, maxClock);
+        return new NodeSettings(node, q, members, transport, transportProperties);
+    }
+
+    private static int port(ConfigFile f, String key, Integer fromEntry) {
+        String rule = "between 0 and 65535 (0: any free port, one-node clusters only)";
+        if (fromEntry == null) {
+            String raw = f.required(key, "an integer " + rule + ", or list this node in cluster.nodes");
+            return f.parseInt(key, raw, 0, 65535, rule);
+        }
+        return f.integer(key, fromEntry, 0, 65535, rule);
+    }
+
+    // ---------------------------------------------------------------- tables/<table>.properties
+
+    /**
+     * Parses one table file; the table is named after the file ({@code cart.properties}
+     * is table {@code cart}).
+     *
+     * @throws ConfigException naming the file, the key, the value and what is allowed
+     */
+    public static TableConfig loadTable(Path file) {
+        String fileName = file.getFileName().toString();
+        if (!fileName.endsWith(TABLE_SUFFIX)) {
+            throw new ConfigException(file, "a table file must be named <table>" + TABLE_SUFFIX);
+        }
+        String name = fileName.substring(0, fileName.length() - TABLE_SUFFIX.length());
+        if (!TableConfig.NAME.matcher(name).matches()) {
+            throw new ConfigException(file, "table name '" + name + "' (the file name) must be 1 to 64 letters,"
+                    + " digits, '-' or '_'");
+        }
+        if (name.startsWith(RESERVED_PREFIX)) {
+            throw new ConfigException(file, "table name '" + name + "' (the file name) must not start with '"
+                    + RESERVED_PREFIX + "': such names are reserved for the node's system tables");
+        }
+        return parseTable(ConfigFile.read(file), name);
+    }
+
+    static TableConfig parseTable(ConfigFile f, String name) {
+        int n = f.integer("n", DEFAULT_N, 1, 1024, "between 1 and 1024 (replicas per key)");
+        String quorumRule = "between 1 and n=" + n;
+        // a table with n=1 must not fail for the default quorum of 2
+        int r = f.integer("r", Math.min(DEFAULT_R, n), 1, n, quorumRule);
+        int w = f.integer("w", Math.min(DEFAULT_W, n), 1, n, quorumRule);
+
+        String engine = f.string("engine", DEFAULT_ENGINE);
+        plugin(f, "engine", engine, Plugins::engine);
+        String reconciler = f.string("reconciler", DEFAULT_RECONCILER);
+        plugin(f, "reconciler", reconciler, Plugins::reconciler);
+        String partitioner = f.string("partitioner", DEFAULT_PARTITIONER);
+        plugin(f, "partitioner", partitioner, Plugins::partitioner);
+
+        String durabilityText = f.choice("durability", "buffered", List.of("buffered", "sync"));
+        TableConfig.Durability durability = TableConfig.Durability.valueOf(durabilityText.toUpperCase(Locale.ROOT));
+        int maxValueBytes = f.integer("max-value-bytes", TableConfig.DEFAULT_MAX_VALUE_BYTES, 0, Integer.MAX_VALUE,
+                "between 0 and " + Integer.MAX_VALUE + " (bytes)");
+        long timeoutMillis = f.longInteger("timeout-ms", TableConfig.DEFAULT_TIMEOUT_MILLIS, 1, MAX_TIMEOUT_MILLIS,
+                "between 1 and " + MAX_TIMEOUT_MILLIS + " (milliseconds)");
+
+        Map<String, String> engineProperties = f.pluginProperties("engine.", engine);
+        Map<String, String> reconcilerProperties = f.pluginProperties("reconciler.", reconciler);
+        f.rejectUnknownKeys(TABLE_KEYS);
+        try {
+            // reconcilers check their properties when created; doing it here names the file
+            Plugins.reconciler(reconciler).create(name, reconcilerProperties);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(f.path(), e.getMessage(), e);
+        }
+        return new TableConfig(name, n, r, w, engine, reconciler, partitioner, durability, maxValueBytes,
+                timeoutMillis, engineProperties, reconcilerProperties);
+    }
+
+    private static void plugin(ConfigFile f, String key, String name, Consumer<String> lookup) {
+        try {
+            lookup.accept(name);
+        } catch (UnknownPluginException e) {
+            throw new ConfigException(f.path(), "key '" + key + "' = '" + name + "': " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.dynamo.server.config;
+
+import dev.dynamo.core.node.ClusterState;
+import dev.dynamo.core.node.Message;
+import dev.dynamo.core.node.NodeConfig;
+import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.ring.NodeInfo;
+import dev.dynamo.core.ring.Ring;
+import dev.dynamo.core.ring.RingPlanner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one node is started with, parsed once from a configuration directory
+ * ({@code node.properties} and {@code tables/<table>.properties}) by {@link ConfigLoader}.
+ * Code never reads a raw properties file after this.
+ *
+ * <pre>{@code
+ * ServerConfig config = ServerConfig.load(Path.of("conf"));
+ * ClusterState cluster = config.clusterState();   // the same ring on every node
+ * }</pre>
+ *
+ * @param confDir             the directory the configuration was read from
+ * @param node                this node's settings
+ * @param q                   number of partitions of the ring
+ * @param members             every node of the cluster, this one included, sorted by id
+ * @param transport           transport plugin name
+ * @param transportProperties {@code transport.<transport>.*} keys without the prefix
+ * @param tables              the tables, sorted by name
+ * @param tableFiles          each table's file, for error messages at open
+ */
+public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMember> members, String transport,
+                           Map<String, String> transportProperties, List<TableConfig> tables,
+                           Map<String, Path> tableFiles) {
+
+    public ServerConfig {
+        Objects.requireNonNull(confDir, "confDir");
+        Objects.requireNonNull(node, "node");
+        Objects.requireNonNull(transport, "transport");
+        members = List.copyOf(members);
+        transportProperties = Map.copyOf(transportProperties);
+        tables = List.copyOf(tables);
+        tableFiles = Map.copyOf(tableFiles);
+        if (members.stream().noneMatch(m -> m.id().equals(node.id()))) {
+            throw new IllegalArgumentException("cluster members " + members + " do not include this node '"
+                    + node.id() + "'");
+        }
+    }
+
+    /** Parses {@code confDir}; see {@link ConfigLoader#load}. */
+    public static ServerConfig load(Path confDir) {
+        return ConfigLoader.load(confDir);
+    }
+
+    /** This node's cluster entry. */
+    public ClusterMember self() {
+        return members.stream().filter(m -> m.id().equals(node.id())).findFirst().orElseThrow();
+    }
+
+    /** The file {@code table} was read from. */
+    public Path tableFile(String table) {
+        return tableFiles.getOrDefault(table, confDir.resolve("tables").resolve(table + ".properties"));
+    }
+
+    /**
+     * This configuration with this node's ports replaced by the ones actually bound (port 0
+     * asks the system for a free one; only a one-node cluster may do that).
+     */
+    public ServerConfig withBoundPorts(int binaryPort, int httpPort) {
+        NodeConfig n = new NodeConfig(node.id(), node.host(), binaryPort, httpPort, node.dataDir(), node.capacity(),
+                node.maxClockEntries());
+        List<ClusterMember> updated = new ArrayList<>();
+        for (ClusterMember m : members) {
+            updated.add(m.id().equals(node.id()) ? m.withPorts(binaryPort, httpPort) : m);
+        }
+        return new ServerConfig(confDir, n, q, updated, transport, transportProperties, tables, tableFiles);
+    }
+
+    /**
+     * The initial ring over {@link #members} and their addresses. Deterministic: every
+     * node with the same {@code q} and {@code cluster.nodes} computes the same ring.
+     *
+     * @throws IllegalStateException while a member's port is still 0 (not bound yet)
+     */
+    public ClusterState clusterState() {
+        List<NodeInfo> infos = new ArrayList<>();
+        List<Message.NodeAddress> addresses = new ArrayList<>();
+        for (ClusterMember m : members) {
+            if (m.binaryPort() == 0 || m.httpPort() == 0) {
+                throw new IllegalStateException("node '" + m.id() + "' has port 0; bind first, then withBoundPorts");
+            }
+            infos.add(m.nodeInfo());
+            addresses.add(m.nodeAddress());
+        }
+        Ring ring = new RingPlanner().initial(q, infos);
+        return ClusterState.of(ring, addresses);
+    }
+}

@@ -1,0 +1,521 @@
+package dev.dynamo.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynamo.core.node.ClusterState;
+import dev.dynamo.core.node.NodeConfig;
+import dev.dynamo.core.node.TableConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    private static final String MINIMAL_NODE = "node.id = n1\nbinary.port = 7081\nhttp.port = 8081\n";
+
+    @TempDir
+    Path home;
+
+    private Path conf() {
+        return home.resolve("conf");
+    }
+
+    private Path write(String relative, String text) throws IOException {
+        Path p = conf().resolve(relative);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    private Path node(String text) throws IOException {
+        return write("node.properties", text);
+    }
+
+    private Path table(String name, String text) throws IOException {
+        return write("tables/" + name + ".properties", text);
+    }
+
+    private ConfigException fails() {
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(conf()));
+    }
+
+    private String failure(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return fails().getMessage();
+    }
+
+    // ---------------------------------------------------------------- valid configurations
+
+    @Test
+    void minimalConfigurationTakesEveryDefault() throws IOException {
+        node(MINIMAL_NODE);
+        table("default", "");
+
+        ServerConfig c = ConfigLoader.load(conf());
+
+        NodeConfig n = c.node();
+        assertEquals("n1", n.id());
+        assertEquals("127.0.0.1", n.host());
+        assertEquals(7081, n.binaryPort());
+        assertEquals(8081, n.httpPort());
+        assertEquals(home.toAbsolutePath().resolve("data").normalize(), n.dataDir());
+        assertEquals(1.0, n.capacity());
+        assertEquals(10, n.maxClockEntries());
+        assertEquals(64, c.q());
+        assertEquals("netty", c.transport());
+        assertEquals(List.of(new ClusterMember("n1", "127.0.0.1", 7081, 8081, 1.0)), c.members());
+
+        TableConfig t = c.tables().get(0);
+        assertEquals(new TableConfig("default", 3, 2, 2, "mvstore", "lww", "md5", TableConfig.Durability.BUFFERED,
+                1048576, 2000, Map.of(), Map.of()), t);
+        assertEquals(conf().resolve("tables/default.properties"), c.tableFile("default"));
+    }
+
+    @Test
+    void everyKeyIsRead() throws IOException {
+        node("""
+                # a comment
+                node.id = n2
+                host = localhost
+                binary.port = 7002
+                http.port = 8002
+                data.dir = /var/lib/dynamo
+                capacity = 2.5
+                q = 128
+                cluster.nodes = n2@localhost:7002:8002/2.5, n1@localhost:7001:8001
+                clock.max-entries = 20
+                transport = local
+                transport.local.some-setting = x
+                transport.netty.ignored = y
+                """);
+        table("cart", """
+                n = 2
+                r = 1
+                w = 2
+                engine = memory
+                reconciler = cart-union
+                partitioner = murmur3
+                durability = sync
+                max-value-bytes = 4096
+                timeout-ms = 500
+                engine.memory.x = 1
+                engine.rocksdb.y = 2
+                """);
+        ServerConfig c = ConfigLoader.load(conf());
+
+        assertEquals(new NodeConfig("n2", "localhost", 7002, 8002, Path.of("/var/lib/dynamo"), 2.5, 20), c.node());
+        assertEquals(128, c.q());
+        assertEquals("local", c.transport());
+        assertEquals(Map.of("some-setting", "x"), c.transportProperties());
+        assertEquals(List.of("n1", "n2"), c.members().stream().map(ClusterMember::id).toList(),
+                "members sorted by id");
+        assertEquals(new TableConfig("cart", 2, 1, 2, "memory", "cart-union", "murmur3", TableConfig.Durability.SYNC,
+                4096, 500, Map.of("x", "1"), Map.of()), c.tables().get(0));
+    }
+
+    @Test
+    void tablesAreNamedAfterTheirFilesAndSorted() throws IOException {
+        node(MINIMAL_NODE);
+        table("zeta", "n = 1");
+        table("alpha", "n = 1");
+        write("tables/.hidden", "garbage");
+        write("tables/alpha.properties~", "garbage");
+        List<String> names = ConfigLoader.load(conf()).tables().stream().map(TableConfig::name).toList();
+        assertEquals(List.of("alpha", "zeta"), names);
+    }
+
+    @Test
+    void quorumDefaultsShrinkToASmallN() throws IOException {
+        node(MINIMAL_NODE);
+        table("solo", "n = 1");
+        TableConfig t = ConfigLoader.load(conf()).tables().get(0);
+        assertEquals(1, t.r());
+        assertEquals(1, t.w());
+    }
+
+    @Test
+    void relativeDataDirResolvesAgainstTheParentOfTheConfDir() throws IOException {
+        node(MINIMAL_NODE + "data.dir = store/n1\n");
+        table("default", "");
+        Path expected = home.toAbsolutePath().resolve("store/n1").normalize();
+        assertEquals(expected, ConfigLoader.load(conf()).node().dataDir());
+    }
+
+    @Test
+    void ownClusterEntryGivesHostPortsAndCapacity() throws IOException {
+        node("node.id = b\ncluster.nodes = a@10.0.0.1:7000:8000, b@10.0.0.2:7001:8001/3\n");
+        table("default", "");
+        NodeConfig n = ConfigLoader.load(conf()).node();
+        assertEquals("10.0.0.2", n.host());
+        assertEquals(7001, n.binaryPort());
+        assertEquals(8001, n.httpPort());
+        assertEquals(3.0, n.capacity());
+    }
+
+    @Test
+    void everyNodeComputesTheSameRingWhateverTheListOrder() throws IOException {
+        table("default", "");
+        node("node.id = a\ncluster.nodes = a@h:7001:8001, b@h:7002:8002, c@h:7003:8003\nq = 32\n");
+        ClusterState fromA = ConfigLoader.load(conf()).clusterState();
+        node("node.id = c\ncluster.nodes = c@h:7003:8003, a@h:7001:8001, b@h:7002:8002\nq = 32\n");
+        ClusterState fromC = ConfigLoader.load(conf()).clusterState();
+        assertEquals(fromA.ring(), fromC.ring());
+        assertEquals(fromA.addresses(), fromC.addresses());
+        assertEquals("h:7002", fromA.binaryAddress("b"));
+        assertEquals(32, fromA.ring().q());
+        assertEquals(3, fromA.ring().nodes().size());
+    }
+
+    @Test
+    void portZeroIsBoundLater() throws IOException {
+        node("node.id = n1\nbinary.port = 0\nhttp.port = 0\n");
+        table("default", "");
+        ServerConfig c = ConfigLoader.load(conf());
+        assertThrows(IllegalStateException.class, c::clusterState);
+        ServerConfig bound = c.withBoundPorts(40001, 40002);
+        assertEquals("127.0.0.1:40001", bound.clusterState().binaryAddress("n1"));
+        assertEquals(40002, bound.node().httpPort());
+        assertEquals(40002, bound.self().httpPort());
+    }
+
+    @Test
+    void theExampleConfigurationIsValid() {
+        // the module's tests run in dynamo-server/; the example lives at the repository root
+        ServerConfig c = ConfigLoader.load(Path.of("..", "conf", "example"));
+        assertEquals(List.of("cart", "default"), c.tables().stream().map(TableConfig::name).toList());
+        assertEquals("cart-union", c.tables().get(0).reconciler());
+        assertEquals(3, c.members().size());
+    }
+
+    // ---------------------------------------------------------------- files and directories
+
+    @Test
+    void missingConfDir() {
+        String m = fails().getMessage();
+        assertEquals(conf() + ": configuration directory not found (expected node.properties and"
+                + " tables/<table>.properties inside)", m);
+    }
+
+    @Test
+    void missingNodeFile() throws IOException {
+        table("default", "");
+        assertEquals(conf().resolve("node.properties") + ": file not found", fails().getMessage());
+    }
+
+    @Test
+    void missingTablesDir() throws IOException {
+        node(MINIMAL_NODE);
+        assertTrue(fails().getMessage().startsWith(conf().resolve("tables") + ": table directory not found"));
+    }
+
+    @Test
+    void noTables() throws IOException {
+        node(MINIMAL_NODE);
+        Files.createDirectories(conf().resolve("tables"));
+        assertTrue(fails().getMessage().startsWith(conf().resolve("tables") + ": no tables configured"));
+    }
+
+    @Test
+    void strayFileInTablesDir() throws IOException {
+        node(MINIMAL_NODE);
+        table("default", "");
+        Path stray = write("tables/cart.propertes", "n = 3");
+        assertEquals(stray + ": only <table>.properties files belong in " + conf().resolve("tables"),
+                fails().getMessage());
+    }
+
+    @Test
+    void badTableName() throws IOException {
+        node(MINIMAL_NODE);
+        Path bad = table("my cart", "");
+        assertEquals(bad + ": table name 'my cart' (the file name) must be 1 to 64 letters, digits, '-' or '_'",
+                fails().getMessage());
+    }
+
+    @Test
+    void reservedTableName() throws IOException {
+        node(MINIMAL_NODE);
+        Path bad = table("__hints", "");
+        assertEquals(bad + ": table name '__hints' (the file name) must not start with '__': such names are reserved"
+                + " for the node's system tables", fails().getMessage());
+    }
+
+    // ---------------------------------------------------------------- node.properties errors
+
+    @Test
+    void nodeIdMissing() throws IOException {
+        table("default", "");
+        Path f = node("binary.port = 1\nhttp.port = 2\n");
+        assertEquals(f + ": key 'node.id' is missing: this node's id (letters, digits, '-', '_'), e.g. node.id = n1",
+                fails().getMessage());
+    }
+
+    @Test
+    void nodeIdInvalid() throws IOException {
+        table("default", "");
+        Path f = node("node.id = n 1\nbinary.port = 1\nhttp.port = 2\n");
+        assertEquals(f + ": key 'node.id' = 'n 1': must be 1 to 64 letters, digits, '-' or '_'", fails().getMessage());
+    }
+
+    @Test
+    void portErrors() throws IOException {
+        table("default", "");
+        Path f = node("");
+        String rule = "must be an integer between 0 and 65535 (0: any free port, one-node clusters only)";
+        assertEquals(f + ": key 'binary.port' = 'abc': " + rule,
+                failure(f, "node.id = n1\nbinary.port = abc\nhttp.port = 8081\n"));
+        assertEquals(f + ": key 'http.port' = '70000': " + rule,
+                failure(f, "node.id = n1\nbinary.port = 7081\nhttp.port = 70000\n"));
+        assertEquals(f + ": key 'binary.port' is missing: an integer between 0 and 65535 (0: any free port,"
+                + " one-node clusters only), or list this node in cluster.nodes",
+                failure(f, "node.id = n1\nhttp.port = 8081\n"));
+        assertEquals(f + ": key 'http.port' = '7081': must differ from binary.port",
+                failure(f, "node.id = n1\nbinary.port = 7081\nhttp.port = 7081\n"));
+    }
+
+    @Test
+    void hostErrors() throws IOException {
+        table("default", "");
+        Path f = node("");
+        assertEquals(f + ": key 'host' = '': must be a host name or address, e.g. 127.0.0.1",
+                failure(f, MINIMAL_NODE + "host =\n"));
+    }
+
+    @Test
+    void capacityErrors() throws IOException {
+        table("default", "");
+        Path f = node("");
+        String rule = "must be a number greater than 0, such as 1 or 2.5";
+        assertEquals(f + ": key 'capacity' = '0': " + rule, failure(f, MINIMAL_NODE + "capacity = 0\n"));
+        assertEquals(f + ": key 'capacity' = 'big': " + rule, failure(f, MINIMAL_NODE + "capacity = big\n"));
+        assertEquals(f + ": key 'capacity' = 'Infinity': " + rule, failure(f, MINIMAL_NODE + "capacity = Infinity\n"));
+    }
+
+    @Test
+    void qErrors() throws IOException {
+        table("default", "");
+        Path f = node("");
+        assertEquals(f + ": key 'q' = '0': must be an integer between 1 and 65536 (the number of partitions;"
+                + " at least one per node)", failure(f, MINIMAL_NODE + "q = 0\n"));
+        assertEquals(f + ": key 'q' = '65537': must be an integer between 1 and 65536 (the number of partitions;"
+                + " at least one per node)", failure(f, MINIMAL_NODE + "q = 65537\n"));
+        assertEquals(f + ": key 'q' = '2': must be an integer between 3 and 65536 (the number of partitions;"
+                + " at least one per node)",
+                failure(f, "node.id = a\nq = 2\ncluster.nodes = a@h:1:2,b@h:3:4,c@h:5:6\n"));
+    }
+
+    @Test
+    void clockErrors() throws IOException {
+        table("default", "");
+        Path f = node("");
+        assertEquals(f + ": key 'clock.max-entries' = '0': must be an integer between 1 and 1024",
+                failure(f, MINIMAL_NODE + "clock.max-entries = 0\n"));
+    }
+
+    @Test
+    void dataDirErrors() throws IOException {
+        table("default", "");
+        Path f = node("");
+        String m = failure(f, MINIMAL_NODE + "data.dir =\n");
+        assertTrue(m.startsWith(f + ": key 'data.dir' = '': must be a directory path"), m);
+    }
+
+    @Test
+    void unknownTransportListsTheInstalledOnes() throws IOException {
+        table("default", "");
+        Path f = node(MINIMAL_NODE + "transport = carrier-pigeon\n");
+        String m = fails().getMessage();
+        assertTrue(m.startsWith(f + ": key 'transport' = 'carrier-pigeon': transport 'carrier-pigeon' is not"
+                + " installed; installed transports: "), m);
+        assertTrue(m.contains("local"), m);
+    }
+
+    @Test
+    void unknownNodeKeyIsATypo() throws IOException {
+        table("default", "");
+        Path f = node(MINIMAL_NODE + "htp.port = 8081\n");
+        assertEquals(f + ": unknown key 'htp.port' = '8081'; allowed keys: binary.port, capacity, clock.max-entries,"
+                + " cluster.nodes, data.dir, host, http.port, node.id, q, transport, transport.<name>.*",
+                fails().getMessage());
+    }
+
+    @Test
+    void malformedTransportKey() throws IOException {
+        table("default", "");
+        Path f = node(MINIMAL_NODE + "transport.netty = x\n");
+        assertEquals(f + ": key 'transport.netty' = 'x': plugin keys must have the form transport.<plugin name>"
+                + ".<property>, e.g. transport.netty.some-setting", fails().getMessage());
+    }
+
+    // ---------------------------------------------------------------- cluster.nodes errors
+
+    @Test
+    void clusterMustIncludeThisNode() throws IOException {
+        table("default", "");
+        Path f = node("node.id = c\ncluster.nodes = a@h:1:2, b@h:3:4\n");
+        assertEquals(f + ": key 'cluster.nodes' = 'a@h:1:2, b@h:3:4': must include this node 'c' (node.id) as"
+                + " c@host:binaryPort:httpPort", fails().getMessage());
+    }
+
+    @Test
+    void clusterEntryMalformed() throws IOException {
+        table("default", "");
+        Path f = node("node.id = a\ncluster.nodes = a@h:1:2, b@h:3\n");
+        assertEquals(f + ": key 'cluster.nodes' = 'a@h:1:2, b@h:3': entry 'b@h:3' is not"
+                + " id@host:binaryPort:httpPort[/capacity] (expected host:binaryPort:httpPort after '@'),"
+                + " e.g. n1@127.0.0.1:7081:8081", fails().getMessage());
+        String m = failure(f, "node.id = a\ncluster.nodes = a@h:1:2, b@h:x:4\n");
+        assertTrue(m.contains("port 'x' is not an integer"), m);
+        m = failure(f, "node.id = a\ncluster.nodes = a@h:1:2, h:3:4\n");
+        assertTrue(m.contains("missing 'id@'"), m);
+        m = failure(f, "node.id = a\ncluster.nodes = a@h:1:2/zero\n");
+        assertTrue(m.contains("capacity 'zero' is not a number"), m);
+        m = failure(f, "node.id = a\ncluster.nodes = a@h:1:99999\n");
+        assertTrue(m.contains("http port must be between 0 and 65535, was 99999"), m);
+        m = failure(f, "node.id = a\ncluster.nodes = ,\n");
+        assertTrue(m.contains("must list at least this node"), m);
+    }
+
+    @Test
+    void clusterEntryListedTwice() throws IOException {
+        table("default", "");
+        Path f = node("node.id = a\ncluster.nodes = a@h:1:2, a@h:3:4\n");
+        assertEquals(f + ": key 'cluster.nodes' = 'a@h:1:2, a@h:3:4': node id 'a' is listed twice",
+                fails().getMessage());
+    }
+
+    @Test
+    void ownEntryMustAgreeWithOwnKeys() throws IOException {
+        table("default", "");
+        Path f = node("node.id = a\nbinary.port = 9\ncluster.nodes = a@h:1:2, b@h:3:4\n");
+        assertEquals(f + ": key 'cluster.nodes' = 'a@h:1:2, b@h:3:4': this node's entry 'a@h:1:2' disagrees with"
+                + " host/binary.port/http.port/capacity (a@h:9:2); make them equal or drop those keys so the entry is"
+                + " used", fails().getMessage());
+        String m = failure(f, "node.id = a\ncapacity = 2\ncluster.nodes = a@h:1:2, b@h:3:4\n");
+        assertTrue(m.contains("disagrees"), m);
+    }
+
+    @Test
+    void portZeroOnlyForOneNode() throws IOException {
+        table("default", "");
+        Path f = node("node.id = a\ncluster.nodes = a@h:0:2, b@h:3:4\n");
+        assertEquals(f + ": key 'cluster.nodes' = 'a@h:0:2, b@h:3:4': port 0 (any free port) is only allowed for a"
+                + " one-node cluster; node 'a' needs fixed ports", fails().getMessage());
+    }
+
+    // ---------------------------------------------------------------- table errors
+
+    private String tableFailure(String text) throws IOException {
+        node(MINIMAL_NODE);
+        Path f = table("cart", text);
+        String m = fails().getMessage();
+        assertTrue(m.startsWith(f + ": "), m);
+        return m.substring((f + ": ").length());
+    }
+
+    @Test
+    void quorumErrors() throws IOException {
+        assertEquals("key 'r' = 'abc': must be an integer between 1 and n=3", tableFailure("r = abc"));
+        assertEquals("key 'r' = '4': must be an integer between 1 and n=3", tableFailure("r = 4"));
+        assertEquals("key 'w' = '0': must be an integer between 1 and n=3", tableFailure("w = 0"));
+        assertEquals("key 'w' = '3': must be an integer between 1 and n=2", tableFailure("n = 2\nw = 3"));
+        assertEquals("key 'n' = '0': must be an integer between 1 and 1024 (replicas per key)", tableFailure("n = 0"));
+    }
+
+    @Test
+    void theExactMessageOfTheBrief() throws IOException {
+        node(MINIMAL_NODE);
+        Path f = table("cart", "r = abc\n");
+        ConfigException e = fails();
+        assertEquals(f + ": key 'r' = 'abc': must be an integer between 1 and n=3", e.getMessage());
+        assertEquals(f, e.file());
+    }
+
+    @Test
+    void unknownEngineListsTheInstalledOnes() throws IOException {
+        String m = tableFailure("engine = leveldb");
+        assertTrue(m.startsWith("key 'engine' = 'leveldb': engine 'leveldb' is not installed; installed engines: "), m);
+        for (String engine : List.of("bdb", "memory", "mvstore", "rocksdb")) {
+            assertTrue(m.contains(engine), m);
+        }
+    }
+
+    @Test
+    void unknownReconcilerListsTheInstalledOnes() throws IOException {
+        String m = tableFailure("reconciler = newest");
+        assertTrue(m.startsWith("key 'reconciler' = 'newest': reconciler 'newest' is not installed;"
+                + " installed reconcilers: "), m);
+        for (String reconciler : List.of("cart-union", "lww", "siblings")) {
+            assertTrue(m.contains(reconciler), m);
+        }
+    }
+
+    @Test
+    void unknownPartitionerListsTheInstalledOnes() throws IOException {
+        String m = tableFailure("partitioner = sha1");
+        assertTrue(m.startsWith("key 'partitioner' = 'sha1': partitioner 'sha1' is not installed;"
+                + " installed partitioners: "), m);
+        assertTrue(m.contains("md5") && m.contains("murmur3"), m);
+    }
+
+    @Test
+    void otherTableErrors() throws IOException {
+        assertEquals("key 'durability' = 'fsync': must be one of buffered, sync", tableFailure("durability = fsync"));
+        assertEquals("key 'max-value-bytes' = '-1': must be an integer between 0 and 2147483647 (bytes)",
+                tableFailure("max-value-bytes = -1"));
+        assertEquals("key 'max-value-bytes' = '1MB': must be an integer between 0 and 2147483647 (bytes)",
+                tableFailure("max-value-bytes = 1MB"));
+        assertEquals("key 'timeout-ms' = '0': must be an integer between 1 and 3600000 (milliseconds)",
+                tableFailure("timeout-ms = 0"));
+        assertEquals("key 'timeout-ms' = 'soon': must be an integer between 1 and 3600000 (milliseconds)",
+                tableFailure("timeout-ms = soon"));
+    }
+
+    @Test
+    void unknownTableKeyIsATypo() throws IOException {
+        assertEquals("unknown key 'nn' = '3'; allowed keys: durability, engine, engine.<name>.*, max-value-bytes,"
+                + " n, partitioner, r, reconciler, reconciler.<name>.*, timeout-ms, w", tableFailure("nn = 3"));
+    }
+
+    @Test
+    void malformedPluginKey() throws IOException {
+        assertEquals("key 'engine.mvstore' = '1': plugin keys must have the form engine.<plugin name>.<property>,"
+                + " e.g. engine.mvstore.some-setting", tableFailure("engine.mvstore = 1"));
+        assertEquals("key 'reconciler..x' = '1': plugin keys must have the form reconciler.<plugin name>.<property>,"
+                + " e.g. reconciler.lww.some-setting", tableFailure("reconciler..x = 1"));
+    }
+
+    @Test
+    void reconcilerPropertiesAreCheckedByTheReconciler() throws IOException {
+        String m = tableFailure("reconciler.lww.colour = blue");
+        assertTrue(m.contains("reconciler 'lww' has no property 'colour'"), m);
+    }
+
+    @Test
+    void pluginKeysForOtherPluginsAreIgnored() throws IOException {
+        node(MINIMAL_NODE);
+        table("default", "engine.rocksdb.block-cache-mb = 64\nreconciler.siblings.x = 1\n");
+        TableConfig t = ConfigLoader.load(conf()).tables().get(0);
+        assertTrue(t.engineProperties().isEmpty());
+        assertTrue(t.reconcilerProperties().isEmpty());
+    }
+
+    @Test
+    void loadTableDirectly() throws IOException {
+        Path f = table("carts", "n = 1");
+        TableConfig t = ConfigLoader.loadTable(f);
+        assertEquals("carts", t.name());
+        assertFalse(t.durability() == TableConfig.Durability.SYNC);
+        Path notProperties = write("tables/x.txt", "");
+        assertEquals(notProperties + ": a table file must be named <table>.properties",
+                assertThrows(ConfigException.class, () -> ConfigLoader.loadTable(notProperties)).getMessage());
+    }
+}
