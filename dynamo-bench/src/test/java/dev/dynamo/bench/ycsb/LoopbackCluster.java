@@ -1,0 +1,113 @@
+package dev.dynamo.bench.ycsb;
+
+import dev.dynamo.core.node.ClusterState;
+import dev.dynamo.core.node.DynamoNode;
+import dev.dynamo.core.node.Message;
+import dev.dynamo.core.node.NodeConfig;
+import dev.dynamo.core.node.RequestObserver;
+import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.ring.NodeInfo;
+import dev.dynamo.core.ring.RingPlanner;
+import dev.dynamo.core.spi.Plugins;
+import dev.dynamo.core.spi.Transport;
+import dev.dynamo.core.spi.TransportContext;
+import dev.dynamo.core.time.SystemScheduler;
+import dev.dynamo.transport.netty.NettyTransport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Real nodes in the test JVM, reached over real sockets: each a {@link DynamoNode} behind a
+ * {@code netty} transport on 127.0.0.1, on a port the OS picks, as the Java client sees a
+ * deployed cluster. Counts the requests each node coordinates. (dynamo-server cannot be a
+ * dependency here: it depends on this module.)
+ */
+final class LoopbackCluster implements AutoCloseable {
+    private final SystemScheduler scheduler = new SystemScheduler("test-node", 2);
+    private final Map<String, String> addresses = new ConcurrentHashMap<>();
+    private final Map<String, Transport> transports = new LinkedHashMap<>();
+    private final Map<String, DynamoNode> nodes = new LinkedHashMap<>();
+    private final Map<String, LongAdder> coordinated = new ConcurrentHashMap<>();
+
+    private LoopbackCluster() {
+    }
+
+    /** {@code size} nodes n1..n{size} on a ring of {@code q} partitions serving {@code tables}. */
+    static LoopbackCluster start(int size, int q, Path dataDir, TableConfig... tables) {
+        LoopbackCluster c = new LoopbackCluster();
+        try {
+            c.startNodes(size, q, dataDir, List.of(tables));
+        } catch (RuntimeException | Error e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private void startNodes(int size, int q, Path dataDir, List<TableConfig> tables) {
+        // ports come from the OS, so listen first and build the ring once every port is known
+        Map<String, AtomicReference<DynamoNode>> handlers = new LinkedHashMap<>();
+        for (int i = 1; i <= size; i++) {
+            String id = "n" + i;
+            AtomicReference<DynamoNode> handler = new AtomicReference<>();
+            Transport t = Plugins.transport("netty").create(new TransportContext(id, addresses::get,
+                    Map.of("bind", "127.0.0.1:0", "io-threads", "1"), scheduler, null));
+            transports.put(id, t);
+            t.start((from, request) -> {
+                DynamoNode node = handler.get();
+                return node != null ? node.handle(from, request)
+                        : CompletableFuture.failedFuture(new IllegalStateException("node " + id + " is starting"));
+            });
+            addresses.put(id, "127.0.0.1:" + ((NettyTransport) t).port());
+            handlers.put(id, handler);
+            coordinated.put(id, new LongAdder());
+        }
+        List<NodeInfo> infos = new ArrayList<>();
+        List<Message.NodeAddress> nodeAddresses = new ArrayList<>();
+        for (String id : handlers.keySet()) {
+            infos.add(new NodeInfo(id, addresses.get(id), 1.0));
+            nodeAddresses.add(new Message.NodeAddress(id, addresses.get(id), "127.0.0.1:1"));
+        }
+        ClusterState state = ClusterState.of(new RingPlanner().initial(q, infos), nodeAddresses);
+        for (Map.Entry<String, AtomicReference<DynamoNode>> e : handlers.entrySet()) {
+            String id = e.getKey();
+            int port = Integer.parseInt(addresses.get(id).substring("127.0.0.1:".length()));
+            NodeConfig config = new NodeConfig(id, "127.0.0.1", port, 0, dataDir.resolve(id), 1.0, 10);
+            LongAdder count = coordinated.get(id);
+            RequestObserver observer = (op, table, outcome, nanos) -> count.increment();
+            DynamoNode node = new DynamoNode(config, tables, state, transports.get(id), scheduler, observer);
+            nodes.put(id, node);
+            e.getValue().set(node);
+        }
+    }
+
+    /** Binary addresses of every node, n1 first. */
+    List<String> hosts() {
+        return new ArrayList<>(addresses.values().stream().sorted().toList());
+    }
+
+    /** Requests (get, put, delete) each node coordinated so far. */
+    Map<String, Long> coordinatedByNode() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        coordinated.forEach((id, n) -> counts.put(id, n.sum()));
+        return counts;
+    }
+
+    @Override
+    public void close() {
+        for (Transport t : transports.values()) {
+            t.close();
+        }
+        for (DynamoNode n : nodes.values()) {
+            n.close();
+        }
+        scheduler.close();
+    }
+}
