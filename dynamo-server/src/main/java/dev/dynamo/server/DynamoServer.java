@@ -2,13 +2,13 @@ package dev.dynamo.server;
 
 import dev.dynamo.core.node.ClusterState;
 import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.node.TableConfig;
 import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.time.SystemScheduler;
+import dev.dynamo.server.config.ClusterMember;
 import dev.dynamo.server.config.ConfigException;
 import dev.dynamo.server.config.ServerConfig;
 import dev.dynamo.server.http.HttpApiServer;
@@ -120,6 +120,8 @@ public final class DynamoServer implements AutoCloseable {
                 bound = bound.withBoundPorts(bound.node().binaryPort(), http.port());
                 node.updateCluster(bound.clusterState());
             }
+            metrics.bindNode(node, bound.members().stream().map(ClusterMember::id)
+                    .filter(m -> !m.equals(id)).toList());
             node.startBackground();
 
             DynamoServer server = new DynamoServer(bound, scheduler, metrics, transport, node, http);
@@ -148,7 +150,7 @@ public final class DynamoServer implements AutoCloseable {
                 : config.clusterState();
         try {
             return new DynamoNode(config.node(), config.tables(), cluster, transport, scheduler, metrics,
-                    NodeOptions.DEFAULTS);
+                    config.options());
         } catch (IllegalArgumentException e) {
             // an engine refusing its engine.<name>.* properties names its table: point at that file
             for (TableConfig t : config.tables()) {

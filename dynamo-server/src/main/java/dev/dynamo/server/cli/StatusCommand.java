@@ -1,14 +1,8 @@
 package dev.dynamo.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,8 +13,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dynamo status [--http host:port]}: asks one node for the cluster ({@code GET
- * /cluster}, {@code GET /tables}), then every node for its health and its view of the
- * ring, and prints one table row per node.
+ * /cluster}, {@code GET /tables}), then every node for its health, its view of the ring,
+ * the hints it holds for other nodes and its anti-entropy state, and prints one table row
+ * per node. "SEEN AS" is the asked node's failure detector's view of each node.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows the cluster: every node's addresses, capacity, partitions owned, health and ring version,"
@@ -41,20 +36,18 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final ObjectMapper json = new ObjectMapper();
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMillis)).build();
+        AdminHttp client = new AdminHttp(timeoutMillis);
         JsonNode cluster;
         JsonNode tables;
         try {
-            cluster = fetch(client, http, "/cluster");
-            tables = fetch(client, http, "/tables");
+            cluster = client.get(http, "/cluster");
+            tables = client.get(http, "/tables");
         } catch (IOException e) {
-            return KeyCommand.error(err, "unreachable", "cannot read the cluster from http://" + http + ": "
+            return KeyCommand.error(err, "unreachable", "cannot read the cluster from " + AdminHttp.uri(http, "") + ": "
                     + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -65,16 +58,22 @@ final class StatusCommand implements Callable<Integer> {
                 cluster.path("node").asText("?"), http, cluster.path("ring_version").asText("?"),
                 cluster.path("q").asText("?"), cluster.path("nodes").size());
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NODE", "HTTP", "BINARY", "CAPACITY", "PARTITIONS", "HEALTH", "RING VERSION"});
+        rows.add(new String[] {"NODE", "HTTP", "BINARY", "CAPACITY", "PARTITIONS", "HEALTH", "SEEN AS", "RING VERSION",
+            "HINTS PENDING", "ANTI-ENTROPY"});
         int down = 0;
         for (JsonNode n : cluster.path("nodes")) {
             String address = n.path("address").asText("");
             String health;
             String ringVersion = "-";
+            String hints = "-";
+            String repair = "-";
             try {
-                JsonNode h = fetch(client, address, "/health");
+                JsonNode h = client.get(address, "/health");
                 health = h.path("status").asText("up");
-                ringVersion = fetch(client, address, "/cluster").path("ring_version").asText("?");
+                JsonNode view = client.get(address, "/cluster");
+                ringVersion = view.path("ring_version").asText("?");
+                hints = hints(view.path("hints_pending"));
+                repair = repair(view.path("anti_entropy"));
             } catch (IOException e) {
                 health = "DOWN (" + e.getMessage() + ")";
                 down++;
@@ -83,7 +82,8 @@ final class StatusCommand implements Callable<Integer> {
                 return ExitCodes.ERROR;
             }
             rows.add(new String[] {n.path("id").asText(), address, n.path("binary_address").asText("-"),
-                    n.path("capacity").asText("-"), n.path("partitions").asText("-"), health, ringVersion});
+                n.path("capacity").asText("-"), n.path("partitions").asText("-"), health,
+                n.path("status").asText("-"), ringVersion, hints, repair});
         }
         printTable(out, rows);
         out.println();
@@ -98,21 +98,27 @@ final class StatusCommand implements Callable<Integer> {
         return down == 0 ? ExitCodes.OK : ExitCodes.NOT_FOUND;
     }
 
-    private JsonNode fetch(HttpClient client, String hostPort, String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + hostPort + path))
-                .timeout(Duration.ofMillis(timeoutMillis)).GET().build();
-        HttpResponse<String> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            // java.net.http gives ConnectException without a message: name it
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new IOException(why, e);
+    /** "0", or the total and each target: "12 (n2=12)". */
+    static String hints(JsonNode pending) {
+        long total = 0;
+        StringBuilder each = new StringBuilder();
+        for (var it = pending.fields(); it.hasNext(); ) {
+            var e = it.next();
+            total += e.getValue().asLong();
+            each.append(each.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue().asLong());
         }
-        if (response.statusCode() != 200) {
-            throw new IOException("HTTP " + response.statusCode() + " from " + path);
+        return total == 0 ? "0" : total + " (" + each + ")";
+    }
+
+    /** "idle (3 runs)" or "running 17/64 partitions". */
+    static String repair(JsonNode p) {
+        if (p.isMissingNode()) {
+            return "-";
         }
-        return json.readTree(response.body());
+        return p.path("running").asBoolean()
+                ? "running " + p.path("partitions_done").asInt() + "/" + p.path("partitions_total").asInt()
+                        + " partitions"
+                : "idle (" + p.path("runs").asLong() + " runs, " + p.path("keys_repaired").asLong() + " keys repaired)";
     }
 
     static void printTable(PrintWriter out, List<String[]> rows) {

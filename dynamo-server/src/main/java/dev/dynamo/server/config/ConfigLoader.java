@@ -1,6 +1,7 @@
 package dev.dynamo.server.config;
 
 import dev.dynamo.core.node.NodeConfig;
+import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.node.TableConfig;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.UnknownPluginException;
@@ -60,7 +61,10 @@ public final class ConfigLoader {
     public static final long MAX_TIMEOUT_MILLIS = 3_600_000;
 
     private static final List<String> NODE_KEYS = List.of("node.id", "host", "binary.port", "http.port", "data.dir",
-            "capacity", "q", "cluster.nodes", "clock.max-entries", "transport", "transport.<name>.*");
+            "capacity", "q", "cluster.nodes", "clock.max-entries", "transport", "transport.<name>.*",
+            "system.engine", "failure.suspect-after", "failure.probe-interval-ms", "hints.interval-ms",
+            "hints.batch", "anti-entropy.interval-ms", "anti-entropy.keys-per-second", "tombstone.grace-ms",
+            "tombstone.gc-interval-ms");
     private static final List<String> TABLE_KEYS = List.of("n", "r", "w", "engine", "reconciler", "partitioner",
             "durability", "max-value-bytes", "timeout-ms", "engine.<name>.*", "reconciler.<name>.*");
 
@@ -90,7 +94,7 @@ public final class ConfigLoader {
             files.put(t.name(), file);
         }
         return new ServerConfig(confDir, node.node, node.q, node.members, node.transport, node.transportProperties,
-                new ArrayList<>(tables.values()), files);
+                new ArrayList<>(tables.values()), files, node.options);
     }
 
     private static Path home(Path confDir) {
@@ -130,7 +134,7 @@ public final class ConfigLoader {
     // ---------------------------------------------------------------- node.properties
 
     private record NodeSettings(NodeConfig node, int q, List<ClusterMember> members, String transport,
-                                Map<String, String> transportProperties) {
+                                Map<String, String> transportProperties, NodeOptions options) {
     }
 
     private static NodeSettings parseNode(ConfigFile f, Path home) {
@@ -228,9 +232,34 @@ public final class ConfigLoader {
         plugin(f, "transport", transport, Plugins::transport);
         Map<String, String> transportProperties = f.pluginProperties("transport.", transport);
 
+        NodeOptions options = parseOptions(f);
+
         f.rejectUnknownKeys(NODE_KEYS);
         NodeConfig node = new NodeConfig(id, host, binaryPort, httpPort, dataDir, capacity, maxClock);
-        return new NodeSettings(node, q, members, transport, transportProperties);
+        return new NodeSettings(node, q, members, transport, transportProperties, options);
+    }
+
+    /** The background machinery's settings; defaults are {@link NodeOptions#DEFAULTS}. */
+    private static NodeOptions parseOptions(ConfigFile f) {
+        NodeOptions d = NodeOptions.DEFAULTS;
+        String systemEngine = f.string("system.engine", d.systemEngine());
+        plugin(f, "system.engine", systemEngine, Plugins::engine);
+        long day = 24L * 3600 * 1000;
+        return new NodeOptions(systemEngine,
+                f.integer("failure.suspect-after", d.failuresToSuspect(), 1, 1000,
+                        "between 1 and 1000 (consecutive failed requests before a peer is skipped)"),
+                f.longInteger("failure.probe-interval-ms", d.probeIntervalMillis(), 1, day, "between 1 and " + day),
+                f.longInteger("hints.interval-ms", d.hintIntervalMillis(), 1, day, "between 1 and " + day),
+                f.integer("hints.batch", d.hintBatchSize(), 1, 1_000_000,
+                        "between 1 and 1000000 (hints sent per target per round)"),
+                f.longInteger("tombstone.grace-ms", d.tombstoneGraceMillis(), 1, 365 * day,
+                        "between 1 and " + 365 * day + " (how long a tombstone outlives its delete)"),
+                f.longInteger("anti-entropy.interval-ms", d.antiEntropyIntervalMillis(), 0, day,
+                        "between 0 (off) and " + day),
+                f.integer("anti-entropy.keys-per-second", d.antiEntropyKeysPerSecond(), 1, 100_000_000,
+                        "between 1 and 100000000 (keys repaired per second at most)"),
+                f.longInteger("tombstone.gc-interval-ms", d.tombstoneGcIntervalMillis(), 0, day,
+                        "between 0 (off) and " + day));
     }
 
     private static int port(ConfigFile f, String key, Integer fromEntry) {

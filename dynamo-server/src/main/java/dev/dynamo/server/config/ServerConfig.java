@@ -3,6 +3,7 @@ package dev.dynamo.server.config;
 import dev.dynamo.core.node.ClusterState;
 import dev.dynamo.core.node.Message;
 import dev.dynamo.core.node.NodeConfig;
+import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.node.TableConfig;
 import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
@@ -31,10 +32,11 @@ import java.util.Objects;
  * @param transportProperties {@code transport.<transport>.*} keys without the prefix
  * @param tables              the tables, sorted by name
  * @param tableFiles          each table's file, for error messages at open
+ * @param options             background machinery: hints, anti-entropy, tombstones, failure detection
  */
 public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMember> members, String transport,
                            Map<String, String> transportProperties, List<TableConfig> tables,
-                           Map<String, Path> tableFiles) {
+                           Map<String, Path> tableFiles, NodeOptions options) {
 
     public ServerConfig {
         Objects.requireNonNull(confDir, "confDir");
@@ -44,6 +46,7 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
         transportProperties = Map.copyOf(transportProperties);
         tables = List.copyOf(tables);
         tableFiles = Map.copyOf(tableFiles);
+        Objects.requireNonNull(options, "options");
         if (members.stream().noneMatch(m -> m.id().equals(node.id()))) {
             throw new IllegalArgumentException("cluster members " + members + " do not include this node '"
                     + node.id() + "'");
@@ -76,7 +79,7 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
         for (ClusterMember m : members) {
             updated.add(m.id().equals(node.id()) ? m.withPorts(binaryPort, httpPort) : m);
         }
-        return new ServerConfig(confDir, n, q, updated, transport, transportProperties, tables, tableFiles);
+        return new ServerConfig(confDir, n, q, updated, transport, transportProperties, tables, tableFiles, options);
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.api.Versioned;
+import dev.dynamo.core.antientropy.AntiEntropy;
 import dev.dynamo.core.node.ClusterState;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.Message;
@@ -72,7 +73,7 @@ final class HttpApi {
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "PUT", "DELETE", "POST", "HEAD", "OPTIONS",
             "PATCH");
 
-    private static final String ROUTES = "GET /tables, GET /cluster, GET /health, GET /metrics,"
+    private static final String ROUTES = "GET /tables, GET /cluster, GET /health, GET /metrics, GET|POST /repair,"
             + " GET|PUT|DELETE /tables/{table}/keys/{key}";
 
     private final DynamoNode node;
@@ -190,6 +191,8 @@ final class HttpApi {
                 // a scrape formats every meter: milliseconds with many series, too long for the event loop
                 return call(() -> CompletableFuture.completedFuture(new Reply(200, NodeMetrics.CONTENT_TYPE,
                         metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of())));
+            case REPAIR:
+                return CompletableFuture.completedFuture(repair(method, target.query()));
             case KEY:
                 return key(method, target, contextHeader, body);
             default:
@@ -205,6 +208,9 @@ final class HttpApi {
     private static boolean allowed(RequestTarget.Route route, String method) {
         if (route == RequestTarget.Route.KEY) {
             return "GET".equals(method) || "PUT".equals(method) || "DELETE".equals(method);
+        }
+        if (route == RequestTarget.Route.REPAIR) {
+            return "GET".equals(method) || "POST".equals(method);
         }
         return "GET".equals(method);
     }
@@ -349,30 +355,80 @@ final class HttpApi {
         for (NodeInfo info : ring.nodes()) {
             listed.add(info.id());
             nodes.add(nodeJson(info.id(), state.addresses().get(info.id()), info.address(), info.capacity(),
-                    ring.partitionsOf(info.id()).size()));
+                    ring.partitionsOf(info.id()).size(), status(info.id())));
         }
         // nodes with an address but no partitions yet (joining) are members too
         state.addresses().values().stream().filter(a -> !listed.contains(a.id()))
                 .sorted(Comparator.comparing(Message.NodeAddress::id))
-                .forEach(a -> nodes.add(nodeJson(a.id(), a, null, 0, 0)));
+                .forEach(a -> nodes.add(nodeJson(a.id(), a, null, 0, 0, status(a.id()))));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("node", node.id());
         out.put("ring_version", ring.version());
         out.put("q", ring.q());
         out.put("nodes", nodes);
+        out.put("hints_pending", node.hints().pending());
+        out.put("anti_entropy", progressJson(node.antiEntropy().progress()));
         return out;
     }
 
+    /** This node's local view (DESIGN.md: failure detection is local): "suspected" after failed requests. */
+    private String status(String id) {
+        return id.equals(node.id()) || node.failureDetector().isAvailable(id) ? "up" : "suspected";
+    }
+
     private static Map<String, Object> nodeJson(String id, Message.NodeAddress address, String ringAddress,
-                                                double capacity, int partitions) {
+                                                double capacity, int partitions, String status) {
         Map<String, Object> n = new LinkedHashMap<>();
         n.put("id", id);
         n.put("address", address != null ? address.httpAddress() : ringAddress);
         n.put("binary_address", address != null ? address.binaryAddress() : null);
-        n.put("status", "up"); // failure detection is not wired yet: every member is reported up
+        n.put("status", status);
         n.put("capacity", capacity);
         n.put("partitions", partitions);
         return n;
+    }
+
+    /**
+     * {@code POST /repair[?table=T]} starts an anti-entropy exchange with every replica peer
+     * (202; 200 when one already runs) and {@code GET /repair} shows its progress.
+     */
+    private Reply repair(String method, Map<String, String> query) {
+        for (String p : query.keySet()) {
+            if (!"table".equals(p)) {
+                throw new BadRequestException("unknown query parameter '" + p + "'; allowed: table");
+            }
+        }
+        String table = query.get("table");
+        if (table != null) {
+            node.table(table); // unknown_table (404) before anything starts
+        }
+        AntiEntropy ae = node.antiEntropy();
+        if ("GET".equals(method)) {
+            return jsonReply(200, progressJson(ae.progress()));
+        }
+        boolean alreadyRunning = ae.progress().running();
+        ae.repair(table).whenComplete((p, e) -> {
+            if (e != null) {
+                LOG.warn("repair on node {} failed: {}", node.id(), e.toString());
+            } else {
+                LOG.info("repair on node {} done: {} partition(s), {} key(s) repaired, {} bytes exchanged",
+                        node.id(), p.partitionsDone(), p.keysRepaired(), p.bytesExchanged());
+            }
+        });
+        Map<String, Object> body = progressJson(ae.progress());
+        body.put("started", !alreadyRunning);
+        return jsonReply(alreadyRunning ? 200 : 202, body);
+    }
+
+    static Map<String, Object> progressJson(AntiEntropy.Progress p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("running", p.running());
+        out.put("partitions_done", p.partitionsDone());
+        out.put("partitions_total", p.partitionsTotal());
+        out.put("keys_repaired", p.keysRepaired());
+        out.put("bytes_exchanged", p.bytesExchanged());
+        out.put("runs", p.runs());
+        return out;
     }
 
     private Map<String, Object> health() {

@@ -37,6 +37,8 @@ record RequestTarget(Route route, String path, String table, byte[] key, Map<Str
         CLUSTER("cluster", "GET"),
         HEALTH("health", "GET"),
         METRICS("metrics", "GET"),
+        /** Anti-entropy: GET shows progress, POST starts a repair ({@code ?table=T} for one table). */
+        REPAIR("repair", "GET, POST"),
         /** No route matches the path. */
         NONE("none", "");
 
@@ -85,6 +87,9 @@ record RequestTarget(Route route, String path, String table, byte[] key, Map<Str
             rawQuery = rawQuery.substring(0, hash);
         }
         Route route = routeOf(path);
+        if (route == Route.REPAIR) {
+            return new RequestTarget(route, path, null, null, parseQuery(rawQuery));
+        }
         if (route != Route.KEY) {
             return new RequestTarget(route, path, null, null, Map.of());
         }
@@ -121,6 +126,8 @@ record RequestTarget(Route route, String path, String table, byte[] key, Map<Str
                 return Route.HEALTH;
             case "/metrics":
                 return Route.METRICS;
+            case "/repair":
+                return Route.REPAIR;
             default:
                 break;
         }

@@ -1,7 +1,10 @@
 package dev.dynamo.server.metrics;
 
+import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.RequestObserver;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -96,6 +99,34 @@ public final class NodeMetrics implements RequestObserver, AutoCloseable {
     /** The registry, for components that add their own meters (gauges of queues, handoff progress...). */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Gauges of the node's background machinery: hints waiting per target node
+     * ({@code dynamo_hints_pending{target}}), hints delivered, and anti-entropy progress.
+     * Gauges read the live values at each scrape.
+     *
+     * @param peers every other member, so each target has a series even at zero
+     */
+    public void bindNode(DynamoNode node, java.util.Collection<String> peers) {
+        for (String peer : peers) {
+            Gauge.builder("dynamo.hints.pending", node, n -> n.hints().pending().getOrDefault(peer, 0L))
+                    .description("Hinted writes stored here for a node that was unreachable, not yet delivered")
+                    .tag("target", peer).register(registry);
+        }
+        FunctionCounter.builder("dynamo.hints.delivered", node, n -> n.handoff().delivered())
+                .description("Hints delivered to their intended node and deleted here").register(registry);
+        FunctionCounter.builder("dynamo.hints.expired", node, n -> n.handoff().expired())
+                .description("Hints dropped unsent because they outlived the tombstone grace period")
+                .register(registry);
+        FunctionCounter.builder("dynamo.antientropy.keys.repaired", node, n -> n.antiEntropy().progress().keysRepaired())
+                .description("Keys sent or received by Merkle-tree anti-entropy").register(registry);
+        FunctionCounter.builder("dynamo.antientropy.bytes", node, n -> n.antiEntropy().progress().bytesExchanged())
+                .description("Bytes of trees, digests and versions exchanged by anti-entropy").register(registry);
+        FunctionCounter.builder("dynamo.antientropy.runs", node, n -> n.antiEntropy().progress().runs())
+                .description("Completed anti-entropy runs").register(registry);
+        Gauge.builder("dynamo.antientropy.running", node, n -> n.antiEntropy().progress().running() ? 1 : 0)
+                .description("1 while an anti-entropy run is in progress").register(registry);
     }
 
     /** Every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */

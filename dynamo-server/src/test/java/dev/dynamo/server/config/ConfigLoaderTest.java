@@ -342,9 +342,36 @@ class ConfigLoaderTest {
     void unknownNodeKeyIsATypo() throws IOException {
         table("default", "");
         Path f = node(MINIMAL_NODE + "htp.port = 8081\n");
-        assertEquals(f + ": unknown key 'htp.port' = '8081'; allowed keys: binary.port, capacity, clock.max-entries,"
-                + " cluster.nodes, data.dir, host, http.port, node.id, q, transport, transport.<name>.*",
+        assertEquals(f + ": unknown key 'htp.port' = '8081'; allowed keys: anti-entropy.interval-ms,"
+                + " anti-entropy.keys-per-second, binary.port, capacity, clock.max-entries, cluster.nodes, data.dir,"
+                + " failure.probe-interval-ms, failure.suspect-after, hints.batch, hints.interval-ms, host, http.port,"
+                + " node.id, q, system.engine, tombstone.gc-interval-ms, tombstone.grace-ms, transport,"
+                + " transport.<name>.*", fails().getMessage());
+    }
+
+    @Test
+    void backgroundMachineryDefaultsAndOverrides() throws IOException {
+        table("default", "");
+        node(MINIMAL_NODE);
+        assertEquals(dev.dynamo.core.node.NodeOptions.DEFAULTS, ConfigLoader.load(conf()).options());
+        node(MINIMAL_NODE + "system.engine = memory\nfailure.suspect-after = 3\nfailure.probe-interval-ms = 250\n"
+                + "hints.interval-ms = 500\nhints.batch = 50\nanti-entropy.interval-ms = 0\n"
+                + "anti-entropy.keys-per-second = 1000\ntombstone.grace-ms = 60000\ntombstone.gc-interval-ms = 5000\n");
+        assertEquals(new dev.dynamo.core.node.NodeOptions("memory", 3, 250, 500, 50, 60_000, 0, 1000, 5000),
+                ConfigLoader.load(conf()).options());
+    }
+
+    @Test
+    void badBackgroundSettingsNameKeyValueAndRange() throws IOException {
+        table("default", "");
+        Path f = node(MINIMAL_NODE + "hints.batch = 0\n");
+        assertTrue(fails().getMessage().startsWith(f + ": key 'hints.batch' = '0': must be an integer between 1 and 1000000"),
                 fails().getMessage());
+        node(MINIMAL_NODE + "anti-entropy.interval-ms = soon\n");
+        assertTrue(fails().getMessage().contains("key 'anti-entropy.interval-ms' = 'soon'"), fails().getMessage());
+        node(MINIMAL_NODE + "system.engine = floppy\n");
+        assertTrue(fails().getMessage().contains("key 'system.engine' = 'floppy'")
+                && fails().getMessage().contains("installed"), fails().getMessage());
     }
 
     @Test

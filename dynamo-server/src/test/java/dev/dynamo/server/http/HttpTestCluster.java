@@ -73,6 +73,8 @@ final class HttpTestCluster implements AutoCloseable {
             transport.start(node);
             nodes.put(id, node);
         }
+        nodes.values().forEach(DynamoNode::startBackground); // hint delivery, anti-entropy, as on a server
+        metrics.bindNode(nodes.get("n1"), nodes.keySet().stream().filter(id -> !id.equals("n1")).toList());
         server = HttpApiServer.start(nodes.get("n1"), "127.0.0.1", 0, metrics, options);
     }
 
