@@ -33,6 +33,7 @@ import dev.dynamo.core.version.SiblingSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -373,7 +374,10 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                     + "' timed out after " + timeoutMillis + " ms"));
             readRepair(t, partition, key, answers, quorum);
         }, timeoutMillis);
-        for (Target target : targets(pref, spares)) {
+        // the local read first: when remote replicas fail at once, the error still counts it
+        List<Target> targets = new ArrayList<>(targets(pref, spares));
+        targets.sort(Comparator.comparing(target -> !target.node().equals(id())));
+        for (Target target : targets) {
             readSlot(t, partition, key, target, spares, attemptTimeout(timeoutMillis), (set, error) -> {
               try {
                 QuorumTracker.Decision d;
