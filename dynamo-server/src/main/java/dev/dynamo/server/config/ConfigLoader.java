@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * Parses a configuration directory into a {@link ServerConfig}:
  *
  * <pre>
- * conf/node.properties            this node and the cluster (see RUNNING.md for every key)
+ * conf/node.properties            this node and the cluster (README.md, "Configuration", lists every key)
  * conf/tables/default.properties  one file per table; the table is named after the file
  * conf/tables/cart.properties
  * </pre>

@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET /tables}, {@code GET /cluster}, {@code GET /health}, {@code GET /metrics}, on
  * Netty (epoll when available, NIO otherwise) with keep-alive and HTTP/1.1 pipelining.
  * Requests go to the node's asynchronous Java API on a small worker pool, so neither the
- * event loop nor a worker ever waits for replicas. See {@code dynamo-server/HTTP.md} for the
+ * event loop nor a worker ever waits for replicas. See the README, "HTTP/JSON API", for the
  * wire contract.
  *
  * <pre>{@code

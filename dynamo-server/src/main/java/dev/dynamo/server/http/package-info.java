@@ -1,5 +1,5 @@
 /**
- * The HTTP/JSON API every node serves (API.md, detailed in {@code dynamo-server/HTTP.md}):
+ * The HTTP/JSON API every node serves (API.md, detailed in the README, "HTTP/JSON API"):
  * {@link dev.dynamo.server.http.HttpApiServer} puts a
  * {@link dev.dynamo.core.node.DynamoNode} on Netty.
  *
