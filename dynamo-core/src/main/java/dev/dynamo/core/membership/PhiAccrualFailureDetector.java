@@ -138,6 +138,13 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
         this.probeIntervalMillis = probeIntervalMillis;
     }
 
+    /** A detector with the thresholds of {@code config}, expecting a heartbeat every gossip interval. */
+    public static PhiAccrualFailureDetector of(Clock clock, MembershipConfig config) {
+        return new PhiAccrualFailureDetector(clock, config.phiThreshold(), config.phiMinStdDevMillis(),
+                config.phiAcceptablePauseMillis(), config.phiMaxSamples(), config.gossipIntervalMillis(),
+                config.failuresToSuspect(), config.probeIntervalMillis());
+    }
+
     public double threshold() {
         return threshold;
     }

@@ -1,0 +1,321 @@
+package dev.dynamo.core.membership;
+
+import dev.dynamo.core.node.DynamoNode;
+import dev.dynamo.core.node.Message;
+import dev.dynamo.core.node.MessageCodec;
+import dev.dynamo.core.spi.Transport;
+import dev.dynamo.core.time.Cancellable;
+import dev.dynamo.core.time.Scheduler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spreads the {@link GossipState} (DESIGN.md "Membership"). Every gossip interval (one
+ * <em>round</em>) a node bumps its heartbeat and exchanges its whole state with one random
+ * live peer: it sends {@link Message.Gossip}, the peer merges and answers with its merged
+ * state in {@link Message.GossipReply}, which the sender merges. As in Cassandra, it also
+ * gossips now and then with a suspected peer (probability suspected/(live+1)), and with a
+ * seed when the peer it chose was not one (probability seeds/(live+suspected), always when
+ * it knows nobody): because every node keeps talking to the seeds, two groups of nodes
+ * cannot drift apart into separate views (the paper's logical partitions), and a new node
+ * needs only a seed to reach everyone.
+ *
+ * <p>Each newer heartbeat of a peer is reported to the {@link PhiAccrualFailureDetector}
+ * (when the detector is one); a successful exchange counts as a sign of life. A failed
+ * exchange is not reported as a failure: a peer that is slow for one round would
+ * otherwise be suspected at once, and phi is the judge of silence.
+ *
+ * <p>Thread-safe; the state sits behind one lock, I/O and listeners run outside it.
+ *
+ * <pre>{@code
+ * Gossiper g = new Gossiper(me, ring, List.of("n1"), config, transport, scheduler, detector, new Random(1), () -> {});
+ * transport.start((from, bytes) -> g.handle(bytes));   // or through Membership's peer service
+ * g.start();
+ * GossipState view = g.state();
+ * }</pre>
+ */
+public final class Gossiper implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gossiper.class);
+
+    private final String self;
+    private final List<String> seeds;
+    private final MembershipConfig config;
+    private final Transport transport;
+    private final Scheduler scheduler;
+    private final FailureDetector detector;
+    private final Random random;
+    private final Runnable onChange;
+    private final Object lock = new Object();
+    private GossipState state;
+    private long rounds;
+    private volatile boolean closed;
+    private volatile Cancellable timer;
+
+    /**
+     * @param me        this node's entry
+     * @param ring      the ring this node starts with (a joining node: a version-0 placeholder)
+     * @param seeds     names the transport can send to (node ids, or addresses the transport resolves)
+     * @param random    peer choices (seeded in tests, so runs replay)
+     * @param onChange  called, outside any lock, after the state changed through gossip
+     */
+    public Gossiper(MemberState me, dev.dynamo.core.ring.Ring ring, List<String> seeds, MembershipConfig config,
+                    Transport transport, Scheduler scheduler, FailureDetector detector, Random random,
+                    Runnable onChange) {
+        this.self = me.id();
+        this.seeds = List.copyOf(seeds);
+        this.config = Objects.requireNonNull(config, "config");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.detector = Objects.requireNonNull(detector, "detector");
+        this.random = Objects.requireNonNull(random, "random");
+        this.onChange = Objects.requireNonNull(onChange, "onChange");
+        this.state = GossipState.of(ring, List.of(me));
+    }
+
+    public String self() {
+        return self;
+    }
+
+    /** Starts gossiping: the first round after a random part of the interval, then every interval. */
+    public void start() {
+        long first;
+        synchronized (lock) {
+            first = 1 + (long) (random.nextDouble() * config.gossipIntervalMillis());
+        }
+        timer = scheduler.schedule(this::roundAndReschedule, first);
+    }
+
+    private void roundAndReschedule() {
+        if (closed) {
+            return;
+        }
+        try {
+            round();
+        } catch (RuntimeException e) {
+            LOG.warn("gossip round of {} failed", self, e);
+        }
+        if (!closed) {
+            timer = scheduler.schedule(this::roundAndReschedule, config.gossipIntervalMillis());
+        }
+    }
+
+    /** The current view. */
+    public GossipState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    /** Rounds run so far. */
+    public long rounds() {
+        synchronized (lock) {
+            return rounds;
+        }
+    }
+
+    /** Changes the local state (own entry, ring, transition); returns the new state. */
+    public GossipState update(UnaryOperator<GossipState> change) {
+        GossipState after;
+        boolean changed;
+        synchronized (lock) {
+            GossipState before = state;
+            state = change.apply(state);
+            after = state;
+            changed = !after.equals(before);
+        }
+        if (changed) {
+            onChange.run();
+        }
+        return after;
+    }
+
+    /** This node's entry changed: bump its version so that it wins everywhere. */
+    public void updateSelf(UnaryOperator<MemberState> change) {
+        update(s -> s.with(change.apply(s.member(self))));
+    }
+
+    /** One round: heartbeat, then exchanges with a live peer, maybe a suspected peer, maybe a seed. */
+    public void round() {
+        GossipState snapshot;
+        synchronized (lock) {
+            rounds++;
+            state = state.with(state.member(self).heartbeat());
+            snapshot = state;
+        }
+        Set<String> suspected = detector.suspected();
+        List<String> live = new ArrayList<>();
+        List<String> unreachable = new ArrayList<>();
+        for (String peer : peers(snapshot)) {
+            (suspected.contains(peer) ? unreachable : live).add(peer);
+        }
+        String chosen = null;
+        if (!live.isEmpty()) {
+            chosen = pick(live);
+            exchange(chosen, snapshot);
+        }
+        if (!unreachable.isEmpty() && nextDouble() < (double) unreachable.size() / (live.size() + 1)) {
+            exchange(pick(unreachable), snapshot);
+        }
+        List<String> seedTargets = new ArrayList<>();
+        for (String seed : seeds) {
+            if (!isSelf(seed, snapshot)) {
+                seedTargets.add(seed);
+            }
+        }
+        if (!seedTargets.isEmpty() && (chosen == null || !isSeed(chosen, snapshot) || live.size() < seedTargets.size())) {
+            double p = live.isEmpty() ? 1.0 : (double) seedTargets.size() / (live.size() + unreachable.size());
+            if (nextDouble() < p) {
+                String seed = pick(seedTargets);
+                if (!seed.equals(chosen)) {
+                    exchange(seed, snapshot);
+                }
+            }
+        }
+    }
+
+    private double nextDouble() {
+        synchronized (lock) {
+            return random.nextDouble();
+        }
+    }
+
+    private String pick(List<String> from) {
+        synchronized (lock) {
+            return from.get(random.nextInt(from.size()));
+        }
+    }
+
+    /** Nodes to gossip with: members and ring nodes, not this node, not removed ones. */
+    private Set<String> peers(GossipState s) {
+        Set<String> out = new TreeSet<>();
+        s.ring().nodes().forEach(n -> out.add(n.id()));
+        Transition t = s.activeTransition();
+        if (t != null) {
+            t.target().nodes().forEach(n -> out.add(n.id()));
+        }
+        s.members().forEach((id, m) -> {
+            if (m.status() != NodeStatus.REMOVED) {
+                out.add(id);
+            } else {
+                out.remove(id);
+            }
+        });
+        out.remove(self);
+        return out;
+    }
+
+    private boolean isSelf(String name, GossipState s) {
+        MemberState me = s.member(self);
+        return name.equals(self) || name.equals(me.binaryAddress());
+    }
+
+    private boolean isSeed(String peer, GossipState s) {
+        MemberState m = s.member(peer);
+        for (String seed : seeds) {
+            if (seed.equals(peer) || (m != null && seed.equals(m.binaryAddress()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void exchange(String peer, GossipState snapshot) {
+        byte[] request = MessageCodec.encode(new Message.Gossip(snapshot.encode()));
+        CompletableFuture<byte[]> sent;
+        try {
+            sent = transport.send(peer, request, config.gossipTimeoutMillis());
+        } catch (RuntimeException e) {
+            LOG.debug("gossip to {} could not be sent: {}", peer, e.toString());
+            return;
+        }
+        sent.thenApply(bytes -> DynamoNode.expect(bytes, Message.GossipReply.class))
+                .whenComplete((reply, error) -> {
+                    if (error != null) {
+                        LOG.debug("gossip with {} failed: {}", peer, error.toString());
+                        return;
+                    }
+                    try {
+                        GossipState theirs = GossipState.decode(reply.state());
+                        if (theirs.members().containsKey(peer)) {
+                            detector.success(peer);
+                        }
+                        merge(theirs);
+                    } catch (RuntimeException e) {
+                        LOG.warn("gossip reply from {} is unusable", peer, e);
+                    }
+                });
+    }
+
+    /** Serves a peer's {@link Message.Gossip}: merges it and answers with the merged view. */
+    public Message.GossipReply serve(Message.Gossip gossip) {
+        GossipState merged = merge(GossipState.decode(gossip.state()));
+        return new Message.GossipReply(merged.encode());
+    }
+
+    /** Merges a peer's view into this node's; returns the result. */
+    public GossipState merge(GossipState theirs) {
+        GossipState before;
+        GossipState after;
+        synchronized (lock) {
+            before = state;
+            GossipState merged = state.merge(theirs);
+            MemberState mine = before.member(self);
+            MemberState reported = merged.member(self);
+            if (reported != mine) {
+                // someone else's word about this node: only a removal is accepted, and this
+                // node's entry is re-versioned above it so that its own view wins from now on
+                MemberState keep = reported.status() == NodeStatus.REMOVED && mine.status() != NodeStatus.REMOVED
+                        ? mine.withStatus(NodeStatus.REMOVED) : mine;
+                merged = merged.with(keep.withVersion(Math.max(mine.version(), reported.version()) + 1));
+                if (keep.status() == NodeStatus.REMOVED && mine.status() != NodeStatus.REMOVED) {
+                    LOG.warn("node {} was removed from the cluster by an operator", self);
+                }
+            }
+            state = merged;
+            after = merged;
+        }
+        heartbeats(before, after);
+        if (!after.equals(before)) {
+            onChange.run();
+        }
+        return after;
+    }
+
+    private void heartbeats(GossipState before, GossipState after) {
+        if (!(detector instanceof PhiAccrualFailureDetector phi)) {
+            return;
+        }
+        after.members().forEach((id, now) -> {
+            if (id.equals(self)) {
+                return;
+            }
+            MemberState old = before.member(id);
+            if (old != null && !now.newerThan(old)) {
+                return;
+            }
+            if (now.status() == NodeStatus.REMOVED || (old != null && old.generation() != now.generation())) {
+                phi.forget(id);
+            }
+            if (now.status() != NodeStatus.REMOVED) {
+                phi.heartbeat(id);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Cancellable t = timer;
+        if (t != null) {
+            t.cancel();
+        }
+    }
+}

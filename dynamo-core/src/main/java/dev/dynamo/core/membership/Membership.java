@@ -1,0 +1,470 @@
+package dev.dynamo.core.membership;
+
+import dev.dynamo.core.node.ClusterState;
+import dev.dynamo.core.node.DynamoNode;
+import dev.dynamo.core.node.Message;
+import dev.dynamo.core.node.Table;
+import dev.dynamo.core.ring.NodeInfo;
+import dev.dynamo.core.ring.Ring;
+import dev.dynamo.core.ring.RingPlan;
+import dev.dynamo.core.ring.RingPlanner;
+import dev.dynamo.core.spi.Transport;
+import dev.dynamo.core.time.Cancellable;
+import dev.dynamo.core.time.Scheduler;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's membership: gossip ({@link Gossiper}), failure detection (the node's
+ * {@link PhiAccrualFailureDetector}, fed by heartbeats), and the operator's ring changes
+ * with live data movement ({@link Rebalancer}). It installs itself in the
+ * {@link DynamoNode} as peer service (gossip and transfer messages), as the source of
+ * pending replicas, and replaces the node's {@link ClusterState} whenever the ring or the
+ * addresses change.
+ *
+ * <p>Ring changes are explicit: {@link #join()} (a new node, after {@link #start()} with a
+ * seed), {@link #leave()} (this node hands its partitions to the others), and
+ * {@link #remove(String)} (an operator removes a dead node). One change runs at a time;
+ * {@code remove} may replace a change in progress (for instance one stuck because its
+ * joining node died). Each returns a future that completes when the target ring runs.
+ *
+ * <pre>{@code
+ * MembershipConfig config = MembershipConfig.DEFAULTS;
+ * PhiAccrualFailureDetector detector = PhiAccrualFailureDetector.of(scheduler.clock(), config);
+ * DynamoNode node = new DynamoNode(nodeConfig, tables, cluster, transport, scheduler, observer, options, detector);
+ * Membership m = new Membership(new Message.NodeAddress("n4", "10.0.0.4:7081", "10.0.0.4:8081"),
+ *         List.of("10.0.0.1:7081"), config, transport, scheduler, node);
+ * m.start();
+ * m.join().join();                      // n4 now owns about Q/S partitions
+ * System.out.println(m.view());
+ * m.close();
+ * }</pre>
+ *
+ * <p>A node that joins starts with a placeholder ring ({@link #placeholderRing}); gossip
+ * from a seed brings the cluster's ring. Thread-safe.
+ */
+public final class Membership implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+
+    private enum Kind { JOIN, LEAVE, REMOVE }
+
+    /** An operator action waiting to start or to finish. */
+    private static final class Op {
+        final Kind kind;
+        final String node;
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        long transition; // 0: not started
+
+        Op(Kind kind, String node) {
+            this.kind = kind;
+            this.node = node;
+        }
+    }
+
+    private final Message.NodeAddress self;
+    private final MembershipConfig config;
+    private final Scheduler scheduler;
+    private final DynamoNode node;
+    private final FailureDetector detector;
+    private final Gossiper gossiper;
+    private final Rebalancer rebalancer;
+    private final RingPlanner planner;
+    private final Map<String, Message.NodeAddress> configuredAddresses;
+    private final AtomicBoolean syncScheduled = new AtomicBoolean();
+    private final Object syncLock = new Object();
+    private final List<Op> ops = new ArrayList<>();
+    private volatile ClusterState published;
+    private volatile boolean closed;
+    private volatile Cancellable timer;
+
+    /**
+     * @param self      this node's id and addresses (what other nodes and clients use)
+     * @param seeds     names the transport can send to: seed node ids, or "host:port" when the
+     *                  transport resolves those (a seed equal to this node is skipped)
+     * @param node      the node, built with the failure detector to feed (a
+     *                  {@link PhiAccrualFailureDetector} for heartbeats; any other only sees
+     *                  request outcomes) and with its starting cluster: the configured ring
+     *                  (version >= 1) for a node of the initial cluster, or
+     *                  {@link #placeholderRing} for a node that will {@link #join()}
+     */
+    public Membership(Message.NodeAddress self, List<String> seeds, MembershipConfig config, Transport transport,
+                      Scheduler scheduler, DynamoNode node) {
+        this.self = Objects.requireNonNull(self, "self");
+        this.config = Objects.requireNonNull(config, "config");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.node = Objects.requireNonNull(node, "node");
+        if (!self.id().equals(node.id())) {
+            throw new IllegalArgumentException("membership of '" + self.id() + "' given node '" + node.id() + "'");
+        }
+        this.detector = node.failureDetector();
+        ClusterState start = node.cluster();
+        this.configuredAddresses = new HashMap<>(start.addresses());
+        this.published = start;
+        Ring ring = start.ring();
+        boolean member = ring.version() >= 1 && ring.contains(self.id());
+        long generation = scheduler.clock().millis();
+        MemberState me = MemberState.initial(self.id(), self.binaryAddress(), self.httpAddress(),
+                node.config().capacity(), member ? NodeStatus.NORMAL : NodeStatus.JOINING, generation, ring.version());
+        Random random = new Random(self.id().hashCode() * 1_000_003L + generation);
+        this.gossiper = new Gossiper(me, ring, seeds, config, transport, scheduler, detector, random,
+                this::requestSync);
+        this.rebalancer = new Rebalancer(node, gossiper, config, transport, scheduler, detector);
+        int spread = 1;
+        for (Table t : node.tables()) {
+            spread = Math.max(spread, t.config().n());
+        }
+        this.planner = new RingPlanner(spread);
+    }
+
+    /** The ring a node that will join starts with: version 0, just itself (gossip replaces it). */
+    public static Ring placeholderRing(String nodeId) {
+        return Ring.of(0, List.of(NodeInfo.of(nodeId)), List.of(nodeId));
+    }
+
+    /** Starts serving gossip and transfers and gossiping. */
+    public void start() {
+        node.setPeerService(this::serve);
+        node.setPendingReplicas(rebalancer::pending);
+        gossiper.start();
+        timer = scheduler.schedule(this::periodic, config.gossipIntervalMillis());
+        LOG.info("node {}: membership started ({}), ring version {}", self.id(),
+                gossiper.state().member(self.id()).status(), gossiper.state().ring().version());
+    }
+
+    private void periodic() {
+        if (closed) {
+            return;
+        }
+        try {
+            sync();
+        } catch (RuntimeException e) {
+            LOG.warn("membership upkeep of {} failed", self.id(), e);
+        }
+        if (!closed) {
+            timer = scheduler.schedule(this::periodic, config.gossipIntervalMillis());
+        }
+    }
+
+    private CompletableFuture<? extends Message> serve(String from, Message m) {
+        if (closed) {
+            return null;
+        }
+        if (m instanceof Message.Gossip g) {
+            return CompletableFuture.completedFuture(gossiper.serve(g));
+        }
+        if (m instanceof Message.PartitionPull p) {
+            return CompletableFuture.completedFuture(rebalancer.serve(p));
+        }
+        return null;
+    }
+
+    private void requestSync() {
+        if (syncScheduled.compareAndSet(false, true)) {
+            scheduler.execute(() -> {
+                syncScheduled.set(false);
+                if (!closed) {
+                    sync();
+                }
+            });
+        }
+    }
+
+    /** Brings everything in line with the gossiped state: own entry, the node's ring, operations, data movement. */
+    private void sync() {
+        synchronized (syncLock) {
+            GossipState s = gossiper.state();
+            long seen = s.transition() == null ? 0 : s.transition().id();
+            gossiper.updateSelf(m -> m.withRing(s.ring().version(), Math.max(m.seenTransition(), seen)));
+            MemberState me = gossiper.state().member(self.id());
+            Transition active = s.activeTransition();
+            if (active == null && me.status() == NodeStatus.JOINING && s.ring().contains(self.id())
+                    && s.ring().version() >= 1) {
+                gossiper.updateSelf(m -> m.withStatus(NodeStatus.NORMAL));
+                LOG.info("node {} is a member of ring version {}: status normal", self.id(), s.ring().version());
+            } else if (active == null && me.status() == NodeStatus.LEAVING && !s.ring().contains(self.id())) {
+                gossiper.updateSelf(m -> m.withStatus(NodeStatus.REMOVED));
+                LOG.info("node {} has left the ring (version {}): it owns nothing now", self.id(), s.ring().version());
+            }
+            ClusterState cs = clusterState(gossiper.state());
+            if (!cs.equals(published)) {
+                published = cs;
+                node.updateCluster(cs);
+            }
+            runOps();
+            rebalancer.tick();
+        }
+    }
+
+    /** The ring and the addresses of every node that may be asked something. */
+    private ClusterState clusterState(GossipState s) {
+        Map<String, Message.NodeAddress> addresses = new HashMap<>(configuredAddresses);
+        Transition t = s.activeTransition();
+        for (MemberState m : s.members().values()) {
+            if (m.status() != NodeStatus.REMOVED || s.ring().contains(m.id())) {
+                addresses.put(m.id(), new Message.NodeAddress(m.id(), m.binaryAddress(), m.httpAddress()));
+            } else {
+                addresses.remove(m.id());
+            }
+        }
+        addresses.keySet().removeIf(id -> !s.ring().contains(id) && (t == null || !t.target().contains(id))
+                && (s.member(id) == null || s.member(id).status() == NodeStatus.REMOVED));
+        return new ClusterState(s.ring(), addresses);
+    }
+
+    // ------------------------------------------------------------------ operator actions
+
+    /**
+     * Makes this node a member: once gossip has brought the cluster's ring (through a
+     * seed), plans the ring with this node added (fewest moves, about Q/S partitions come
+     * here), then pulls them. Completes when the target ring runs; at once if this node
+     * is already a member.
+     */
+    public CompletableFuture<Void> join() {
+        GossipState s = gossiper.state();
+        if (s.ring().version() >= 1 && s.ring().contains(self.id()) && s.activeTransition() == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return enqueue(new Op(Kind.JOIN, self.id()));
+    }
+
+    /** Hands this node's partitions to the others; completes when the ring without it runs. */
+    public CompletableFuture<Void> leave() {
+        GossipState s = gossiper.state();
+        if (!s.ring().contains(self.id())) {
+            return CompletableFuture.failedFuture(new IllegalStateException("node " + self.id()
+                    + " is not in the ring (version " + s.ring().version() + "): nothing to leave"));
+        }
+        if (s.ring().nodes().size() < 2) {
+            return CompletableFuture.failedFuture(new IllegalStateException("node " + self.id()
+                    + " is the only node of the ring: it cannot leave"));
+        }
+        Transition t = s.activeTransition();
+        if (t != null) {
+            return CompletableFuture.failedFuture(busy(t));
+        }
+        return enqueue(new Op(Kind.LEAVE, self.id()));
+    }
+
+    /**
+     * Removes dead node {@code nodeId} from the ring: its partitions go to the others, who
+     * copy them from the surviving replicas. Refused while this node does not suspect it
+     * (a live node should {@link #leave()}). Replaces a ring change in progress.
+     */
+    public CompletableFuture<Void> remove(String nodeId) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        GossipState s = gossiper.state();
+        Transition t = s.activeTransition();
+        boolean known = s.ring().contains(nodeId) || (t != null && t.target().contains(nodeId));
+        if (nodeId.equals(self.id())) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("node " + nodeId
+                    + " cannot remove itself; use leave"));
+        }
+        if (!known) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("node " + nodeId
+                    + " is not in the ring (version " + s.ring().version() + "); nodes: " + ids(s.ring())));
+        }
+        if (!detector.suspected().contains(nodeId)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("node " + nodeId
+                    + " looks alive from " + self.id() + ": stop it first, or run leave on it"));
+        }
+        return enqueue(new Op(Kind.REMOVE, nodeId));
+    }
+
+    private static IllegalStateException busy(Transition t) {
+        return new IllegalStateException("a ring change is in progress ('" + t.description() + "', towards ring version "
+                + t.target().version() + "); try again when it has completed");
+    }
+
+    private static List<String> ids(Ring ring) {
+        return ring.nodes().stream().map(NodeInfo::id).toList();
+    }
+
+    private CompletableFuture<Void> enqueue(Op op) {
+        synchronized (syncLock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("membership is closed"));
+            }
+            ops.add(op);
+        }
+        requestSync();
+        return op.future;
+    }
+
+    /** Starts operations whose time has come and completes the finished ones. Under syncLock. */
+    private void runOps() {
+        for (Iterator<Op> it = ops.iterator(); it.hasNext(); ) {
+            Op op = it.next();
+            GossipState s = gossiper.state();
+            Transition active = s.activeTransition();
+            if (op.transition != 0) {
+                boolean done = switch (op.kind) {
+                    case JOIN -> s.ring().contains(op.node);
+                    case LEAVE, REMOVE -> !s.ring().contains(op.node);
+                };
+                if (active == null && done) {
+                    LOG.info("node {}: {} {} is complete, ring version {}", self.id(), op.kind, op.node,
+                            s.ring().version());
+                    it.remove();
+                    op.future.complete(null);
+                } else if (active == null || (active.id() != op.transition && op.kind != Kind.REMOVE
+                        && !targetMatches(op, active))) {
+                    // another change replaced this one: start over when the cluster is quiet
+                    op.transition = 0;
+                }
+                continue;
+            }
+            try {
+                start(op, s);
+            } catch (RuntimeException e) {
+                it.remove();
+                op.future.completeExceptionally(e);
+            }
+        }
+    }
+
+    private static boolean targetMatches(Op op, Transition t) {
+        return op.kind == Kind.JOIN ? t.target().contains(op.node) : !t.target().contains(op.node);
+    }
+
+    private void start(Op op, GossipState s) {
+        Ring ring = s.ring();
+        Transition active = s.activeTransition();
+        if (op.kind != Kind.REMOVE && active != null) {
+            if (targetMatches(op, active)) {
+                op.transition = active.id(); // already under way (a retried operation)
+            }
+            return; // one change at a time: wait
+        }
+        if (op.kind == Kind.JOIN && ring.version() < 1) {
+            return; // the cluster's ring has not arrived yet
+        }
+        Map<String, NodeInfo> members = new java.util.TreeMap<>();
+        for (NodeInfo n : (active != null ? active.target() : ring).nodes()) {
+            members.put(n.id(), n);
+        }
+        String description;
+        switch (op.kind) {
+            case JOIN -> {
+                if (ring.contains(op.node)) {
+                    op.transition = -1; // nothing to do: completes on the next pass
+                    return;
+                }
+                members.put(self.id(), nodeInfo());
+                description = "join " + self.id();
+            }
+            case LEAVE -> {
+                members.remove(self.id());
+                description = "leave " + self.id();
+                gossiper.updateSelf(m -> m.withStatus(NodeStatus.LEAVING));
+            }
+            default -> {
+                members.remove(op.node);
+                description = "remove " + op.node;
+                markRemoved(op.node);
+            }
+        }
+        if (members.isEmpty()) {
+            throw new IllegalStateException(description + " would leave no node in the ring");
+        }
+        RingPlan plan = planner.plan(ring, new ArrayList<>(members.values()));
+        int moves = RingSteps.remainingMoves(ring, plan.ring());
+        int steps = Math.max(1, (moves + config.moveBatchPartitions() - 1) / config.moveBatchPartitions());
+        Ring target = RingSteps.withVersion(plan.ring(), ring.version() + steps);
+        long id = (s.transition() == null ? 0 : s.transition().id()) + 1;
+        Transition t = new Transition(id, self.id(), description, target, config.moveBatchPartitions(), moves);
+        GossipState after = gossiper.update(x -> x.ring().equals(ring) && Objects.equals(x.transition(), s.transition())
+                ? x.withTransition(t) : x);
+        if (t.equals(after.transition())) {
+            op.transition = id;
+            LOG.info("node {}: {} planned: {} partitions move in {} steps, ring version {} -> {}", self.id(),
+                    description, moves, steps, ring.version(), target.version());
+            rebalancer.tick();
+        }
+    }
+
+    private NodeInfo nodeInfo() {
+        try {
+            return new NodeInfo(self.id(), self.binaryAddress(), node.config().capacity());
+        } catch (IllegalArgumentException e) {
+            // not a host:port (in-JVM transports): the ring does not need it, gossip carries addresses
+            return new NodeInfo(self.id(), null, node.config().capacity());
+        }
+    }
+
+    private void markRemoved(String id) {
+        gossiper.update(x -> {
+            MemberState m = x.member(id);
+            if (m == null) {
+                Message.NodeAddress a = configuredAddresses.get(id);
+                double capacity = x.ring().node(id).map(NodeInfo::capacity).orElse(1.0);
+                m = MemberState.initial(id, a == null ? "" : a.binaryAddress(), a == null ? "" : a.httpAddress(),
+                        capacity, NodeStatus.REMOVED, 0, 0);
+                return x.with(m);
+            }
+            return m.status() == NodeStatus.REMOVED ? x : x.with(m.withStatus(NodeStatus.REMOVED));
+        });
+    }
+
+    // ------------------------------------------------------------------ observation
+
+    public MembershipView view() {
+        GossipState s = gossiper.state();
+        Set<String> suspected = detector.suspected();
+        List<MembershipView.Member> members = new ArrayList<>();
+        for (MemberState m : s.members().values()) {
+            boolean me = m.id().equals(self.id());
+            double phi = !me && detector instanceof PhiAccrualFailureDetector p ? p.phi(m.id()) : 0;
+            members.add(new MembershipView.Member(m.id(), m.binaryAddress(), m.httpAddress(), m.capacity(), m.status(),
+                    !me && suspected.contains(m.id()), phi, s.ring().partitionsOf(m.id()).size(), m.ringVersion(),
+                    m.generation(), m.version()));
+        }
+        return new MembershipView(self.id(), s.ring().version(), s.ring().q(), members, rebalancer.progress());
+    }
+
+    public RebalanceProgress progress() {
+        return rebalancer.progress();
+    }
+
+    /** The gossiped state (tests, diagnostics). */
+    public GossipState state() {
+        return gossiper.state();
+    }
+
+    public Gossiper gossiper() {
+        return gossiper;
+    }
+
+    /** Stops gossiping and moving data; operations not complete fail. The node stays open. */
+    @Override
+    public void close() {
+        List<Op> left;
+        synchronized (syncLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            left = new ArrayList<>(ops);
+            ops.clear();
+        }
+        Cancellable t = timer;
+        if (t != null) {
+            t.cancel();
+        }
+        gossiper.close();
+        rebalancer.close();
+        node.setPendingReplicas(PendingReplicas.NONE);
+        for (Op op : left) {
+            op.future.completeExceptionally(new IllegalStateException("membership of " + self.id() + " closed"));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.dynamo.core.membership;
+
+/**
+ * Settings of gossip, failure detection and data movement, parsed once at start-up
+ * (the server reads them from {@code conf/node.properties}, see docs/membership.md).
+ *
+ * <pre>{@code
+ * MembershipConfig c = MembershipConfig.DEFAULTS.withGossipInterval(500);
+ * PhiAccrualFailureDetector d = PhiAccrualFailureDetector.of(clock, c);
+ * }</pre>
+ *
+ * @param gossipIntervalMillis      how often a node gossips with one random live peer (a "round")
+ * @param gossipTimeoutMillis       how long a gossip exchange or a transfer chunk may take
+ * @param phiThreshold              phi at and above which a peer is suspected (8: one in 10^8
+ *                                  chance that a live peer is that late)
+ * @param phiMinStdDevMillis        floor of the heartbeat inter-arrival deviation
+ * @param phiAcceptablePauseMillis  silence tolerated on top of the mean heartbeat interval (GC pauses)
+ * @param phiMaxSamples             heartbeat inter-arrival times remembered per peer
+ * @param failuresToSuspect         consecutive failed requests that make a peer suspected
+ * @param probeIntervalMillis       how often a suspected peer gets one request (a probe)
+ * @param transferChunkKeys         most keys per partition transfer chunk
+ * @param transferChunkBytes        about most bytes per partition transfer chunk
+ * @param maxConcurrentTransfers    partition transfers a receiving node runs at once
+ * @param moveBatchPartitions       partitions that switch owner together: the ring advances one
+ *                                  version per batch, each once its transfers are complete
+ * @param cleanupDelayMillis        how long after every node runs the final ring of a move a node
+ *                                  deletes the data it no longer replicates
+ */
+public record MembershipConfig(long gossipIntervalMillis, long gossipTimeoutMillis, double phiThreshold,
+                               long phiMinStdDevMillis, long phiAcceptablePauseMillis, int phiMaxSamples,
+                               int failuresToSuspect, long probeIntervalMillis, int transferChunkKeys,
+                               int transferChunkBytes, int maxConcurrentTransfers, int moveBatchPartitions,
+                               long cleanupDelayMillis) {
+
+    /** Gossip every second; suspicion after about 3 s of silence beyond the usual interval. */
+    public static final MembershipConfig DEFAULTS = new MembershipConfig(1_000, 2_000, 8.0, 200, 3_000, 200, 1,
+            1_000, 1_000, 1 << 20, 4, 8, 10_000);
+
+    public MembershipConfig {
+        positive("gossip interval", gossipIntervalMillis);
+        positive("gossip timeout", gossipTimeoutMillis);
+        if (!(phiThreshold > 0) || Double.isInfinite(phiThreshold)) {
+            throw new IllegalArgumentException("phi threshold must be a number > 0, was " + phiThreshold);
+        }
+        positive("phi min std deviation", phiMinStdDevMillis);
+        if (phiAcceptablePauseMillis < 0) {
+            throw new IllegalArgumentException("phi acceptable pause must be >= 0 ms, was " + phiAcceptablePauseMillis);
+        }
+        if (phiMaxSamples < 2) {
+            throw new IllegalArgumentException("phi max samples must be >= 2, was " + phiMaxSamples);
+        }
+        positive("failures to suspect", failuresToSuspect);
+        positive("probe interval", probeIntervalMillis);
+        positive("transfer chunk keys", transferChunkKeys);
+        positive("transfer chunk bytes", transferChunkBytes);
+        positive("max concurrent transfers", maxConcurrentTransfers);
+        positive("move batch partitions", moveBatchPartitions);
+        if (cleanupDelayMillis < 0) {
+            throw new IllegalArgumentException("cleanup delay must be >= 0 ms, was " + cleanupDelayMillis);
+        }
+    }
+
+    private static void positive(String what, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be >= 1, was " + value);
+        }
+    }
+
+    public MembershipConfig withGossipInterval(long millis) {
+        return new MembershipConfig(millis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
+                phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis);
+    }
+
+    public MembershipConfig withPhi(double threshold, long minStdDevMillis, long acceptablePauseMillis) {
+        return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, threshold, minStdDevMillis,
+                acceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis);
+    }
+
+    public MembershipConfig withTransfers(int chunkKeys, int chunkBytes, int concurrent, int batchPartitions) {
+        return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
+                phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, chunkKeys,
+                chunkBytes, concurrent, batchPartitions, cleanupDelayMillis);
+    }
+
+    public MembershipConfig withCleanupDelay(long millis) {
+        return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
+                phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, millis);
+    }
+}
