@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,6 +58,15 @@ final class LocalCommand implements Callable<Integer> {
                     + " default ${DEFAULT-VALUE}.")
     int stopSeconds;
 
+    @Option(names = "--engine", defaultValue = "mvstore", paramLabel = "ENGINE",
+            description = "Storage engine of both tables: mvstore, bdb, rocksdb or memory; default ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "An extra node.properties setting of every node, e.g. --set anti-entropy.interval-ms=5000"
+                    + " (repeatable; checked by the nodes at start).")
+    Map<String, String> nodeSettings = new LinkedHashMap<>();
+
     @Spec
     CommandSpec spec;
 
@@ -74,7 +85,12 @@ final class LocalCommand implements Callable<Integer> {
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("dynamo-local-") : dataDir.toAbsolutePath().normalize();
         List<LocalCluster.Node> layout = LocalCluster.layout(nodes, basePort, dir);
-        LocalCluster cluster = new LocalCluster(layout, javaCommand());
+        try {
+            dev.dynamo.core.spi.Plugins.engine(engine);
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "--engine: " + e.getMessage());
+        }
+        LocalCluster cluster = new LocalCluster(layout, engine, nodeSettings, javaCommand());
 
         CountDownLatch done = new CountDownLatch(1);
         AtomicBoolean stoppedByUs = new AtomicBoolean();

@@ -85,6 +85,19 @@ class LocalClusterTest {
     }
 
     @Test
+    void engineAndExtraNodeSettingsReachEveryNodesConfig() throws Exception {
+        LocalCluster cluster = new LocalCluster(LocalCluster.layout(3, 8080, dir), "memory",
+                java.util.Map.of("anti-entropy.interval-ms", "0", "hints.batch", "7"), List.of("java"));
+        cluster.writeConfigs();
+        for (LocalCluster.Node node : cluster.nodes()) {
+            ServerConfig c = ConfigLoader.load(node.conf());
+            assertEquals(0, c.options().antiEntropyIntervalMillis());
+            assertEquals(7, c.options().hintBatchSize());
+            assertTrue(c.tables().stream().allMatch(t -> t.engine().equals("memory")), c.tables()::toString);
+        }
+    }
+
+    @Test
     void theNodeCommandIsThisJava() {
         List<String> command = LocalCommand.javaCommand();
         assertTrue(command.get(0).endsWith("java"), command.get(0));
