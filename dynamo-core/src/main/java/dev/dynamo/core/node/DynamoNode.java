@@ -559,7 +559,9 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         }
         byte[] msg = null;
         for (String node : extra) {
-            if (node.equals(id()) || pref.contains(node) || others.stream().anyMatch(o -> o.node().equals(node))) {
+            // a target that only keeps a hint for someone else still needs the write in its own table
+            if (node.equals(id()) || pref.contains(node)
+                    || others.stream().anyMatch(o -> o.node().equals(node) && !o.isHint())) {
                 continue;
             }
             if (msg == null) {

@@ -1,0 +1,116 @@
+package dev.dynamo.core.membership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynamo.core.ring.Ring;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Five nodes under continuous writes; a sixth joins, then a node leaves, then a dead node
+ * is removed. No acknowledged write is lost, every key ends on exactly its N preference
+ * nodes (checked in the engines), and a join moves about Q/S partitions.
+ */
+class RebalanceTest {
+    private static final int Q = 128;
+    private static final MembershipConfig CONFIG = MembershipConfig.DEFAULTS.withCleanupDelay(5_000)
+            .withTransfers(50, 64 * 1024, 4, 8);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void joinLeaveAndRemoveUnderWritesLoseNothingAndPlaceEveryKeyExactly() {
+        try (MembershipHarness h = new MembershipHarness(dir, 42, CONFIG)) {
+            h.startCluster(5, Q);
+            h.startWrites(10);
+            h.runUntil(() -> false == h.acked.isEmpty() && h.scheduler.clock().millis() > 0, 10_000, "first writes");
+            h.scheduler.runFor(10_000);
+            StringBuilder report = new StringBuilder();
+
+            // a sixth node joins through seed n1
+            Membership n6 = h.startNew("n6", "n1");
+            int before = h.acked.size();
+            h.await(n6.join(), 600_000, "n6 to join");
+            RebalanceProgress join = n6.progress();
+            report.append(String.format("join n6: %d of %d partitions moved (Q/S = %.1f), n6 received %d"
+                    + " (table, partition) copies, %d keys, %d bytes; %d writes acknowledged meanwhile%n",
+                    join.partitionsDone(), Q, Q / 6.0, join.transfersDone(), join.keys(), join.bytes(),
+                    h.acked.size() - before));
+            assertEquals(join.partitionsTotal(), join.partitionsDone());
+            assertTrue(Math.abs(join.partitionsTotal() - Q / 6.0) <= 2, "a join moves about Q/S partitions: "
+                    + join.partitionsTotal());
+            assertEquals(Q / 6, h.nodes.get("n6").cluster().ring().partitionsOf("n6").size(), 1.0);
+            h.writeThrough("n6", true);
+            h.scheduler.runFor(10_000);
+
+            // n2 leaves
+            h.writeThrough("n2", false);
+            before = h.acked.size();
+            h.await(h.members.get("n2").leave(), 600_000, "n2 to leave");
+            RebalanceProgress leave = h.members.get("n1").progress();
+            report.append(String.format("leave n2: %d partitions moved; %d writes acknowledged meanwhile%n",
+                    leave.partitionsTotal(), h.acked.size() - before));
+            assertTrue(Math.abs(leave.partitionsTotal() - Q / 6.0) <= 2, "a leave moves about Q/S partitions: "
+                    + leave.partitionsTotal());
+            h.scheduler.runFor(10_000);
+
+            // n4 dies and is removed
+            h.writeThrough("n4", false);
+            h.network.crash("n4");
+            h.runUntil(() -> List.of("n1", "n3", "n5", "n6").stream()
+                    .allMatch(id -> h.nodes.get(id).failureDetector().suspected().contains("n4")), 60_000,
+                    "n4 to be suspected");
+            before = h.acked.size();
+            h.await(h.members.get("n1").remove("n4"), 600_000, "n4 to be removed");
+            RebalanceProgress remove = h.members.get("n1").progress();
+            report.append(String.format("remove n4: %d partitions moved; %d writes acknowledged meanwhile%n",
+                    remove.partitionsTotal(), h.acked.size() - before));
+            h.scheduler.runFor(5_000);
+            h.stopWrites();
+
+            // every live node routes with the same ring, then cleans up what it no longer replicates
+            List<String> live = List.of("n1", "n3", "n5", "n6");
+            h.runUntil(() -> live.stream().map(id -> h.nodes.get(id).cluster().ring()).distinct().count() == 1,
+                    60_000, "one ring everywhere");
+            Ring ring = h.nodes.get("n1").cluster().ring();
+            assertEquals(Set.of("n1", "n3", "n5", "n6"), ids(ring));
+            h.scheduler.runFor(CONFIG.cleanupDelayMillis() + 10 * CONFIG.gossipIntervalMillis());
+
+            List<String> checked = new ArrayList<>(live);
+            checked.add("n2"); // it left but still runs: it must have deleted everything
+            List<String> problems = new ArrayList<>();
+            h.acked.forEach((key, value) -> {
+                int p = ring.partitionOf(MembershipHarness.bytes(key),
+                        h.nodes.get("n1").table(MembershipHarness.T).partitioner());
+                List<String> pref = ring.preferenceList(p, 3);
+                for (String id : checked) {
+                    boolean has = h.holds(id, ring, key, value);
+                    if (has != pref.contains(id) && problems.size() < 20) {
+                        problems.add(key + " (partition " + p + ", preference " + pref + ") "
+                                + (has ? "still on " : "missing on ") + id);
+                    }
+                }
+            });
+            report.append(String.format("%d writes acknowledged, %d failed; keys per node: n1=%d n3=%d n5=%d n6=%d"
+                    + " n2=%d%n", h.acked.size(), h.failedWrites, h.keyCount("n1"), h.keyCount("n3"),
+                    h.keyCount("n5"), h.keyCount("n6"), h.keyCount("n2")));
+            System.out.print(report);
+            assertEquals(List.of(), problems, "every acknowledged key on exactly its preference nodes");
+            assertTrue(h.acked.size() > 1_000, "the writer kept writing: " + h.acked.size());
+            assertEquals(0, h.keyCount("n2"), "the node that left holds nothing");
+        }
+    }
+
+    private static Set<String> ids(Ring ring) {
+        Set<String> out = new TreeSet<>();
+        ring.nodes().forEach(n -> out.add(n.id()));
+        return out;
+    }
+}
