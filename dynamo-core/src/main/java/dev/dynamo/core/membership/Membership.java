@@ -118,7 +118,7 @@ public final class Membership implements AutoCloseable {
         Random random = new Random(self.id().hashCode() * 1_000_003L + generation);
         this.gossiper = new Gossiper(me, ring, seeds, config, transport, scheduler, detector, random,
                 this::requestSync);
-        this.rebalancer = new Rebalancer(node, gossiper, config, transport, scheduler, detector);
+        this.rebalancer = new Rebalancer(node, gossiper, config, transport, scheduler, detector, this::requestSync);
         int spread = 1;
         for (Table t : node.tables()) {
             spread = Math.max(spread, t.config().n());
@@ -194,6 +194,12 @@ public final class Membership implements AutoCloseable {
             } else if (active == null && me.status() == NodeStatus.LEAVING && !s.ring().contains(self.id())) {
                 gossiper.updateSelf(m -> m.withStatus(NodeStatus.REMOVED));
                 LOG.info("node {} has left the ring (version {}): it owns nothing now", self.id(), s.ring().version());
+            } else if (me.status() == NodeStatus.NORMAL && s.ring().version() >= 1 && !s.ring().contains(self.id())
+                    && (active == null || !active.target().contains(self.id()))) {
+                // restarted after it left or was removed: the cluster's ring has moved on without it
+                gossiper.updateSelf(m -> m.withStatus(NodeStatus.REMOVED));
+                LOG.warn("node {} is not in the cluster's ring (version {}): it serves no partitions; join it again"
+                        + " to give it some", self.id(), s.ring().version());
             }
             ClusterState cs = clusterState(gossiper.state());
             if (!cs.equals(published)) {
@@ -361,6 +367,9 @@ public final class Membership implements AutoCloseable {
                 }
                 members.put(self.id(), nodeInfo());
                 description = "join " + self.id();
+                if (s.member(self.id()).status() != NodeStatus.JOINING) {
+                    gossiper.updateSelf(m -> m.withStatus(NodeStatus.JOINING));
+                }
             }
             case LEAVE -> {
                 members.remove(self.id());

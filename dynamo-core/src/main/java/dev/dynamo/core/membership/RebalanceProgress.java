@@ -20,12 +20,14 @@ package dev.dynamo.core.membership;
  * @param transfersTotal   (table, partition) copies this node has to receive so far
  * @param bytes            bytes this node received (keys and encoded sibling sets)
  * @param keys             keys this node received
+ * @param retries          chunk pulls that failed and were resumed (from the last key received,
+ *                         at the next old replica)
  * @param bytesPerSecond   bytes received per second since this node learnt of the transition
  * @param etaMillis        estimated time until the target ring is reached; 0 when done, -1 unknown
  */
 public record RebalanceProgress(long transitionId, String description, boolean active, int partitionsDone,
                                 int partitionsTotal, int transfersDone, int transfersTotal, long bytes, long keys,
-                                double bytesPerSecond, long etaMillis) {
+                                long retries, double bytesPerSecond, long etaMillis) {
 
-    public static final RebalanceProgress NONE = new RebalanceProgress(0, "", false, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final RebalanceProgress NONE = new RebalanceProgress(0, "", false, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

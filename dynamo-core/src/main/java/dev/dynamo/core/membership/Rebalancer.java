@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * so every key ends on exactly its preference nodes.
  *
  * <pre>{@code
- * Rebalancer r = new Rebalancer(node, gossiper, config, transport, scheduler, detector);
+ * Rebalancer r = new Rebalancer(node, gossiper, config, transport, scheduler, detector, () -> upkeep());
  * node.setPendingReplicas(r::pending);
  * r.tick();                     // after every state change and every gossip round
  * RebalanceProgress p = r.progress();
@@ -78,6 +78,7 @@ public final class Rebalancer implements AutoCloseable {
     private final Scheduler scheduler;
     private final FailureDetector detector;
     private final Map<String, Integer> tables;
+    private final Runnable wake;
     private final Object lock = new Object();
     private final Map<PullKey, Pull> pulls = new LinkedHashMap<>();
     private volatile Step step;
@@ -90,13 +91,18 @@ public final class Rebalancer implements AutoCloseable {
     private int transfersTotal;
     private long bytes;
     private long keys;
+    private long retries;
     // cleanup, guarded by lock
     private long cleanedRingVersion = -1;
     private long cleanupEligibleSince = -1;
     private long cleanupEligibleRing = -1;
 
+    /**
+     * @param wake asks for a {@link #tick} soon, from the owner's single upkeep path (a
+     *             finished pull, a cleanup that is due)
+     */
     public Rebalancer(DynamoNode node, Gossiper gossiper, MembershipConfig config, Transport transport,
-                      Scheduler scheduler, FailureDetector detector) {
+                      Scheduler scheduler, FailureDetector detector, Runnable wake) {
         this.node = Objects.requireNonNull(node, "node");
         this.self = node.id();
         this.gossiper = Objects.requireNonNull(gossiper, "gossiper");
@@ -104,6 +110,7 @@ public final class Rebalancer implements AutoCloseable {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.detector = Objects.requireNonNull(detector, "detector");
+        this.wake = Objects.requireNonNull(wake, "wake");
         Map<String, Integer> t = new HashMap<>();
         for (Table table : node.tables()) {
             t.put(table.config().name(), table.config().n());
@@ -211,6 +218,7 @@ public final class Rebalancer implements AutoCloseable {
                 transfersTotal = 0;
                 bytes = 0;
                 keys = 0;
+                retries = 0;
                 pulls.keySet().removeIf(k -> k.transition() != t.id());
                 LOG.info("node {}: ring change '{}' (transition {}) towards ring version {}: {} partitions move",
                         self, t.description(), t.id(), t.target().version(), t.totalMoves());
@@ -321,6 +329,7 @@ public final class Rebalancer implements AutoCloseable {
     private void retry(long transition, Pull p, String source, Throwable error) {
         synchronized (lock) {
             p.attempt++;
+            retries++;
         }
         LOG.info("node {}: pulling {} partition {} from {} failed ({}); resuming from the last key at {}", self,
                 p.transfer.table(), p.transfer.partition(), source, describe(error),
@@ -353,7 +362,7 @@ public final class Rebalancer implements AutoCloseable {
             p.running = false;
             transfersDone++;
         }
-        scheduler.execute(this::tick);
+        wake.run();
     }
 
     // ------------------------------------------------------------------ serving
@@ -410,7 +419,7 @@ public final class Rebalancer implements AutoCloseable {
                 cleanupEligibleSince = now;
             }
             if (now - cleanupEligibleSince < config.cleanupDelayMillis()) {
-                scheduler.schedule(this::tick, config.cleanupDelayMillis() - (now - cleanupEligibleSince));
+                scheduler.schedule(wake, config.cleanupDelayMillis() - (now - cleanupEligibleSince));
                 return;
             }
             cleanedRingVersion = ring.version();
@@ -463,7 +472,7 @@ public final class Rebalancer implements AutoCloseable {
             double rate = mine ? bytes * 1000.0 / elapsed : 0;
             long eta = !active ? 0 : done == 0 ? -1 : (long) ((double) elapsed * (total - done) / done);
             return new RebalanceProgress(t.id(), t.description(), active, done, total, mine ? transfersDone : 0,
-                    mine ? transfersTotal : 0, mine ? bytes : 0, mine ? keys : 0, rate, eta);
+                    mine ? transfersTotal : 0, mine ? bytes : 0, mine ? keys : 0, mine ? retries : 0, rate, eta);
         }
     }
 

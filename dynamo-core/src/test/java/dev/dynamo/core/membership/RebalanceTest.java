@@ -108,6 +108,40 @@ class RebalanceTest {
         }
     }
 
+    @Test
+    void interruptedTransfersResumeFromTheLastKeyReceived() {
+        // chunks of 5 keys, all moves in one step; a lossy network interrupts many pulls
+        MembershipConfig lossy = CONFIG.withTransfers(5, 64 * 1024, 2, 64);
+        try (MembershipHarness h = new MembershipHarness(dir, 7, lossy)) {
+            h.startCluster(3, 32);
+            h.startWrites(2);
+            h.scheduler.runFor(4_000);
+            h.stopWrites();
+            Membership n4 = h.startNew("n4", "n1");
+            h.network.setDropProbability(0.2);
+            h.await(n4.join(), 600_000, "n4 to join over a lossy network");
+            h.network.setDropProbability(0);
+            RebalanceProgress p = n4.progress();
+            System.out.printf("lossy join of n4: %d copies, %d keys, %d bytes, %d interrupted pulls resumed%n",
+                    p.transfersDone(), p.keys(), p.bytes(), p.retries());
+            assertTrue(p.retries() > 0, "the lossy network interrupted some pulls");
+            // a resumed pull goes on after the last key it received: no key arrives twice
+            assertEquals(h.keyCount("n4"), p.keys());
+            Ring ring = h.nodes.get("n4").cluster().ring();
+            int[] replicated = {0};
+            h.acked.forEach((key, value) -> {
+                int partition = ring.partitionOf(MembershipHarness.bytes(key),
+                        h.nodes.get("n4").table(MembershipHarness.T).partitioner());
+                if (ring.preferenceList(partition, 3).contains("n4")) {
+                    replicated[0]++;
+                    assertTrue(h.holds("n4", ring, key, value), key + " reached n4");
+                }
+            });
+            assertEquals(replicated[0], h.keyCount("n4"));
+            assertTrue(replicated[0] > 100, "n4 replicates a fair share: " + replicated[0]);
+        }
+    }
+
     private static Set<String> ids(Ring ring) {
         Set<String> out = new TreeSet<>();
         ring.nodes().forEach(n -> out.add(n.id()));
