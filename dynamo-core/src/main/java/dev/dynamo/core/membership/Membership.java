@@ -84,6 +84,7 @@ public final class Membership implements AutoCloseable {
     private final Object syncLock = new Object();
     private final List<Op> ops = new ArrayList<>();
     private volatile ClusterState published;
+    private final List<java.util.function.Consumer<Ring>> ringListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private volatile Cancellable timer;
 
@@ -129,6 +130,15 @@ public final class Membership implements AutoCloseable {
     /** The ring a node that will join starts with: version 0, just itself (gossip replaces it). */
     public static Ring placeholderRing(String nodeId) {
         return Ring.of(0, List.of(NodeInfo.of(nodeId)), List.of(nodeId));
+    }
+
+    /**
+     * Calls {@code listener} with every ring this node starts routing with (on the upkeep
+     * path; it must not block for long). The server persists it, so that a node restarting
+     * routes with the ring it last had rather than the configured one.
+     */
+    public void onRingChange(java.util.function.Consumer<Ring> listener) {
+        ringListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Starts serving gossip and transfers and gossiping. */
@@ -203,8 +213,18 @@ public final class Membership implements AutoCloseable {
             }
             ClusterState cs = clusterState(gossiper.state());
             if (!cs.equals(published)) {
+                boolean newRing = !cs.ring().equals(published.ring());
                 published = cs;
                 node.updateCluster(cs);
+                if (newRing) {
+                    for (java.util.function.Consumer<Ring> l : ringListeners) {
+                        try {
+                            l.accept(cs.ring());
+                        } catch (RuntimeException e) {
+                            LOG.warn("ring listener of {} failed on ring version {}", self.id(), cs.ring().version(), e);
+                        }
+                    }
+                }
             }
             runOps();
             rebalancer.tick();

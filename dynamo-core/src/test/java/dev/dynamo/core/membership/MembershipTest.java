@@ -1,0 +1,82 @@
+package dev.dynamo.core.membership;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dynamo.core.ring.Ring;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The facade's operator rules and what it shows: views, progress, ring listeners. */
+class MembershipTest {
+    private static final MembershipConfig CONFIG = MembershipConfig.DEFAULTS.withCleanupDelay(1_000);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void operatorActionsAreRefusedWithAReasonWhenTheyCannotWork() {
+        try (MembershipHarness h = new MembershipHarness(dir, 3, CONFIG)) {
+            h.startCluster(4, 32);
+            h.scheduler.runFor(5_000);
+            Membership n1 = h.members.get("n1");
+            assertTrue(n1.join().isDone(), "a member joining again has nothing to do");
+            assertEquals("node n2 looks alive from n1: stop it first, or run leave on it",
+                    failure(n1.remove("n2")).getMessage());
+            assertTrue(failure(n1.remove("n9")).getMessage().startsWith("node n9 is not in the ring"));
+            assertEquals("node n1 cannot remove itself; use leave", failure(n1.remove("n1")).getMessage());
+
+            h.await(h.members.get("n2").leave(), 300_000, "n2 to leave");
+            assertTrue(failure(h.members.get("n2").leave()).getMessage().startsWith("node n2 is not in the ring"));
+            // one change at a time: a leave is refused while another change runs
+            var leaving = h.members.get("n3").leave();
+            h.scheduler.runFor(100);
+            assertTrue(h.members.get("n3").progress().active());
+            assertTrue(failure(h.members.get("n3").leave()).getMessage().startsWith("a ring change is in progress"));
+            h.await(leaving, 300_000, "n3 to leave");
+        }
+    }
+
+    @Test
+    void viewShowsMembersStatusSuspicionOwnershipAndTheLastChange() {
+        try (MembershipHarness h = new MembershipHarness(dir, 5, CONFIG)) {
+            h.startCluster(3, 30);
+            List<Ring> seen = new ArrayList<>();
+            h.members.get("n1").onRingChange(seen::add);
+            h.scheduler.runFor(5_000);
+            Membership n4 = h.startNew("n4", "n1");
+            h.await(n4.join(), 300_000, "n4 to join");
+            h.network.crash("n3");
+            h.scheduler.runFor(20_000);
+            MembershipView v = h.members.get("n1").view();
+            assertEquals("n1", v.self());
+            assertEquals(30, v.q());
+            assertEquals(List.of("n1", "n2", "n3", "n4"), v.members().stream().map(MembershipView.Member::id).toList());
+            MembershipView.Member n3 = v.members().get(2);
+            assertTrue(n3.suspected(), "the crashed node is shown down");
+            assertTrue(n3.phi() >= CONFIG.phiThreshold());
+            assertEquals(NodeStatus.NORMAL, v.members().get(3).status());
+            assertEquals(30, v.members().stream().mapToInt(MembershipView.Member::partitions).sum());
+            v.members().forEach(m -> assertTrue(m.partitions() == 7 || m.partitions() == 8,
+                    m.id() + " owns about Q/S = 7.5 partitions: " + m.partitions()));
+            RebalanceProgress p = v.progress();
+            assertEquals("join n4", p.description());
+            assertEquals(false, p.active());
+            assertEquals(p.partitionsTotal(), p.partitionsDone());
+            assertEquals(0, p.etaMillis());
+            assertEquals(v.ringVersion(), seen.get(seen.size() - 1).version(), "the listener saw every ring");
+            assertTrue(seen.size() >= 1);
+        }
+    }
+
+    private static Throwable failure(java.util.concurrent.CompletableFuture<?> f) {
+        assertTrue(f.isDone(), "refused at once");
+        CompletionException e = assertThrows(CompletionException.class, f::join);
+        return e.getCause();
+    }
+}
