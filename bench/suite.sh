@@ -27,7 +27,7 @@ usage: bench/suite.sh [options]
   --no-ours3           skip our store at N=3 (only ceilings/experiments)
   --experiments        also: client- vs server-driven coordination, buffered vs sync durability
                        (3 nodes, first engine of --engines, workload a)
-  --smoke              tiny run for CI: 500 records, 2 s, workload a, memory, no Cassandra
+  --smoke              tiny run for CI: 200 records, 2 s per run, workload a, memory, no Cassandra
   --base-port P        our nodes use P+1.. (binary) and P+101.. (HTTP), echo P+200 (default 27000)
   --node-heap SIZE     -Xmx of each node and Cassandra node (default 1g)
   --rebuild            run 'mvn package' even when the jars exist
@@ -54,7 +54,7 @@ while [ $# -gt 0 ]; do
     --no-n1) n1=0 ;;
     --no-ours3) ours3=0 ;;
     --experiments) experiments=1 ;;
-    --smoke) records=500 duration=2 warmup=1 threads=4 load_threads=4 workloads=a engines=memory cassandra=0 ;;
+    --smoke) records=200 duration=2 warmup=0.5 threads=4 load_threads=4 workloads=a engines=memory cassandra=0 ;;
     --base-port) base_port="$2"; shift ;;
     --node-heap) node_heap="$2"; shift ;;
     --rebuild) rebuild=1 ;;
