@@ -25,8 +25,14 @@ usage: bench/suite.sh [options]
   --no-ceiling         skip the in-process engine ceiling
   --no-n1              skip our store at N=1 (memory engine), the echo's comparison
   --no-ours3           skip our store at N=3 (only ceilings/experiments)
-  --experiments        also: client- vs server-driven coordination, buffered vs sync durability
-                       (3 nodes, first engine of --engines, workload a)
+  --experiments        also the paper's experiments, on 3 nodes N=3 R=2 W=2, workload a: client- vs
+                       server-driven coordination (dynamo.routing=client|any), buffered vs sync durability;
+                       and the ring's load balance for Q=256/1024, S=3..10 (computed, no cluster)
+  --experiment-engine E  engine of the experiments (default mvstore)
+  --only-experiments   the experiments alone (same as --experiments --no-ours3 --no-n1 --no-echo
+                       --no-ceiling --no-cassandra)
+  --blind-updates      YCSB updates write whole records without reading first, in every target
+                       (writeallfields=true, dynamo.update=blind): Cassandra's kind of update
   --smoke              tiny run for CI: 200 records, 2 s per run, workload a, memory, no Cassandra
   --base-port P        our nodes use P+1.. (binary) and P+101.. (HTTP), echo P+200 (default 27000)
   --node-heap SIZE     -Xmx of each node and Cassandra node (default 1g)
@@ -37,8 +43,8 @@ EOF
 }
 
 records=100000 duration=30 warmup=5 threads=16 load_threads=16 workloads=a,b,c,f engines=memory,mvstore,bdb,rocksdb
-cassandra=1 echo_ceiling=1 engine_ceiling=1 n1=1 ours3=1 experiments=0 base_port=27000 node_heap=1g
-rebuild=0 out="" keep=0
+cassandra=1 echo_ceiling=1 engine_ceiling=1 n1=1 ours3=1 experiments=0 experiment_engine=mvstore base_port=27000 node_heap=1g
+rebuild=0 out="" keep=0 blind_updates=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --records) records="$2"; shift ;;
@@ -54,10 +60,13 @@ while [ $# -gt 0 ]; do
     --no-n1) n1=0 ;;
     --no-ours3) ours3=0 ;;
     --experiments) experiments=1 ;;
+    --experiment-engine) experiment_engine="$2"; shift ;;
+    --only-experiments) experiments=1 ours3=0 n1=0 echo_ceiling=0 engine_ceiling=0 cassandra=0 ;;
     --smoke) records=200 duration=2 warmup=0.5 threads=4 load_threads=4 workloads=a engines=memory cassandra=0 ;;
     --base-port) base_port="$2"; shift ;;
     --node-heap) node_heap="$2"; shift ;;
     --rebuild) rebuild=1 ;;
+    --blind-updates) blind_updates=1 ;;
     --out) out="$2"; shift ;;
     --keep) keep=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -265,7 +274,10 @@ fi
 
 # ---------------------------------------------------------------- the paper's experiments
 if [ "$experiments" = 1 ]; then
-  e="${engines%%,*}"
+  e="$experiment_engine"
+  log "load balance of the ring: Q=256 and 1024, S=3..10"
+  "$java" "${client_opts[@]}" -cp "$bench_cp" dev.dynamo.bench.suite.RingBalance "$records" > "$results/ring-balance.md" \
+    || failures=$((failures + 1))
   ours coord-client "client-driven coordination, $e" 3 3 2 2 "$e" buffered a -p dynamo.routing=client || failures=$((failures + 1))
   ours coord-any "server-driven coordination (any node), $e" 3 3 2 2 "$e" buffered a -p dynamo.routing=any || failures=$((failures + 1))
   ours dur-buffered "durability buffered, $e" 3 3 2 2 "$e" buffered a || failures=$((failures + 1))

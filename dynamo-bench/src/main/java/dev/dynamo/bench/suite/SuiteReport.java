@@ -40,10 +40,13 @@ public final class SuiteReport {
 
     private final Properties meta;
     private final List<Run> runs;
+    /** Markdown of the load-balance experiment ({@code ring-balance.md}), or null. */
+    private final String ringBalance;
 
-    SuiteReport(Properties meta, List<Run> runs) {
+    SuiteReport(Properties meta, List<Run> runs, String ringBalance) {
         this.meta = meta;
         this.runs = runs;
+        this.ringBalance = ringBalance;
     }
 
     static SuiteReport load(Path dir) throws IOException {
@@ -73,7 +76,9 @@ public final class SuiteReport {
                 runs.add(new Run(f[0], f[1], f[2], f[3], Integer.parseInt(f[4].trim()), result));
             }
         }
-        return new SuiteReport(meta, runs);
+        Path balance = dir.resolve("ring-balance.md");
+        String ringBalance = Files.exists(balance) ? Files.readString(balance, StandardCharsets.UTF_8) : null;
+        return new SuiteReport(meta, runs, ringBalance);
     }
 
     void print(PrintStream out) {
@@ -85,7 +90,7 @@ public final class SuiteReport {
         out.printf("- records: %s of ~1 KB (10 fields x 100 B), %s s per run after %s s of warm-up, YCSB client threads: %s%n",
                 meta.getProperty("records", "?"), meta.getProperty("duration", "?"), meta.getProperty("warmup", "0"),
                 meta.getProperty("threads", "?"));
-        for (String key : List.of("load", "note", "cassandra")) {
+        for (String key : List.of("load", "updates", "note", "cassandra")) {
             if (meta.getProperty(key) != null) {
                 out.printf("- %s: %s%n", key, meta.getProperty(key));
             }
@@ -110,6 +115,12 @@ public final class SuiteReport {
             }
         }
         printRatios(out);
+        if (ringBalance != null) {
+            out.println();
+            out.println("Load balance (paper §6.2): max ÷ mean load per node, Q partitions, S nodes, N=3");
+            out.println();
+            out.print(ringBalance);
+        }
     }
 
     private void printRatios(PrintStream out) {
