@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +82,7 @@ public final class Rebalancer implements AutoCloseable {
     private final Runnable wake;
     private final Object lock = new Object();
     private final Map<PullKey, Pull> pulls = new LinkedHashMap<>();
+    private final Set<String> redirecting = new java.util.HashSet<>();
     private volatile Step step;
     private volatile boolean closed;
     // progress, guarded by lock
@@ -156,6 +158,7 @@ public final class Rebalancer implements AutoCloseable {
         if (t == null) {
             step = null;
             maybeCleanup(s);
+            redirectHints(s);
             return;
         }
         Ring current = s.ring();
@@ -452,6 +455,70 @@ public final class Rebalancer implements AutoCloseable {
             }
         }
         return removed;
+    }
+
+    // ------------------------------------------------------------------ hints for nodes gone
+
+    /**
+     * Hints kept for a node that is no longer in the ring (it left, or was removed while
+     * dead) can never be handed back: they go to the key's current preference nodes
+     * instead, a batch per tick, and are deleted once every one of them has them.
+     */
+    private void redirectHints(GossipState s) {
+        Ring ring = s.ring();
+        for (String target : node.hints().pending().keySet()) {
+            MemberState m = s.member(target);
+            if (ring.contains(target) || m == null || m.status() != NodeStatus.REMOVED) {
+                continue;
+            }
+            synchronized (lock) {
+                if (!redirecting.add(target)) {
+                    continue; // a batch for it is on its way
+                }
+            }
+            List<dev.dynamo.core.handoff.HintStore.Hint> batch = new ArrayList<>();
+            node.hints().forEach(target, h -> {
+                batch.add(h);
+                return batch.size() < config.transferChunkKeys();
+            });
+            List<CompletableFuture<?>> all = new ArrayList<>();
+            for (dev.dynamo.core.handoff.HintStore.Hint h : batch) {
+                all.add(redirect(ring, h));
+            }
+            CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).whenComplete((ok, error) -> {
+                synchronized (lock) {
+                    redirecting.remove(target);
+                }
+                if (error != null) {
+                    LOG.debug("redirecting hints for {} failed: {}", target, describe(error));
+                } else {
+                    LOG.info("node {}: handed {} hints for departed node {} to the keys' replicas", self,
+                            batch.size(), target);
+                }
+                wake.run();
+            });
+        }
+    }
+
+    private CompletableFuture<Void> redirect(Ring ring, dev.dynamo.core.handoff.HintStore.Hint h) {
+        Integer n = tables.get(h.table());
+        if (n == null || h.partition() >= ring.q()) {
+            node.hints().remove(h); // a table no longer configured: nowhere to go
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        for (String replica : ring.preferenceList(h.partition(), n)) {
+            if (replica.equals(self)) {
+                node.table(h.table()).store().merge(h.partition(), h.key(), h.siblings());
+                continue;
+            }
+            byte[] msg = MessageCodec.encode(new Message.ReplicaWrite(h.table(), h.partition(), h.key(), h.siblings(),
+                    false, ""));
+            sends.add(transport.send(replica, msg, config.gossipTimeoutMillis())
+                    .thenApply(b -> DynamoNode.expect(b, Message.ReplicaWriteResult.class)));
+        }
+        return CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0]))
+                .thenRun(() -> node.hints().remove(h));
     }
 
     // ------------------------------------------------------------------ progress

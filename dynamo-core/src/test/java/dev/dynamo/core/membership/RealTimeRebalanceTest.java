@@ -88,8 +88,8 @@ class RealTimeRebalanceTest {
                 waitFor(() -> misplaced(acked, last, List.of("n1", "n2", "n3", "n4", "n5")).isEmpty());
                 assertEquals(List.of(), misplaced(acked, last, List.of("n1", "n2", "n3", "n4", "n5")));
                 assertTrue(acked.size() > 300, "writes went on during the moves: " + acked.size());
-                System.out.println("real threads: " + acked.size() + " writes acknowledged (300 before, the rest during a join and a leave),"
-                        + " every key on exactly its preference nodes");
+                System.out.println("real threads: " + acked.size() + " writes acknowledged (300 before, the rest"
+                        + " during a join and a leave), every key on exactly its preference nodes");
             } finally {
                 members.values().forEach(Membership::close);
                 nodes.values().forEach(DynamoNode::close);
