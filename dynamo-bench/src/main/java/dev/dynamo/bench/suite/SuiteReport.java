@@ -21,7 +21,8 @@ import java.util.Set;
  * operation type), then the ratios the issue asks for.
  *
  * <p>The directory holds {@code meta.properties} (date, commit, cpu, cores, ram, jdk,
- * records, duration, notes...) and {@code manifest.tsv}, one line per YCSB run:
+ * records, duration, ...), optionally {@code notes.txt} (one problem a line) and
+ * {@code ring-balance.md} (the load-balance table), and {@code manifest.tsv}, one line per YCSB run:
  * {@code kind TAB label TAB engine TAB workload TAB threads TAB file}, where kind is one of
  * {@code ours3} (3 nodes, N=3 R=2 W=2), {@code ours1} (1 node, N=1), {@code echo},
  * {@code engine} (in-process storage), {@code cassandra}, or an experiment's arm
@@ -42,11 +43,14 @@ public final class SuiteReport {
     private final List<Run> runs;
     /** Markdown of the load-balance experiment ({@code ring-balance.md}), or null. */
     private final String ringBalance;
+    /** Lines of {@code notes.txt}: what went wrong on the way (failed loads, ...). */
+    private final List<String> notes;
 
-    SuiteReport(Properties meta, List<Run> runs, String ringBalance) {
+    SuiteReport(Properties meta, List<Run> runs, String ringBalance, List<String> notes) {
         this.meta = meta;
         this.runs = runs;
         this.ringBalance = ringBalance;
+        this.notes = notes;
     }
 
     static SuiteReport load(Path dir) throws IOException {
@@ -78,7 +82,9 @@ public final class SuiteReport {
         }
         Path balance = dir.resolve("ring-balance.md");
         String ringBalance = Files.exists(balance) ? Files.readString(balance, StandardCharsets.UTF_8) : null;
-        return new SuiteReport(meta, runs, ringBalance);
+        Path notes = dir.resolve("notes.txt");
+        List<String> noteLines = Files.exists(notes) ? Files.readAllLines(notes, StandardCharsets.UTF_8) : List.of();
+        return new SuiteReport(meta, runs, ringBalance, noteLines);
     }
 
     void print(PrintStream out) {
@@ -90,10 +96,13 @@ public final class SuiteReport {
         out.printf("- records: %s of ~1 KB (10 fields x 100 B), %s s per run after %s s of warm-up, YCSB client threads: %s%n",
                 meta.getProperty("records", "?"), meta.getProperty("duration", "?"), meta.getProperty("warmup", "0"),
                 meta.getProperty("threads", "?"));
-        for (String key : List.of("load", "updates", "note", "cassandra")) {
+        for (String key : List.of("load", "updates", "cassandra")) {
             if (meta.getProperty(key) != null) {
                 out.printf("- %s: %s%n", key, meta.getProperty(key));
             }
+        }
+        for (String note : notes) {
+            out.printf("- note: %s%n", note);
         }
         out.println();
         out.println("| target | workload | threads | ops/s | op | ops | p50 ms | p99 ms | p99.9 ms | not OK |");

@@ -71,10 +71,12 @@ class SuiteReportTest {
                 "echo\tNetty echo\t-\ta\t16\techo.txt",
                 "cassandra\tCassandra\t-\ta\t16\tcass.txt",
                 "ours3\tours N=3 R=2 W=2 rocksdb\trocksdb\ta\t16\tmissing.txt") + "\n");
+        Files.writeString(dir.resolve("notes.txt"), "ours N=3 R=2 W=2 rocksdb: 7 of 1000 records failed to load\n");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         SuiteReport.load(dir).print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String report = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(report.contains("date: 2026-11-29 20:00 UTC, commit: abc1234"), report);
+        assertTrue(report.contains("- note: ours N=3 R=2 W=2 rocksdb: 7 of 1000 records failed to load"), report);
         assertTrue(report.contains("machine: Test CPU, 2 cores, 8 GiB RAM, openjdk 17"), report);
         assertTrue(report.contains("| ours N=3 R=2 W=2 memory | a | 16 | 2,000 | READ | 600 | 0.70 | 2.10 | 4.00 | NOT_FOUND 2 |"),
                 report);
