@@ -227,6 +227,14 @@ public final class Gossiper implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Gossips once with {@code peer} now (for instance a seed named by the operator at
+     * join), beside the periodic rounds.
+     */
+    public void contact(String peer) {
+        exchange(peer, state());
+    }
+
     private void exchange(String peer, GossipState snapshot) {
         byte[] request = MessageCodec.encode(new Message.Gossip(snapshot.encode()));
         CompletableFuture<byte[]> sent;

@@ -263,6 +263,15 @@ public final class Membership implements AutoCloseable {
         return enqueue(new Op(Kind.JOIN, self.id()));
     }
 
+    /**
+     * {@link #join()} through {@code seed} ("host:port" of any member, or a node id), which
+     * this node gossips with at once: for a node started without configured seeds.
+     */
+    public CompletableFuture<Void> join(String seed) {
+        gossiper.contact(Objects.requireNonNull(seed, "seed"));
+        return join();
+    }
+
     /** Hands this node's partitions to the others; completes when the ring without it runs. */
     public CompletableFuture<Void> leave() {
         GossipState s = gossiper.state();

@@ -427,9 +427,20 @@ public final class Rebalancer implements AutoCloseable {
             }
             cleanedRingVersion = ring.version();
         }
-        long removed = cleanup(ring);
-        LOG.info("node {}: ring version {} runs everywhere; deleted {} keys this node no longer replicates", self,
-                ring.version(), removed);
+        // off the upkeep path: deleting a large share of the data takes a while
+        scheduler.execute(() -> {
+            try {
+                long removed = cleanup(ring);
+                LOG.info("node {}: ring version {} runs everywhere; deleted {} keys this node no longer replicates",
+                        self, ring.version(), removed);
+            } catch (RuntimeException e) {
+                LOG.warn("node {}: deleting data it no longer replicates failed; retrying later", self, e);
+                synchronized (lock) {
+                    cleanedRingVersion = -1;
+                    cleanupEligibleRing = -1;
+                }
+            }
+        });
     }
 
     /** Deletes every stored key of a partition whose preference list (under {@code ring}) lacks this node. */
@@ -441,20 +452,32 @@ public final class Rebalancer implements AutoCloseable {
                 if (ring.contains(self) && ring.preferenceList(p, n).contains(self)) {
                     continue;
                 }
-                List<KeyValue> doomed = new ArrayList<>();
-                t.store().scanRange(StorageKeys.partitionStart(p), StorageKeys.partitionEnd(p), kv -> {
-                    doomed.add(kv);
-                    return true;
-                });
-                for (KeyValue kv : doomed) {
-                    // only if unchanged: a write that arrived meanwhile keeps the key for the next round
-                    if (t.store().removeStorageKeyIfUnchanged(kv.key(), SiblingSetCodec.decode(kv.value()))) {
-                        removed++;
+                byte[] from = StorageKeys.partitionStart(p);
+                byte[] end = StorageKeys.partitionEnd(p);
+                // a chunk at a time, so that a large partition never sits in memory at once
+                while (from != null) { // ends: each pass deletes or skips a chunk and moves past it
+                    List<KeyValue> doomed = new ArrayList<>();
+                    t.store().scanRange(from, end, kv -> {
+                        doomed.add(kv);
+                        return doomed.size() < config.transferChunkKeys();
+                    });
+                    for (KeyValue kv : doomed) {
+                        // only if unchanged: a write that arrived meanwhile keeps the key for the next round
+                        if (t.store().removeStorageKeyIfUnchanged(kv.key(), SiblingSetCodec.decode(kv.value()))) {
+                            removed++;
+                        }
                     }
+                    from = doomed.size() < config.transferChunkKeys() ? null
+                            : successor(doomed.get(doomed.size() - 1).key());
                 }
             }
         }
         return removed;
+    }
+
+    /** The smallest key after {@code key}: the key with a zero byte appended. */
+    private static byte[] successor(byte[] key) {
+        return java.util.Arrays.copyOf(key, key.length + 1);
     }
 
     // ------------------------------------------------------------------ hints for nodes gone
