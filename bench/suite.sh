@@ -83,7 +83,7 @@ log() { echo "suite: $*" >&2; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/dynamo-bench.XXXXXX")"
 results="$work/results"
 mkdir -p "$results"
-pids=()
+pids=() watchdogs=()
 stop_pids() {
   local pid
   for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -97,6 +97,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   if [ ${#pids[@]} -gt 0 ]; then stop_pids "${pids[@]}"; fi
+  if [ ${#watchdogs[@]} -gt 0 ]; then kill "${watchdogs[@]}" 2>/dev/null || true; wait "${watchdogs[@]}" 2>/dev/null || true; fi
   if [ "$keep" = 1 ]; then log "kept $work"; else rm -rf "$work"; fi
   exit $rc
 }
@@ -104,11 +105,16 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 # start_bg LOG CMD...: runs CMD in the background, remembered for cleanup; sets $last_pid
+# A watchdog per process stops it should this script die without running its trap (kill -9).
+suite_pid=$$
 start_bg() {
   local logfile="$1"; shift
   "$@" >"$logfile" 2>&1 &
   last_pid=$!
   pids+=("$last_pid")
+  ( while kill -0 "$suite_pid" 2>/dev/null && kill -0 "$last_pid" 2>/dev/null; do sleep 2; done
+    kill -TERM "$last_pid" 2>/dev/null ) >/dev/null 2>&1 &
+  watchdogs+=("$!")
 }
 forget_pids() { # forget_pids PID...: after stopping them
   local keep_list=() p q skip

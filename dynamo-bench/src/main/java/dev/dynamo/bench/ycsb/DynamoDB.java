@@ -3,9 +3,7 @@ package dev.dynamo.bench.ycsb;
 import dev.dynamo.api.Context;
 import dev.dynamo.api.DynamoClient;
 import dev.dynamo.api.DynamoException;
-import dev.dynamo.api.DynamoTimeoutException;
 import dev.dynamo.api.GetResult;
-import dev.dynamo.api.InsufficientReplicasException;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.Versioned;
 import dev.dynamo.client.DynamoClusterClient;
@@ -96,6 +94,9 @@ public final class DynamoDB extends DB {
     private boolean blindUpdates;
     private RequestOptions readOptions;
     private RequestOptions writeOptions;
+    /** Errors this instance logged so far; see {@link #failed}. */
+    private int errorsLogged;
+    private static final int ERRORS_LOGGED_PER_THREAD = 3;
 
     @Override
     public void init() throws DBException {
@@ -248,13 +249,15 @@ public final class DynamoDB extends DB {
         return best;
     }
 
-    /** YCSB counts statuses per operation; the first few errors are also logged with their cause. */
-    private static Status failed(String op, String key, DynamoException e) {
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {} failed: {} ({})", op, key, e.getMessage(), e.code());
-        }
-        if (e instanceof DynamoTimeoutException || e instanceof InsufficientReplicasException) {
-            return Status.SERVICE_UNAVAILABLE;
+    /**
+     * The status YCSB counts: {@code ERROR_<CODE>} with the store's error code (API.md), e.g.
+     * {@code ERROR_TIMEOUT}, {@code ERROR_INSUFFICIENT_REPLICAS}. Each instance (one per YCSB
+     * thread) also logs its first few errors with their message, so a run's log says why.
+     */
+    private Status failed(String op, String key, DynamoException e) {
+        if (errorsLogged < ERRORS_LOGGED_PER_THREAD) {
+            errorsLogged++;
+            LOG.warn("{} {} failed: {} ({})", op, key, e.getMessage(), e.code());
         }
         return new Status("ERROR_" + e.code().toUpperCase(Locale.ROOT), e.getMessage());
     }
