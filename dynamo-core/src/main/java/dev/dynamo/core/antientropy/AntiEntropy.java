@@ -119,7 +119,8 @@ public final class AntiEntropy implements AutoCloseable {
     public Message.MerkleHashes hashes(Message.MerkleRequest r) {
         MerkleTree tree = treeOf(r.table(), r.partition());
         if (r.inner() < -1 || r.inner() >= MerkleTree.FANOUT) {
-            throw new IllegalArgumentException("inner node " + r.inner() + " out of range");
+            // a peer's bad request, not this node's failure: answered as bad_request, not internal
+            throw new dev.dynamo.api.BadRequestException("inner node " + r.inner() + " out of range");
         }
         return new Message.MerkleHashes(r.inner() == -1 ? tree.inner() : tree.leavesUnder(r.inner()));
     }
@@ -135,7 +136,7 @@ public final class AntiEntropy implements AutoCloseable {
             throw new dev.dynamo.api.UnknownTableException(table);
         }
         if (partition < 0 || partition >= t.length) {
-            throw new IllegalArgumentException("partition " + partition + " out of range");
+            throw new dev.dynamo.api.BadRequestException("partition " + partition + " out of range");
         }
         return t[partition];
     }

@@ -67,6 +67,8 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     private final NodeOptions options;
     private final FailureDetector detector;
     private final HintStore hints;
+    /** Names this node's write events; a fresh name after a crash (see {@link Incarnation}). */
+    private final Incarnation incarnation;
     private final HintedHandoff handoff;
     private final AntiEntropy antiEntropy;
     private final TombstonePurger tombstonePurger;
@@ -117,6 +119,13 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
             this.hints = new HintStore(hintEngine, config.maxClockEntries());
         } catch (RuntimeException e) {
             tables.values().forEach(t -> closeQuietly(t.engine()));
+            throw e;
+        }
+        try {
+            this.incarnation = Incarnation.open(config, options, scheduler.clock());
+        } catch (RuntimeException e) {
+            tables.values().forEach(t -> closeQuietly(t.engine()));
+            hints.close();
             throw e;
         }
         long requestTimeout = tableConfigs.stream().mapToLong(TableConfig::timeoutMillis).max()
@@ -500,8 +509,8 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
             return CompletableFuture.failedFuture(InsufficientReplicasException.of(op, w, 0));
         }
         TableConfig.Durability durability = t.config().durability();
-        SiblingStore.Coordinated coordinated = t.store().coordinate(partition, key, context, value, tombstone, id(),
-                scheduler.clock().millis());
+        SiblingStore.Coordinated coordinated = t.store().coordinate(partition, key, context, value, tombstone,
+                incarnation.actor(), scheduler.clock().millis());
         Context written = coordinated.context();
         Spares spares = new Spares(state, partition, pref);
         List<Target> others = new ArrayList<>();
@@ -771,6 +780,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
             LOG.warn("hint store sync on close failed", e);
         }
         hints.close();
+        incarnation.close();
         for (Table t : tables.values()) {
             try {
                 t.engine().sync();
