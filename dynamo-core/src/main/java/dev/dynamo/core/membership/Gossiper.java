@@ -70,7 +70,7 @@ public final class Gossiper implements AutoCloseable {
                     Transport transport, Scheduler scheduler, FailureDetector detector, Random random,
                     Runnable onChange) {
         this.self = me.id();
-        this.seeds = List.copyOf(seeds);
+        this.seeds = new java.util.concurrent.CopyOnWriteArrayList<>(seeds);
         this.config = Objects.requireNonNull(config, "config");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -82,6 +82,19 @@ public final class Gossiper implements AutoCloseable {
 
     public String self() {
         return self;
+    }
+
+    /** Adds a seed (an operator's {@code join --seed}); gossip uses it from the next round. */
+    public void addSeed(String seed) {
+        Objects.requireNonNull(seed, "seed");
+        if (!seeds.contains(seed)) {
+            seeds.add(seed);
+        }
+    }
+
+    /** The seeds, as configured and added. */
+    public List<String> seeds() {
+        return List.copyOf(seeds);
     }
 
     /** Starts gossiping: the first round after a random part of the interval, then every interval. */

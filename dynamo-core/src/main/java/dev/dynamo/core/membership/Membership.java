@@ -265,10 +265,16 @@ public final class Membership implements AutoCloseable {
 
     /**
      * {@link #join()} through {@code seed} ("host:port" of any member, or a node id), which
-     * this node gossips with at once: for a node started without configured seeds.
+     * this node gossips with at once: for a node started without configured seeds. The seed
+     * is kept among this node's seeds, so a first exchange that fails is retried.
      */
     public CompletableFuture<Void> join(String seed) {
-        gossiper.contact(Objects.requireNonNull(seed, "seed"));
+        Objects.requireNonNull(seed, "seed");
+        if (seed.isBlank()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("seed must not be blank"));
+        }
+        gossiper.addSeed(seed.strip());
+        gossiper.contact(seed.strip());
         return join();
     }
 

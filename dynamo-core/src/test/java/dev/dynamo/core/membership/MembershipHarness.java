@@ -76,7 +76,8 @@ final class MembershipHarness implements AutoCloseable {
 
     /** Starts a new node that knows nothing but a seed; it joins when told to. */
     Membership startNew(String id, String seed) {
-        return startNode(id, ClusterState.of(Membership.placeholderRing(id), List.of(address(id))), List.of(seed));
+        return startNode(id, ClusterState.of(Membership.placeholderRing(id), List.of(address(id))),
+                seed == null ? List.of() : List.of(seed));
     }
 
     private Membership startNode(String id, ClusterState cluster, List<String> seeds) {

@@ -74,6 +74,19 @@ class MembershipTest {
         }
     }
 
+    @Test
+    void aNodeWithoutSeedsJoinsThroughTheSeedItIsGiven() {
+        try (MembershipHarness h = new MembershipHarness(dir, 9, CONFIG)) {
+            h.startCluster(3, 24);
+            Membership n4 = h.startNew("n4", null);
+            h.scheduler.runFor(10_000);
+            assertEquals(0, n4.view().ringVersion(), "alone, it learns nothing");
+            h.await(n4.join("n2"), 300_000, "n4 to join through n2");
+            assertEquals(6, h.nodes.get("n4").cluster().ring().partitionsOf("n4").size());
+            assertEquals(List.of("n2"), n4.gossiper().seeds());
+        }
+    }
+
     private static Throwable failure(java.util.concurrent.CompletableFuture<?> f) {
         assertTrue(f.isDone(), "refused at once");
         CompletionException e = assertThrows(CompletionException.class, f::join);
