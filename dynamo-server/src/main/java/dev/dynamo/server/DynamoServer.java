@@ -1,5 +1,7 @@
 package dev.dynamo.server;
 
+import dev.dynamo.core.membership.Membership;
+import dev.dynamo.core.membership.PhiAccrualFailureDetector;
 import dev.dynamo.core.node.ClusterState;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.TableConfig;
@@ -55,18 +57,20 @@ public final class DynamoServer implements AutoCloseable {
     private final NodeMetrics metrics;
     private final Transport transport;
     private final DynamoNode node;
+    private final Membership membership;
     private final HttpApiServer http;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Object closeLock = new Object();
     private boolean closing;
 
     private DynamoServer(ServerConfig config, SystemScheduler scheduler, NodeMetrics metrics, Transport transport,
-                         DynamoNode node, HttpApiServer http) {
+                         DynamoNode node, Membership membership, HttpApiServer http) {
         this.config = config;
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.transport = transport;
         this.node = node;
+        this.membership = membership;
         this.http = http;
     }
 
@@ -124,7 +128,16 @@ public final class DynamoServer implements AutoCloseable {
                     .filter(m -> !m.equals(id)).toList());
             node.startBackground();
 
-            DynamoServer server = new DynamoServer(bound, scheduler, metrics, transport, node, http);
+            Membership membership = new Membership(bound.self().nodeAddress(), bound.seeds(), bound.membership(),
+                    transport, scheduler, node);
+            opened.push(membership);
+            RingFile ringFile = new RingFile(bound.node().dataDir());
+            membership.onRingChange(ring -> ringFile.save(node.cluster()));
+            membership.start();
+            http.setMembership(membership);
+            metrics.bindMembership(membership);
+
+            DynamoServer server = new DynamoServer(bound, scheduler, metrics, transport, node, membership, http);
             LOG.info("node {} is up: binary protocol on {}, HTTP API on http://{}, data in {}, cluster {}, q={}",
                     id, bound.node().binaryAddress(), bound.node().httpAddress(), bound.node().dataDir(),
                     bound.members(), bound.q());
@@ -148,9 +161,10 @@ public final class DynamoServer implements AutoCloseable {
                 // the HTTP port is known only once bound; a placeholder until then (see updateCluster)
                 ? config.withBoundPorts(config.node().binaryPort(), 1).clusterState()
                 : config.clusterState();
+        cluster = newerSaved(config, cluster);
         try {
             return new DynamoNode(config.node(), config.tables(), cluster, transport, scheduler, metrics,
-                    config.options());
+                    config.options(), PhiAccrualFailureDetector.of(scheduler.clock(), config.membership()));
         } catch (IllegalArgumentException e) {
             // an engine refusing its engine.<name>.* properties names its table: point at that file
             for (TableConfig t : config.tables()) {
@@ -160,6 +174,24 @@ public final class DynamoServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The ring this node last routed with, when newer than the configured one (joins,
+     * leaves and removals happened since {@code cluster.nodes} was written); the configured
+     * addresses win for the nodes they name.
+     */
+    private static ClusterState newerSaved(ServerConfig config, ClusterState configured) {
+        RingFile file = new RingFile(config.node().dataDir());
+        java.util.Optional<ClusterState> saved = file.load();
+        if (saved.isEmpty() || saved.get().ring().version() <= configured.ring().version()) {
+            return configured;
+        }
+        Map<String, dev.dynamo.core.node.Message.NodeAddress> addresses = new HashMap<>(saved.get().addresses());
+        addresses.putAll(configured.addresses());
+        LOG.info("node {}: routing with the saved ring version {} from {} (configured: version {})",
+                config.node().id(), saved.get().ring().version(), file.path(), configured.ring().version());
+        return ClusterState.of(saved.get().ring(), new java.util.ArrayList<>(addresses.values()));
     }
 
     /** The netty transport listens on this node's address; with port 0 it needs to be told to pick one. */
@@ -192,6 +224,10 @@ public final class DynamoServer implements AutoCloseable {
 
     public DynamoNode node() {
         return node;
+    }
+
+    public Membership membership() {
+        return membership;
     }
 
     public NodeMetrics metrics() {
@@ -244,6 +280,7 @@ public final class DynamoServer implements AutoCloseable {
         LOG.info("node {} is stopping", id);
         try {
             closeQuietly(http);
+            closeQuietly(membership);
             drainBinary();
             closeQuietly(transport);
             closeQuietly(node);
@@ -305,7 +342,11 @@ public final class DynamoServer implements AutoCloseable {
             return n.handle(from, request);
         }
 
+        /** A node id's address; a seed named by its address ("host:port": ids have no ':') is its own. */
         String binaryAddress(String peer) {
+            if (peer.indexOf(':') >= 0) {
+                return peer;
+            }
             DynamoNode n = node;
             return n != null ? n.cluster().binaryAddress(peer) : configured.get(peer);
         }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
  * bin/dynamo get --table default greeting
  * bin/dynamo status
  * bin/dynamo repair --table default
+ * bin/dynamo join --http 127.0.0.1:8084 --seed 127.0.0.1:7081
  * </pre>
  *
  * Exit codes: {@value ExitCodes#OK} success, {@value ExitCodes#NOT_FOUND} key not found
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "dynamo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "A Dynamo-style key-value store.",
         subcommands = {ServerCommand.class, LocalCommand.class, GetCommand.class, PutCommand.class,
-                DeleteCommand.class, StatusCommand.class, RepairCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                DeleteCommand.class, StatusCommand.class, RepairCommand.class, MembershipCommand.Join.class,
+                MembershipCommand.Leave.class, MembershipCommand.Remove.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:get: key not found; status: some node is down",
                         "2:error (its API.md error code is printed to stderr) or bad usage"})

@@ -58,8 +58,8 @@ final class StatusCommand implements Callable<Integer> {
                 cluster.path("node").asText("?"), http, cluster.path("ring_version").asText("?"),
                 cluster.path("q").asText("?"), cluster.path("nodes").size());
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NODE", "HTTP", "BINARY", "CAPACITY", "PARTITIONS", "HEALTH", "SEEN AS", "RING VERSION",
-            "HINTS PENDING", "ANTI-ENTROPY"});
+        rows.add(new String[] {"NODE", "HTTP", "BINARY", "MEMBERSHIP", "CAPACITY", "PARTITIONS", "HEALTH", "SEEN AS",
+            "RING VERSION", "HINTS PENDING", "ANTI-ENTROPY"});
         int down = 0;
         for (JsonNode n : cluster.path("nodes")) {
             String address = n.path("address").asText("");
@@ -75,17 +75,27 @@ final class StatusCommand implements Callable<Integer> {
                 hints = hints(view.path("hints_pending"));
                 repair = repair(view.path("anti_entropy"));
             } catch (IOException e) {
-                health = "DOWN (" + e.getMessage() + ")";
-                down++;
+                boolean gone = "removed".equals(n.path("membership").asText());
+                health = gone ? "gone" : "DOWN (" + e.getMessage() + ")";
+                down += gone ? 0 : 1; // a node that left or was removed is expected to be off
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return ExitCodes.ERROR;
             }
             rows.add(new String[] {n.path("id").asText(), address, n.path("binary_address").asText("-"),
-                n.path("capacity").asText("-"), n.path("partitions").asText("-"), health,
+                n.path("membership").asText("-"), n.path("capacity").asText("-"), n.path("partitions").asText("-"), health,
                 n.path("status").asText("-"), ringVersion, hints, repair});
         }
         printTable(out, rows);
+        JsonNode move = cluster.path("rebalance");
+        if (!move.isMissingNode() && !move.path("description").asText().isEmpty()) {
+            out.printf("%nring change %s: %s, %d/%d partitions switched, %d bytes received by %s at %d B/s, eta %s%n",
+                    move.path("description").asText(), move.path("active").asBoolean() ? "in progress" : "done",
+                    move.path("partitions_done").asInt(), move.path("partitions_total").asInt(),
+                    move.path("bytes").asLong(), cluster.path("node").asText("?"),
+                    move.path("bytes_per_second").asLong(), move.path("eta_ms").asLong() < 0 ? "unknown"
+                            : (move.path("eta_ms").asLong() + 999) / 1000 + " s");
+        }
         out.println();
         out.println("tables:");
         for (JsonNode t : tables) {

@@ -1,5 +1,6 @@
 package dev.dynamo.server.config;
 
+import dev.dynamo.core.membership.MembershipConfig;
 import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.node.TableConfig;
@@ -64,7 +65,9 @@ public final class ConfigLoader {
             "capacity", "q", "cluster.nodes", "clock.max-entries", "transport", "transport.<name>.*",
             "system.engine", "failure.suspect-after", "failure.probe-interval-ms", "hints.interval-ms",
             "hints.batch", "anti-entropy.interval-ms", "anti-entropy.keys-per-second", "tombstone.grace-ms",
-            "tombstone.gc-interval-ms");
+            "tombstone.gc-interval-ms", "seeds", "membership.gossip-interval-ms", "membership.phi-threshold",
+            "membership.phi-acceptable-pause-ms", "membership.transfer-chunk-keys",
+            "membership.max-concurrent-transfers", "membership.move-batch-partitions", "membership.cleanup-delay-ms");
     private static final List<String> TABLE_KEYS = List.of("n", "r", "w", "engine", "reconciler", "partitioner",
             "durability", "max-value-bytes", "timeout-ms", "engine.<name>.*", "reconciler.<name>.*");
 
@@ -94,7 +97,7 @@ public final class ConfigLoader {
             files.put(t.name(), file);
         }
         return new ServerConfig(confDir, node.node, node.q, node.members, node.transport, node.transportProperties,
-                new ArrayList<>(tables.values()), files, node.options);
+                new ArrayList<>(tables.values()), files, node.options, node.membership, node.seeds, node.joining);
     }
 
     private static Path home(Path confDir) {
@@ -134,7 +137,8 @@ public final class ConfigLoader {
     // ---------------------------------------------------------------- node.properties
 
     private record NodeSettings(NodeConfig node, int q, List<ClusterMember> members, String transport,
-                                Map<String, String> transportProperties, NodeOptions options) {
+                                Map<String, String> transportProperties, NodeOptions options,
+                                MembershipConfig membership, List<String> seeds, boolean joining) {
     }
 
     private static NodeSettings parseNode(ConfigFile f, Path home) {
@@ -233,10 +237,56 @@ public final class ConfigLoader {
         Map<String, String> transportProperties = f.pluginProperties("transport.", transport);
 
         NodeOptions options = parseOptions(f);
+        MembershipConfig membership = parseMembership(f, options);
+        List<String> seeds = new ArrayList<>();
+        Optional<String> seedsText = f.optional("seeds");
+        if (seedsText.isPresent()) {
+            for (String seed : seedsText.get().split(",")) {
+                String sd = seed.trim();
+                if (sd.isEmpty()) {
+                    continue;
+                }
+                int colon = sd.lastIndexOf(':');
+                boolean ok = colon > 0 && colon < sd.length() - 1 && sd.substring(colon + 1).chars()
+                        .allMatch(Character::isDigit) && sd.substring(colon + 1).length() <= 5
+                        && Integer.parseInt(sd.substring(colon + 1)) <= 65535;
+                if (!ok) {
+                    throw f.invalid("seeds", seedsText.get(), "must be comma-separated binary addresses host:port of"
+                            + " running nodes, e.g. 10.0.0.1:7081; '" + sd + "' is not one");
+                }
+                seeds.add(sd);
+            }
+        } else {
+            // every other configured member is a seed
+            members.stream().filter(m -> !m.id().equals(id)).forEach(m -> seeds.add(m.binaryAddress()));
+        }
+        boolean joining = clusterNodes.isEmpty() && !seeds.isEmpty();
 
         f.rejectUnknownKeys(NODE_KEYS);
         NodeConfig node = new NodeConfig(id, host, binaryPort, httpPort, dataDir, capacity, maxClock);
-        return new NodeSettings(node, q, members, transport, transportProperties, options);
+        return new NodeSettings(node, q, members, transport, transportProperties, options, membership, seeds, joining);
+    }
+
+    /** Gossip, phi accrual and transfer settings; failure settings shared with {@link NodeOptions}. */
+    private static MembershipConfig parseMembership(ConfigFile f, NodeOptions options) {
+        MembershipConfig d = MembershipConfig.DEFAULTS;
+        long day = 24L * 3600 * 1000;
+        long gossip = f.longInteger("membership.gossip-interval-ms", d.gossipIntervalMillis(), 10, 600_000,
+                "between 10 and 600000");
+        double phi = f.positive("membership.phi-threshold", d.phiThreshold());
+        long pause = f.longInteger("membership.phi-acceptable-pause-ms", d.phiAcceptablePauseMillis(), 0, day,
+                "between 0 and " + day + " (silence tolerated beyond the usual heartbeat interval)");
+        int chunkKeys = f.integer("membership.transfer-chunk-keys", d.transferChunkKeys(), 1, 1_000_000,
+                "between 1 and 1000000");
+        int concurrent = f.integer("membership.max-concurrent-transfers", d.maxConcurrentTransfers(), 1, 1024,
+                "between 1 and 1024");
+        int batch = f.integer("membership.move-batch-partitions", d.moveBatchPartitions(), 1, 65536,
+                "between 1 and 65536 (partitions switching owner per ring version)");
+        long cleanup = f.longInteger("membership.cleanup-delay-ms", d.cleanupDelayMillis(), 0, day,
+                "between 0 and " + day);
+        return new MembershipConfig(gossip, Math.max(d.gossipTimeoutMillis(), 2 * gossip), phi,
+                d.phiMinStdDevMillis(), pause, d.phiMaxSamples(), options.failuresToSuspect(),
+                options.probeIntervalMillis(), chunkKeys, d.transferChunkBytes(), concurrent, batch, cleanup);
     }
 
     /** The background machinery's settings; defaults are {@link NodeOptions#DEFAULTS}. */

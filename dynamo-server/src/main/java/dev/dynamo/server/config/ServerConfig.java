@@ -1,5 +1,7 @@
 package dev.dynamo.server.config;
 
+import dev.dynamo.core.membership.Membership;
+import dev.dynamo.core.membership.MembershipConfig;
 import dev.dynamo.core.node.ClusterState;
 import dev.dynamo.core.node.Message;
 import dev.dynamo.core.node.NodeConfig;
@@ -33,10 +35,15 @@ import java.util.Objects;
  * @param tables              the tables, sorted by name
  * @param tableFiles          each table's file, for error messages at open
  * @param options             background machinery: hints, anti-entropy, tombstones, failure detection
+ * @param membership          gossip, phi accrual failure detection and data movement settings
+ * @param seeds               binary addresses ({@code host:port}) of nodes to gossip with first
+ * @param joining             this node is not in {@code cluster.nodes}: it starts outside the ring and
+ *                            becomes a member through a seed when an operator runs {@code join}
  */
 public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMember> members, String transport,
                            Map<String, String> transportProperties, List<TableConfig> tables,
-                           Map<String, Path> tableFiles, NodeOptions options) {
+                           Map<String, Path> tableFiles, NodeOptions options, MembershipConfig membership,
+                           List<String> seeds, boolean joining) {
 
     public ServerConfig {
         Objects.requireNonNull(confDir, "confDir");
@@ -47,6 +54,8 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
         tables = List.copyOf(tables);
         tableFiles = Map.copyOf(tableFiles);
         Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(membership, "membership");
+        seeds = List.copyOf(seeds);
         if (members.stream().noneMatch(m -> m.id().equals(node.id()))) {
             throw new IllegalArgumentException("cluster members " + members + " do not include this node '"
                     + node.id() + "'");
@@ -79,7 +88,8 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
         for (ClusterMember m : members) {
             updated.add(m.id().equals(node.id()) ? m.withPorts(binaryPort, httpPort) : m);
         }
-        return new ServerConfig(confDir, n, q, updated, transport, transportProperties, tables, tableFiles, options);
+        return new ServerConfig(confDir, n, q, updated, transport, transportProperties, tables, tableFiles, options,
+                membership, seeds, joining);
     }
 
     /**
@@ -89,6 +99,10 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
      * @throws IllegalStateException while a member's port is still 0 (not bound yet)
      */
     public ClusterState clusterState() {
+        if (joining) {
+            ClusterMember me = self();
+            return ClusterState.of(Membership.placeholderRing(me.id()), List.of(me.nodeAddress()));
+        }
         List<NodeInfo> infos = new ArrayList<>();
         List<Message.NodeAddress> addresses = new ArrayList<>();
         for (ClusterMember m : members) {

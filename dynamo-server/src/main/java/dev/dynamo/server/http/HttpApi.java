@@ -14,6 +14,9 @@ import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.api.Versioned;
 import dev.dynamo.core.antientropy.AntiEntropy;
+import dev.dynamo.core.membership.Membership;
+import dev.dynamo.core.membership.MembershipView;
+import dev.dynamo.core.membership.RebalanceProgress;
 import dev.dynamo.core.node.ClusterState;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.Message;
@@ -74,17 +77,22 @@ final class HttpApi {
             "PATCH");
 
     private static final String ROUTES = "GET /tables, GET /cluster, GET /health, GET /metrics, GET|POST /repair,"
-            + " GET|PUT|DELETE /tables/{table}/keys/{key}";
+            + " GET /membership, POST /membership/{join,leave,remove}, GET|PUT|DELETE /tables/{table}/keys/{key}";
 
     private final DynamoNode node;
     private final NodeMetrics metrics;
     private final Executor workers;
     private final ObjectMapper json = new ObjectMapper();
+    private volatile Membership membership;
 
     HttpApi(DynamoNode node, NodeMetrics metrics, Executor workers) {
         this.node = node;
         this.metrics = metrics;
         this.workers = workers;
+    }
+
+    void setMembership(Membership membership) {
+        this.membership = membership;
     }
 
     // ------------------------------------------------------------------ entry points
@@ -193,6 +201,10 @@ final class HttpApi {
                         metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of())));
             case REPAIR:
                 return CompletableFuture.completedFuture(repair(method, target.query()));
+            case MEMBERSHIP:
+                return CompletableFuture.completedFuture(jsonReply(200, membershipJson(membership())));
+            case MEMBERSHIP_ACTION:
+                return CompletableFuture.completedFuture(membershipAction(target.path(), target.query()));
             case KEY:
                 return key(method, target, contextHeader, body);
             default:
@@ -211,6 +223,9 @@ final class HttpApi {
         }
         if (route == RequestTarget.Route.REPAIR) {
             return "GET".equals(method) || "POST".equals(method);
+        }
+        if (route == RequestTarget.Route.MEMBERSHIP_ACTION) {
+            return "POST".equals(method);
         }
         return "GET".equals(method);
     }
@@ -348,6 +363,13 @@ final class HttpApi {
     }
 
     private Map<String, Object> cluster() {
+        Membership m = membership;
+        if (m != null) {
+            Map<String, Object> out = membershipJson(m);
+            out.put("hints_pending", node.hints().pending());
+            out.put("anti_entropy", progressJson(node.antiEntropy().progress()));
+            return out;
+        }
         ClusterState state = node.cluster();
         Ring ring = state.ring();
         List<Map<String, Object>> nodes = new ArrayList<>();
@@ -418,6 +440,113 @@ final class HttpApi {
         Map<String, Object> body = progressJson(ae.progress());
         body.put("started", !alreadyRunning);
         return jsonReply(alreadyRunning ? 200 : 202, body);
+    }
+
+    private Membership membership() {
+        Membership m = membership;
+        if (m == null) {
+            throw new HttpError(404, "no_route", "node " + node.id() + " runs without membership");
+        }
+        return m;
+    }
+
+    /**
+     * {@code POST /membership/join} (this node joins through its seeds), {@code /leave} (this
+     * node hands its partitions to the others), {@code /remove?node=ID} (a dead node's
+     * partitions go to the others). 202 when the change starts (it goes on in the
+     * background; follow it in {@code GET /membership}), 200 when there is nothing to do,
+     * 409 {@code membership_refused} with the reason otherwise.
+     */
+    private Reply membershipAction(String path, Map<String, String> query) {
+        Membership m = membership();
+        String action = path.substring(path.lastIndexOf('/') + 1);
+        for (String p : query.keySet()) {
+            String allowed = "remove".equals(action) ? "node" : "join".equals(action) ? "seed" : null;
+            if (!p.equals(allowed)) {
+                throw new BadRequestException("unknown query parameter '" + p + "' for " + path
+                        + (allowed == null ? "; it takes none" : "; allowed: " + allowed));
+            }
+        }
+        CompletableFuture<Void> change;
+        String what;
+        switch (action) {
+            case "join" -> {
+                String seed = query.get("seed");
+                change = seed == null || seed.isEmpty() ? m.join() : m.join(seed);
+                what = "join " + node.id();
+            }
+            case "leave" -> {
+                change = m.leave();
+                what = "leave " + node.id();
+            }
+            default -> {
+                String victim = query.get("node");
+                if (victim == null || victim.isEmpty()) {
+                    throw new BadRequestException("POST /membership/remove needs ?node=<id of the dead node>");
+                }
+                change = m.remove(victim);
+                what = "remove " + victim;
+            }
+        }
+        if (change.isCompletedExceptionally()) {
+            Throwable cause = change.handle((ok, e) -> e).join();
+            cause = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+            Map<String, Object> body = error("membership_refused", what + " refused: " + cause.getMessage());
+            return new Reply(409, JSON, toJson(body), Map.of());
+        }
+        boolean done = change.isDone();
+        change.whenComplete((ok, e) -> {
+            if (e != null) {
+                LOG.warn("node {}: {} failed: {}", node.id(), what, e.toString());
+            } else if (!done) {
+                LOG.info("node {}: {} done", node.id(), what);
+            }
+        });
+        Map<String, Object> body = membershipJson(m);
+        body.put("started", !done);
+        return jsonReply(done ? 200 : 202, body);
+    }
+
+    private static Map<String, Object> membershipJson(Membership m) {
+        MembershipView v = m.view();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("node", v.self());
+        out.put("ring_version", v.ringVersion());
+        out.put("q", v.q());
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (MembershipView.Member mb : v.members()) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("id", mb.id());
+            n.put("address", mb.httpAddress());
+            n.put("binary_address", mb.binaryAddress());
+            n.put("membership", mb.status().name().toLowerCase(Locale.ROOT));
+            n.put("status", mb.suspected() ? "suspected" : "up");
+            n.put("phi", Double.isFinite(mb.phi()) ? Math.round(mb.phi() * 100) / 100.0 : null);
+            n.put("capacity", mb.capacity());
+            n.put("partitions", mb.partitions());
+            n.put("ring_version", mb.ringVersion());
+            n.put("heartbeat", mb.heartbeat());
+            members.add(n);
+        }
+        out.put("nodes", members);
+        out.put("rebalance", rebalanceJson(v.progress()));
+        return out;
+    }
+
+    static Map<String, Object> rebalanceJson(RebalanceProgress p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("description", p.description());
+        out.put("active", p.active());
+        out.put("partitions_done", p.partitionsDone());
+        out.put("partitions_total", p.partitionsTotal());
+        out.put("transfers_done", p.transfersDone());
+        out.put("transfers_total", p.transfersTotal());
+        out.put("bytes", p.bytes());
+        out.put("keys", p.keys());
+        out.put("retries", p.retries());
+        out.put("bytes_per_second", Math.round(p.bytesPerSecond()));
+        out.put("eta_ms", p.etaMillis());
+        return out;
     }
 
     static Map<String, Object> progressJson(AntiEntropy.Progress p) {

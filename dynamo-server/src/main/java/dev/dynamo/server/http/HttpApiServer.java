@@ -1,5 +1,6 @@
 package dev.dynamo.server.http;
 
+import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.Table;
 import dev.dynamo.server.metrics.NodeMetrics;
@@ -130,6 +131,7 @@ public final class HttpApiServer implements AutoCloseable {
     private final Options options;
     private final EventLoopGroup group;
     private final ThreadPoolExecutor workers;
+    private final HttpApi api;
     private final ChannelGroup channels = new DefaultChannelGroup("dynamo-http", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -157,7 +159,7 @@ public final class HttpApiServer implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
                 new DefaultThreadFactory("dynamo-http-io-" + node.id(), true), io);
         this.workers = newWorkers(node.id(), options);
-        HttpApi api = new HttpApi(node, metrics, workers);
+        this.api = new HttpApi(node, metrics, workers);
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
                 .setMaxHeaderSize(MAX_HEADER_BYTES);
@@ -191,6 +193,14 @@ public final class HttpApiServer implements AutoCloseable {
                 .description("Open HTTP connections").strongReference(true).register(metrics.registry());
         LOG.info("node {}: HTTP API listening on {} ({}, body limit {} bytes)", node.id(), serverChannel.localAddress(),
                 transportName, bodyLimit);
+    }
+
+    /**
+     * Serves membership through this API from now on: {@code /cluster} shows gossip's view
+     * and the ring change in progress, and {@code /membership/*} takes join, leave and remove.
+     */
+    public void setMembership(Membership membership) {
+        api.setMembership(membership);
     }
 
     /** Starts the HTTP API of {@code node} on {@code host:port} (0: any free port) with default options. */

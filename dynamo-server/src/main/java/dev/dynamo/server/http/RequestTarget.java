@@ -39,6 +39,9 @@ record RequestTarget(Route route, String path, String table, byte[] key, Map<Str
         METRICS("metrics", "GET"),
         /** Anti-entropy: GET shows progress, POST starts a repair ({@code ?table=T} for one table). */
         REPAIR("repair", "GET, POST"),
+        /** Membership: GET /membership shows the view; POST /membership/{join,leave,remove} acts. */
+        MEMBERSHIP("membership", "GET"),
+        MEMBERSHIP_ACTION("membership_action", "POST"),
         /** No route matches the path. */
         NONE("none", "");
 
@@ -87,7 +90,7 @@ record RequestTarget(Route route, String path, String table, byte[] key, Map<Str
             rawQuery = rawQuery.substring(0, hash);
         }
         Route route = routeOf(path);
-        if (route == Route.REPAIR) {
+        if (route == Route.REPAIR || route == Route.MEMBERSHIP_ACTION) {
             return new RequestTarget(route, path, null, null, parseQuery(rawQuery));
         }
         if (route != Route.KEY) {
@@ -128,6 +131,12 @@ record RequestTarget(Route route, String path, String table, byte[] key, Map<Str
                 return Route.METRICS;
             case "/repair":
                 return Route.REPAIR;
+            case "/membership":
+                return Route.MEMBERSHIP;
+            case "/membership/join":
+            case "/membership/leave":
+            case "/membership/remove":
+                return Route.MEMBERSHIP_ACTION;
             default:
                 break;
         }

@@ -1,5 +1,8 @@
 package dev.dynamo.server.metrics;
 
+import dev.dynamo.core.membership.Membership;
+import dev.dynamo.core.membership.MembershipView;
+import dev.dynamo.core.membership.NodeStatus;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.RequestObserver;
 import io.micrometer.core.instrument.Counter;
@@ -109,6 +112,8 @@ public final class NodeMetrics implements RequestObserver, AutoCloseable {
      * @param peers every other member, so each target has a series even at zero
      */
     public void bindNode(DynamoNode node, java.util.Collection<String> peers) {
+        Gauge.builder("dynamo.hints.stored", node, n -> n.hints().pendingTotal())
+                .description("Hinted writes stored here for any node, not yet delivered").register(registry);
         for (String peer : peers) {
             Gauge.builder("dynamo.hints.pending", node, n -> n.hints().pending().getOrDefault(peer, 0L))
                     .description("Hinted writes stored here for a node that was unreachable, not yet delivered")
@@ -127,6 +132,37 @@ public final class NodeMetrics implements RequestObserver, AutoCloseable {
                 .description("Completed anti-entropy runs").register(registry);
         Gauge.builder("dynamo.antientropy.running", node, n -> n.antiEntropy().progress().running() ? 1 : 0)
                 .description("1 while an anti-entropy run is in progress").register(registry);
+    }
+
+    /**
+     * Gauges of membership: ring version, members by gossiped status, suspected peers, and
+     * the ring change in progress (partitions switched, this node's received bytes, rate,
+     * estimated time left).
+     */
+    public void bindMembership(Membership membership) {
+        Gauge.builder("dynamo.ring.version", membership, m -> m.view().ringVersion())
+                .description("Version of the ring this node routes with").register(registry);
+        for (NodeStatus status : NodeStatus.values()) {
+            Gauge.builder("dynamo.members", membership, m -> m.view().members().stream()
+                            .filter(x -> x.status() == status).count())
+                    .description("Members this node knows of, by gossiped status")
+                    .tag("membership", status.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+        }
+        Gauge.builder("dynamo.members.suspected", membership, m -> m.view().members().stream()
+                        .filter(MembershipView.Member::suspected).count())
+                .description("Peers this node's failure detector suspects").register(registry);
+        Gauge.builder("dynamo.rebalance.active", membership, m -> m.progress().active() ? 1 : 0)
+                .description("1 while partitions move").register(registry);
+        Gauge.builder("dynamo.rebalance.partitions.done", membership, m -> m.progress().partitionsDone())
+                .description("Partitions of the current ring change that have switched owner").register(registry);
+        Gauge.builder("dynamo.rebalance.partitions.total", membership, m -> m.progress().partitionsTotal())
+                .description("Partitions the current ring change moves").register(registry);
+        Gauge.builder("dynamo.rebalance.received.bytes", membership, m -> m.progress().bytes())
+                .description("Bytes this node received for the current ring change").register(registry);
+        Gauge.builder("dynamo.rebalance.rate.bytes.per.second", membership, m -> m.progress().bytesPerSecond())
+                .description("Receive rate of the current ring change").register(registry);
+        Gauge.builder("dynamo.rebalance.eta.seconds", membership, m -> m.progress().etaMillis() / 1000.0)
+                .description("Estimated time until the target ring runs (0 done, -0.001 unknown)").register(registry);
     }
 
     /** Every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */

@@ -342,11 +342,12 @@ class ConfigLoaderTest {
     void unknownNodeKeyIsATypo() throws IOException {
         table("default", "");
         Path f = node(MINIMAL_NODE + "htp.port = 8081\n");
-        assertEquals(f + ": unknown key 'htp.port' = '8081'; allowed keys: anti-entropy.interval-ms,"
-                + " anti-entropy.keys-per-second, binary.port, capacity, clock.max-entries, cluster.nodes, data.dir,"
-                + " failure.probe-interval-ms, failure.suspect-after, hints.batch, hints.interval-ms, host, http.port,"
-                + " node.id, q, system.engine, tombstone.gc-interval-ms, tombstone.grace-ms, transport,"
-                + " transport.<name>.*", fails().getMessage());
+        String m = fails().getMessage();
+        assertTrue(m.startsWith(f + ": unknown key 'htp.port' = '8081'; allowed keys: anti-entropy.interval-ms,"), m);
+        for (String key : List.of("binary.port", "cluster.nodes", "http.port", "node.id", "seeds", "tombstone.grace-ms",
+                "membership.gossip-interval-ms", "transport.<name>.*")) {
+            assertTrue(m.contains(" " + key + ",") || m.endsWith(" " + key), key + " in " + m);
+        }
     }
 
     @Test
