@@ -234,7 +234,8 @@ start_cluster() {
 stop_cluster() {
   stop_pids "${cluster_pids[@]}"
   forget_pids "${cluster_pids[@]}"
-  rm -rf "$work/$current_cluster"
+  # the data goes now (disk space); with --keep the nodes' logs and configuration stay
+  if [ "$keep" = 1 ]; then rm -rf "$work/$current_cluster"/n*/data; else rm -rf "$work/$current_cluster"; fi
 }
 # ours KIND LABEL NODES N R W ENGINE DURABILITY WORKLOADS [BINDING PROPS...]
 ours() {

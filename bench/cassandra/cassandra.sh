@@ -90,6 +90,6 @@ run_cassandra() {
   fi
   log "stopping Cassandra"
   stop_pids "${cpids[@]}"; forget_pids "${cpids[@]}"
-  rm -rf "$work/cassandra"
+  if [ "$keep" = 1 ]; then rm -rf "$work"/cassandra/node*/{data,commitlog,hints,saved_caches}; else rm -rf "$work/cassandra"; fi
   return $ok
 }
