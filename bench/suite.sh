@@ -33,6 +33,8 @@ usage: bench/suite.sh [options]
                        --no-ceiling --no-cassandra)
   --blind-updates      YCSB updates write whole records without reading first, in every target
                        (writeallfields=true, dynamo.update=blind): Cassandra's kind of update
+  --half-peak          after each 3-node run, the same workload at half its throughput (YCSB -target),
+                       latency from each operation's intended start: the issue's p99.9 target
   --smoke              tiny run for CI: 200 records, 2 s per run, workload a, memory, no Cassandra
   --base-port P        our nodes use P+1.. (binary) and P+101.. (HTTP), echo P+200 (default 27000)
   --node-heap SIZE     -Xmx of each node and Cassandra node (default 1g)
@@ -44,7 +46,7 @@ EOF
 
 records=100000 duration=30 warmup=5 threads=16 load_threads=16 workloads=a,b,c,f engines=memory,mvstore,bdb,rocksdb
 cassandra=1 echo_ceiling=1 engine_ceiling=1 n1=1 ours3=1 experiments=0 experiment_engine=mvstore base_port=27000 node_heap=1g
-rebuild=0 out="" keep=0 blind_updates=0
+rebuild=0 out="" keep=0 blind_updates=0 half_peak=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --records) records="$2"; shift ;;
@@ -67,6 +69,7 @@ while [ $# -gt 0 ]; do
     --node-heap) node_heap="$2"; shift ;;
     --rebuild) rebuild=1 ;;
     --blind-updates) blind_updates=1 ;;
+    --half-peak) half_peak=1 ;;
     --out) out="$2"; shift ;;
     --keep) keep=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -182,6 +185,7 @@ ycsb() {
     log "YCSB failed for $label $w; see below"; tail -20 "$results/$file.log" >&2
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$label" "$engine" "$w" "$threads" "$file" >> "$results/manifest.tsv"
+  last_file="$file"
 }
 ycsb_load() { # ycsb_load DB CLASSPATH PROPS...
   local db="$1" cp="$2"; shift 2
@@ -247,6 +251,16 @@ ours() {
   local wl
   for wl in ${wls//,/ }; do
     ycsb "$kind" "$label" "$engine" "$wl" dev.dynamo.bench.ycsb.DynamoDB "$bench_cp" -- -p dynamo.hosts="$hosts" "$@"
+    if [ "$half_peak" = 1 ] && [ "$kind" = ours3 ]; then
+      # the latency target is at half of peak: the same workload, throttled to half the
+      # throughput just measured, latency counted from each operation's intended start
+      local peak
+      peak="$(sed -n 's/^\[OVERALL\], Throughput(ops\/sec), \([0-9]*\).*/\1/p' "$results/$last_file")"
+      if [ -n "$peak" ] && [ "$peak" -ge 2 ]; then
+        ycsb "$kind-half" "$label at half peak ($(( peak / 2 )) ops/s)" "$engine" "$wl" dev.dynamo.bench.ycsb.DynamoDB \
+          "$bench_cp" -- -p dynamo.hosts="$hosts" -target "$(( peak / 2 ))" -p measurement.interval=intended "$@"
+      fi
+    fi
   done
   stop_cluster
 }

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public record YcsbResult(double throughput, double runtimeMillis, Map<String, Op> ops) {
 
-    private static final Pattern LINE = Pattern.compile("^\\[([A-Z0-9_-]+)], ([^,]+), (.+)$");
+    private static final Pattern LINE = Pattern.compile("^\\[([A-Za-z0-9_-]+)], ([^,]+), (.+)$");
     private static final Pattern PERCENTILE = Pattern.compile("^(\\d+(?:\\.\\d+)?)(?:th|st|nd|rd)?PercentileLatency\\(us\\)$");
 
     /**

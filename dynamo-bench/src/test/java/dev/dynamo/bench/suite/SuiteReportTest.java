@@ -58,6 +58,14 @@ class SuiteReportTest {
     }
 
     @Test
+    void intendedLatencyMeasurementsOfThrottledRunsAreTheirOwnOps() {
+        YcsbResult r = YcsbResult.parse(List.of("[OVERALL], Throughput(ops/sec), 500.0",
+                "[Intended-READ], Operations, 100", "[Intended-READ], 99.9PercentileLatency(us), 4200",
+                "[Intended-READ], Return=OK, 100"));
+        assertEquals(4200, r.ops().get("Intended-READ").percentileMicros(99.9));
+    }
+
+    @Test
     void reportHasTheRunsIdentityOneRowPerOpAndTheRatios() throws Exception {
         Files.writeString(dir.resolve("meta.properties"), "date=2026-11-29 20:00 UTC\ncommit=abc1234\ncpu=Test CPU\n"
                 + "cores=2\nram=8 GiB\njdk=openjdk 17\nrecords=1000\nduration=10\nwarmup=2\nthreads=16\n");
