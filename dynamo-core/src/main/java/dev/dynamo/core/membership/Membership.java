@@ -58,6 +58,9 @@ public final class Membership implements AutoCloseable {
 
     private enum Kind { JOIN, LEAVE, REMOVE }
 
+    /** Heartbeats a removed node may have sent that the remover did not hear of (rounds). */
+    private static final long REMOVAL_VERSION_MARGIN = 10_000;
+
     /** An operator action waiting to start or to finish. */
     private static final class Op {
         final Kind kind;
@@ -455,7 +458,10 @@ public final class Membership implements AutoCloseable {
                         capacity, NodeStatus.REMOVED, 0, 0);
                 return x.with(m);
             }
-            return m.status() == NodeStatus.REMOVED ? x : x.with(m.withStatus(NodeStatus.REMOVED));
+            // well above the last heartbeat this node heard of it: others may have heard a few
+            // more before it died, and the removal must win over those everywhere
+            return m.status() == NodeStatus.REMOVED ? x
+                    : x.with(m.withStatus(NodeStatus.REMOVED).withVersion(m.version() + REMOVAL_VERSION_MARGIN));
         });
     }
 

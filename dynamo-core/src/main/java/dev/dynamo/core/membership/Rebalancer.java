@@ -157,8 +157,10 @@ public final class Rebalancer implements AutoCloseable {
         Transition t = s.activeTransition();
         if (t == null) {
             step = null;
-            maybeCleanup(s);
-            redirectHints(s);
+            if (settled(s)) {
+                maybeCleanup(s);
+                redirectHints(s);
+            }
             return;
         }
         Ring current = s.ring();
@@ -394,6 +396,24 @@ public final class Rebalancer implements AutoCloseable {
 
     // ------------------------------------------------------------------ cleanup
 
+    /** True when this node knows a real ring and every live member of it routes with it (or a newer one). */
+    private boolean settled(GossipState s) {
+        Ring ring = s.ring();
+        if (ring.version() < 1) {
+            return false;
+        }
+        Set<String> suspected = detector.suspected();
+        for (MemberState m : s.members().values()) {
+            if (m.status() == NodeStatus.REMOVED || suspected.contains(m.id()) || !ring.contains(m.id())) {
+                continue;
+            }
+            if (m.ringVersion() < ring.version()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Once the target ring runs everywhere (every live member routes with it) and the
      * cleanup delay has passed, deletes what this node no longer replicates.
@@ -403,15 +423,6 @@ public final class Rebalancer implements AutoCloseable {
             return; // the ring never changed: nothing can be misplaced
         }
         Ring ring = s.ring();
-        Set<String> suspected = detector.suspected();
-        for (MemberState m : s.members().values()) {
-            if (m.status() == NodeStatus.REMOVED || suspected.contains(m.id()) || !ring.contains(m.id())) {
-                continue;
-            }
-            if (m.ringVersion() < ring.version()) {
-                return;
-            }
-        }
         long now = scheduler.clock().millis();
         synchronized (lock) {
             if (cleanedRingVersion >= ring.version()) {
@@ -490,8 +501,9 @@ public final class Rebalancer implements AutoCloseable {
     private void redirectHints(GossipState s) {
         Ring ring = s.ring();
         for (String target : node.hints().pending().keySet()) {
-            MemberState m = s.member(target);
-            if (ring.contains(target) || m == null || m.status() != NodeStatus.REMOVED) {
+            // with no change in progress, a hint target outside the ring left or was removed:
+            // only ring nodes ever get hints
+            if (ring.contains(target)) {
                 continue;
             }
             synchronized (lock) {

@@ -107,6 +107,11 @@ class RebalanceTest {
             assertEquals(0, h.keyCount("n2"), "the node that left holds nothing");
             live.forEach(id -> assertEquals(null, h.nodes.get(id).hints().pending().get("n4"),
                     id + " handed its hints for removed n4 to the keys' replicas"));
+            live.forEach(id -> assertEquals(NodeStatus.REMOVED, h.members.get(id).state().member("n4").status(),
+                    id + " shows n4 removed"));
+            live.forEach(id -> assertEquals(NodeStatus.NORMAL, h.members.get(id).state().member("n6").status(),
+                    id + " shows n6 normal"));
+            assertEquals(NodeStatus.REMOVED, h.members.get("n1").state().member("n2").status(), "n2 left");
         }
     }
 
