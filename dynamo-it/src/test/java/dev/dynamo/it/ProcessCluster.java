@@ -111,6 +111,32 @@ final class ProcessCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds a node outside {@code cluster.nodes}, configured with node 1 as its seed: it
+     * starts outside the ring and becomes a member with {@code bin/dynamo join}. Returns
+     * its index; start it with {@link #start}.
+     */
+    int addJoiner() {
+        int index = nodes.size() + 1;
+        Node n = new Node(index, freePort(), freePort(), nodes.get(0).home.resolveSibling("n" + index));
+        nodes.add(n);
+        try {
+            Path conf = n.home.resolve("conf");
+            Files.createDirectories(conf.resolve("tables"));
+            Files.writeString(conf.resolve("node.properties"), "node.id = " + n.id + "\n"
+                    + "host = 127.0.0.1\nbinary.port = " + n.binaryPort + "\nhttp.port = " + n.httpPort + "\n"
+                    + "seeds = " + nodes.get(0).binary() + "\n"
+                    + "data.dir = " + n.home.resolve("data").toAbsolutePath() + "\n"
+                    + "q = 32\n" + extraNodeProperties);
+            for (Map.Entry<String, String> t : tables.entrySet()) {
+                Files.writeString(conf.resolve("tables").resolve(t.getKey() + ".properties"), t.getValue() + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return index;
+    }
+
     Node node(int index) {
         return nodes.get(index - 1);
     }
