@@ -87,7 +87,6 @@ public final class Rebalancer implements AutoCloseable {
     private volatile boolean closed;
     // progress, guarded by lock
     private long progressTransition;
-    private String progressDescription = "";
     private long startedAt;
     private int transfersDone;
     private int transfersTotal;
@@ -129,20 +128,20 @@ public final class Rebalancer implements AutoCloseable {
 
     /** The {@link dev.dynamo.core.membership.PendingReplicas} of this node: cheap, never blocks. */
     public List<String> pending(int n, int partition) {
-        Step s = step;
-        if (s == null) {
-            return List.of();
-        }
         GossipState state = gossiper.state();
         Transition t = state.activeTransition();
-        if (t == null || t.id() != s.transition()) {
+        if (t == null) {
             return List.of();
         }
         Ring current = state.ring();
-        Ring next = current.version() == s.current().version() ? s.next() : RingSteps.next(current, t.target(), t.batch());
         if (partition >= current.q()) {
             return List.of();
         }
+        // the step of the last tick when it is current, else computed here: a write must not
+        // miss a new replica in the moment between learning of a change and the next tick
+        Step s = step;
+        Ring next = s != null && s.transition() == t.id() && s.current().version() == current.version() ? s.next()
+                : RingSteps.next(current, t.target(), t.batch());
         return RingSteps.pending(current, next, t.target(), n, partition);
     }
 
@@ -217,7 +216,6 @@ public final class Rebalancer implements AutoCloseable {
         synchronized (lock) {
             if (progressTransition != t.id()) {
                 progressTransition = t.id();
-                progressDescription = t.description();
                 startedAt = scheduler.clock().millis();
                 transfersDone = 0;
                 transfersTotal = 0;
