@@ -389,6 +389,11 @@ public final class Membership implements AutoCloseable {
             }
             return; // one change at a time: wait
         }
+        if (op.kind == Kind.REMOVE && active != null && !active.target().contains(op.node)) {
+            markRemoved(op.node);
+            op.transition = active.id(); // the change under way removes it already
+            return;
+        }
         if (op.kind == Kind.JOIN && ring.version() < 1) {
             return; // the cluster's ring has not arrived yet
         }

@@ -68,8 +68,15 @@ class RebalanceTest {
                     .allMatch(id -> h.nodes.get(id).failureDetector().suspected().contains("n4")), 60_000,
                     "n4 to be suspected");
             before = h.acked.size();
-            h.await(h.members.get("n1").remove("n4"), 600_000, "n4 to be removed");
+            var removal = h.members.get("n1").remove("n4");
+            h.scheduler.runFor(100);
+            long removalId = h.members.get("n1").progress().transitionId();
+            // asked again meanwhile (an impatient operator): it joins the change under way
+            var again = h.members.get("n1").remove("n4");
+            h.await(removal, 600_000, "n4 to be removed");
+            h.await(again, 60_000, "the second remove to complete too");
             RebalanceProgress remove = h.members.get("n1").progress();
+            assertEquals(removalId, remove.transitionId(), "the second remove started no new change");
             report.append(String.format("remove n4: %d partitions moved; %d writes acknowledged meanwhile%n",
                     remove.partitionsTotal(), h.acked.size() - before));
             h.scheduler.runFor(5_000);
