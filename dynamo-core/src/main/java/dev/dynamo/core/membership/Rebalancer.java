@@ -330,25 +330,35 @@ public final class Rebalancer implements AutoCloseable {
     }
 
     private void retry(long transition, Pull p, String source, Throwable error) {
+        int attempt;
         synchronized (lock) {
-            p.attempt++;
+            attempt = ++p.attempt;
             retries++;
         }
-        LOG.info("node {}: pulling {} partition {} from {} failed ({}); resuming from the last key at {}", self,
-                p.transfer.table(), p.transfer.partition(), source, describe(error),
-                p.sources.get(p.attempt % p.sources.size()));
-        // a short pause: the source may be restarting, or all sources down for a moment
+        String nextSource = p.sources.get(attempt % p.sources.size());
+        // the first failure and then every power of two: a long outage must not flood the log
+        if (Integer.bitCount(attempt) == 1) {
+            LOG.info("node {}: pulling {} partition {} from {} failed ({}; attempt {}); resuming from the last key"
+                    + " at {}", self, p.transfer.table(), p.transfer.partition(), source, describe(error), attempt,
+                    nextSource);
+        } else {
+            LOG.debug("node {}: pulling {} partition {} from {} failed again: {}", self, p.transfer.table(),
+                    p.transfer.partition(), source, describe(error));
+        }
+        // a short pause, growing while every source keeps failing (they may all be restarting)
+        int rounds = attempt / Math.max(1, p.sources.size());
+        long delay = Math.max(1, config.probeIntervalMillis() / 4) << Math.min(rounds, 5);
         scheduler.schedule(() -> {
             GossipState s = gossiper.state();
             Transition t = s.activeTransition();
-            if (t == null || t.id() != transition) {
+            if (closed || t == null || t.id() != transition) {
                 synchronized (lock) {
                     p.running = false;
                 }
                 return;
             }
             pullNext(transition, p);
-        }, Math.max(1, config.probeIntervalMillis() / 4));
+        }, delay);
     }
 
     private static String describe(Throwable e) {

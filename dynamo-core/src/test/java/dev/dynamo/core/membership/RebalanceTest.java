@@ -156,6 +156,53 @@ class RebalanceTest {
         }
     }
 
+    @Test
+    void aJoiningNodeThatDiesMidwayIsRemovedWithoutLosingWrites() {
+        // two partitions per step: the join takes several steps, so n6 can die halfway
+        try (MembershipHarness h = new MembershipHarness(dir, 13, CONFIG.withTransfers(50, 64 * 1024, 4, 2))) {
+            h.startCluster(5, 64);
+            h.startWrites(10);
+            h.scheduler.runFor(10_000);
+            Membership n6 = h.startNew("n6", "n1");
+            var join = n6.join();
+            // n6 dies once it owns some partitions, before the join is complete
+            h.runUntil(() -> h.nodes.get("n6").cluster().ring().version() > 1
+                    && h.nodes.get("n6").cluster().ring().partitionsOf("n6").size() > 0, 300_000,
+                    "n6 to own its first partitions");
+            assertTrue(n6.progress().active(), "the join is still under way");
+            h.network.crash("n6");
+            h.runUntil(() -> h.nodes.get("n1").failureDetector().suspected().contains("n6"), 60_000,
+                    "n6 to be suspected");
+            h.await(h.members.get("n1").remove("n6"), 600_000, "n6 to be removed");
+            assertTrue(!join.isDone() || join.isCompletedExceptionally() || !h.nodes.get("n1").cluster().ring()
+                    .contains("n6"), "the join did not succeed");
+            h.scheduler.runFor(5_000);
+            h.stopWrites();
+            List<String> live = List.of("n1", "n2", "n3", "n4", "n5");
+            h.runUntil(() -> live.stream().map(id -> h.nodes.get(id).cluster().ring()).distinct().count() == 1,
+                    60_000, "one ring everywhere");
+            Ring ring = h.nodes.get("n1").cluster().ring();
+            assertEquals(Set.of("n1", "n2", "n3", "n4", "n5"), ids(ring));
+            h.scheduler.runFor(CONFIG.cleanupDelayMillis() + 10 * CONFIG.gossipIntervalMillis());
+            List<String> problems = new ArrayList<>();
+            h.acked.forEach((key, value) -> {
+                int p = ring.partitionOf(MembershipHarness.bytes(key),
+                        h.nodes.get("n1").table(MembershipHarness.T).partitioner());
+                List<String> pref = ring.preferenceList(p, 3);
+                for (String id : live) {
+                    if (h.holds(id, ring, key, value) != pref.contains(id) && problems.size() < 20) {
+                        problems.add(key + " (preference " + pref + ") " + (pref.contains(id) ? "missing on " : "still on ")
+                                + id);
+                    }
+                }
+            });
+            System.out.printf("join of n6 abandoned by removing it: %d writes acknowledged, all on exactly their"
+                    + " preference nodes%n", h.acked.size());
+            assertEquals(List.of(), problems);
+            assertTrue(h.acked.size() > 1_000);
+        }
+    }
+
     private static Set<String> ids(Ring ring) {
         Set<String> out = new TreeSet<>();
         ring.nodes().forEach(n -> out.add(n.id()));
