@@ -302,7 +302,8 @@ public final class Membership implements AutoCloseable {
     /**
      * Removes dead node {@code nodeId} from the ring: its partitions go to the others, who
      * copy them from the surviving replicas. Refused while this node does not suspect it
-     * (a live node should {@link #leave()}). Replaces a ring change in progress.
+     * and has heard of it by gossip (a live node should {@link #leave()}). Replaces a ring
+     * change in progress.
      */
     public CompletableFuture<Void> remove(String nodeId) {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -317,7 +318,8 @@ public final class Membership implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException("node " + nodeId
                     + " is not in the ring (version " + s.ring().version() + "); nodes: " + ids(s.ring())));
         }
-        if (!detector.suspected().contains(nodeId)) {
+        // a node never heard of by gossip (configured, but never started) counts as dead too
+        if (!detector.suspected().contains(nodeId) && s.member(nodeId) != null) {
             return CompletableFuture.failedFuture(new IllegalStateException("node " + nodeId
                     + " looks alive from " + self.id() + ": stop it first, or run leave on it"));
         }
