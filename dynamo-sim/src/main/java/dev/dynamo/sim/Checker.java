@@ -37,8 +37,7 @@ import java.util.Set;
  *   <li>(d) after the heal, hint delivery and anti-entropy, every replica of every key holds
  *       the same versions and no hint is pending;</li>
  *   <li>(e) no value appears, in a read or in the final state, that no client wrote; no two
- *       different writes share one write id (dot), except, on a {@code buffered} table, a dot
- *       of a write that crashes erased everywhere.</li>
+ *       different writes share one write id (dot), not even after a crash.</li>
  * </ul>
  *
  * <pre>{@code
@@ -162,9 +161,7 @@ final class Checker {
         }));
         Set<VersionLedger.WriteId> reported = new HashSet<>();
         for (VersionLedger.Anomaly a : ledger.anomalies()) {
-            boolean excused = config.durability() == dev.dynamo.core.node.TableConfig.Durability.BUFFERED
-                    && a.earlier().lostEverywhereInCrashes();
-            if (!excused && reported.add(a.earlier().id())) {
+            if (reported.add(a.earlier().id())) {
                 out.add(new Violation("e-dot", a.earlier().id().key(), a.at(), a.toString()));
             }
         }

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * injecting fault kind {@code FaultKind.forSeed(s)}, so every kind (and the mixed one) runs
  * at least four times per configuration; plus the sync-durability configurations under
  * crashes. A failing seed fails the test with its replay command and the history around the
- * violation. {@code -Dsim.seeds=500} runs more.
+ * violation. {@code -Dsim.seeds=500} runs more, {@code -Dsim.first-seed=S} others,
+ * {@code -Dsim.configs=a,b} only some configurations.
  */
 @Execution(ExecutionMode.CONCURRENT)
 class SimulationTest {
@@ -28,12 +29,16 @@ class SimulationTest {
     private static final int SEEDS = Integer.getInteger("sim.seeds", 50);
     private static final long FIRST_SEED = Long.getLong("sim.first-seed", 0);
 
+    /** {@code -Dsim.configs=siblings-w1,cart-w2-sync} runs only those configurations. */
+    private static final Set<String> ONLY = System.getProperty("sim.configs", "").isBlank() ? Set.of()
+            : Set.of(System.getProperty("sim.configs").split(","));
+
     static Stream<SimConfig> matrix() {
-        return SimConfig.MATRIX.stream();
+        return SimConfig.MATRIX.stream().filter(c -> ONLY.isEmpty() || ONLY.contains(c.name()));
     }
 
     static Stream<SimConfig> sync() {
-        return SimConfig.SYNC.stream();
+        return SimConfig.SYNC.stream().filter(c -> ONLY.isEmpty() || ONLY.contains(c.name()));
     }
 
     @ParameterizedTest(name = "{0}")
