@@ -660,7 +660,9 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
             boolean changed = storeLocally(t, rw.partition(), rw.key(), rw.siblings(), rw.hintFor());
             if (rw.sync() && changed) {
                 if (rw.hintFor().isEmpty() || rw.hintFor().equals(id())) {
-                    t.engine().sync();
+                    if (t.config().durability() != TableConfig.Durability.SYNC) { // a sync table's store did it
+                        t.store().sync();
+                    }
                 } else {
                     hints.sync();
                 }

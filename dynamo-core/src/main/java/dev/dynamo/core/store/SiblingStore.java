@@ -35,6 +35,7 @@ public final class SiblingStore {
     private final StorageEngine engine;
     private final int maxClockEntries;
     private final boolean syncWrites;
+    private final GroupSync durable;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
     private final UnaryOperator<SiblingSet> compactor;
     private volatile WriteListener listener = WriteListener.NONE;
@@ -63,6 +64,7 @@ public final class SiblingStore {
         }
         this.maxClockEntries = maxClockEntries;
         this.syncWrites = syncWrites;
+        this.durable = new GroupSync(engine::sync);
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -110,6 +112,7 @@ public final class SiblingStore {
                                   String node, long now) {
         byte[] sk = StorageKeys.of(partition, key);
         ReentrantLock lock = lockFor(sk);
+        Coordinated coordinated;
         lock.lock();
         try {
             SiblingSet current = read(sk);
@@ -119,10 +122,14 @@ public final class SiblingStore {
                     : new Version(new Dot(node, counter), truncated, now, false, value);
             SiblingSet stored = compactor.apply(current.add(v).set());
             write(sk, stored);
-            return new Coordinated(v, stored);
+            coordinated = new Coordinated(v, stored);
         } finally {
             lock.unlock();
         }
+        if (syncWrites) {
+            durable.awaitDurable(); // outside the key's lock: concurrent writers share one fsync
+        }
+        return coordinated;
     }
 
     /**
@@ -136,6 +143,14 @@ public final class SiblingStore {
 
     /** As {@link #merge} for a key already in storage layout. */
     public SiblingSet.Added mergeStorageKey(byte[] sk, SiblingSet incoming) {
+        SiblingSet.Added result = mergeLocked(sk, incoming);
+        if (syncWrites && result.changed()) {
+            durable.awaitDurable(); // outside the key's lock: concurrent writers share one fsync
+        }
+        return result;
+    }
+
+    private SiblingSet.Added mergeLocked(byte[] sk, SiblingSet incoming) {
         ReentrantLock lock = lockFor(sk);
         lock.lock();
         try {
@@ -244,15 +259,15 @@ public final class SiblingStore {
         byte[] old = listener == WriteListener.NONE ? null : engine.get(sk);
         byte[] encoded = SiblingSetCodec.encode(set);
         engine.put(sk, encoded);
-        if (syncWrites) {
-            engine.sync();
-        }
         listener.written(sk, old, encoded);
     }
 
-    /** Makes every write so far durable (the buffered table's "durable write" on request). */
+    /**
+     * Makes every write so far durable (the buffered table's "durable write" on request),
+     * sharing the fsync with concurrent callers.
+     */
     public void sync() {
-        engine.sync();
+        durable.awaitDurable();
     }
 
     private ReentrantLock lockFor(byte[] sk) {
