@@ -237,6 +237,7 @@ start_cluster() {
   for i in $(seq 1 "$nodes"); do
     wait_port 127.0.0.1 $(( base_port + 100 + i )) 90 "${cluster_pids[$((i-1))]}" "$work/$name/n$i/node.log" || return 1
   done
+  command -v curl >/dev/null 2>&1 || return 0 # listening is enough without curl
   for i in $(seq 1 "$nodes"); do
     for _ in $(seq 1 150); do
       curl -fsS "http://127.0.0.1:$(( base_port + 100 + i ))/health" >/dev/null 2>&1 && break
