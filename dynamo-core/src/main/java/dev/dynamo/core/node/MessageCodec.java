@@ -41,6 +41,18 @@ public final class MessageCodec {
     private MessageCodec() {
     }
 
+    /**
+     * A request deadline: 0 (the table's) or positive. A ten-byte varint decodes to a negative
+     * long; refused here, it would otherwise fail later as an internal error (found by fuzzing).
+     */
+    private static long timeout(ByteReader in) {
+        long t = in.readVarLong();
+        if (t < 0) {
+            throw new IllegalArgumentException("negative timeout " + t);
+        }
+        return t;
+    }
+
     public static byte[] encode(Message message) {
         ByteWriter out = new ByteWriter(64);
         if (message instanceof Message.Get m) {
@@ -145,9 +157,9 @@ public final class MessageCodec {
         ByteReader in = new ByteReader(bytes);
         int type = in.readByte();
         Message m = switch (type) {
-            case GET -> new Message.Get(in.readString(), in.readBytes(), in.readVarInt(), in.readVarLong());
+            case GET -> new Message.Get(in.readString(), in.readBytes(), in.readVarInt(), timeout(in));
             case PUT -> new Message.Put(in.readString(), in.readBytes(), in.readBytes(), in.readBytes(),
-                    in.readByte() == 1, in.readVarInt(), in.readVarLong(), in.readByte() == 1);
+                    in.readByte() == 1, in.readVarInt(), timeout(in), in.readByte() == 1);
             case GET_RESULT -> {
                 int n = list(in.readVarInt());
                 List<Versioned> versions = new ArrayList<>(n);
