@@ -59,7 +59,9 @@ class HttpApiFailureTest {
 
     @Test
     void tooFewReplicasIs503WithRequiredAndAcknowledged() {
-        try (HttpTestCluster c = HttpTestCluster.start(3, dir, TableConfig.of("t", 3, 2, 2, "memory", "lww"))) {
+        // a long deadline: on a starved machine the replicas' failures must still arrive before it
+        TableConfig t = TableConfig.of("t", 3, 2, 2, "memory", "lww").withTimeoutMillis(15_000);
+        try (HttpTestCluster c = HttpTestCluster.start(3, dir, t)) {
             assertEquals(204, c.put("/tables/t/keys/k", "v").statusCode());
             c.network().crash("n2");
             c.network().crash("n3");
