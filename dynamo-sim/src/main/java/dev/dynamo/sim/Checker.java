@@ -103,7 +103,7 @@ final class Checker {
     // ------------------------------------------------------------------ (d)
 
     private void checkConvergence(List<Violation> out) {
-        if (converged) {
+        if (converged && finalState.values().stream().allMatch(Checker::agree)) {
             return;
         }
         long at = lastEventTime();
@@ -379,6 +379,18 @@ final class Checker {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static boolean agree(Map<String, SiblingSet> replicas) {
+        SiblingSet first = null;
+        for (SiblingSet s : replicas.values()) {
+            if (first == null) {
+                first = s;
+            } else if (!sameVersions(first, s)) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     static boolean sameVersions(SiblingSet a, SiblingSet b) {
         if (a.versions().size() != b.versions().size()) {

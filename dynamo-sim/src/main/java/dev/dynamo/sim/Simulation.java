@@ -81,6 +81,16 @@ public final class Simulation {
 
     /** Runs one seed in a fresh temporary directory, which it deletes afterwards. */
     public static SimResult run(long seed, SimConfig config, FaultKind kind, SimOptions options) {
+        return run(seed, config, kind, options, state -> { });
+    }
+
+    /**
+     * As {@link #run(long, SimConfig, FaultKind, SimOptions)}, but {@code tamper} may change
+     * the final state (key to replica to sibling set, mutable) before the checkers see it: how
+     * the checkers' own tests plant a lost write, an invented value or a diverging replica.
+     */
+    static SimResult run(long seed, SimConfig config, FaultKind kind, SimOptions options,
+                         java.util.function.Consumer<Map<String, Map<String, SiblingSet>>> tamper) {
         Path dir;
         try {
             dir = Files.createTempDirectory("dynamo-sim-");
@@ -88,13 +98,13 @@ public final class Simulation {
             throw new UncheckedIOException("cannot create a temporary directory for the simulation", e);
         }
         try {
-            return new Simulation(seed, config, kind, options).execute(dir);
+            return new Simulation(seed, config, kind, options).execute(dir, tamper);
         } finally {
             deleteTree(dir);
         }
     }
 
-    private SimResult execute(Path dir) {
+    private SimResult execute(Path dir, java.util.function.Consumer<Map<String, Map<String, SiblingSet>>> tamper) {
         Random topology = new Random(seed ^ 0x5DEECE66DL);
         int size = options.nodes() != 0 ? options.nodes() : 3 + topology.nextInt(3);
         LocalNetwork network = new LocalNetwork(time, seed);
@@ -126,6 +136,7 @@ public final class Simulation {
         long converged = converge();
         long convergeMillis = converged < 0 ? -1 : converged - healedAt;
         Map<String, Map<String, SiblingSet>> finalState = finalState();
+        tamper.accept(finalState);
         Checker checker = new Checker(config, history, ledger, finalState, holdersAtAck, converged >= 0);
         List<Violation> violations = checker.check();
         Map<Checker.Fate, Integer> fates = checker.fateCounts();
