@@ -1,5 +1,6 @@
 package dev.dynamo.bench;
 
+import dev.dynamo.api.DynamoClient;
 import dev.dynamo.client.DynamoClusterClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", split = ",", defaultValue = "127.0.0.1:7081",
             description = "Binary address(es) of any node, host:port (default ${DEFAULT-VALUE}).")
     List<String> seeds;
+
+    @Option(names = "--http", split = ",", paramLabel = "HOST:PORT",
+            description = "Go through the HTTP/JSON API of these nodes (round-robin) instead of the binary protocol.")
+    List<String> http;
 
     @Option(names = "--table", defaultValue = "default", description = "Table (default ${DEFAULT-VALUE}).")
     String table;
@@ -64,9 +69,12 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchOptions o = new BenchOptions(table, threads, read, valueSize, keys, zipfian, parseDuration(duration), ops,
                 rate, histograms, randomSeed);
-        try (DynamoClusterClient client = DynamoClusterClient.builder().seeds(seeds).build()) {
-            System.out.printf("bench: table %s, %d threads, %.0f%% gets, %d-byte values, %d %s keys%n", table, threads,
-                    read * 100, valueSize, keys, zipfian ? "zipfian" : "uniform");
+        try (DynamoClient client = http == null || http.isEmpty()
+                ? DynamoClusterClient.builder().seeds(seeds).build()
+                : new HttpDynamoClient(http, Duration.ofSeconds(10))) {
+            System.out.printf("bench: table %s, %d threads, %.0f%% gets, %d-byte values, %d %s keys, %s%n", table,
+                    threads, read * 100, valueSize, keys, zipfian ? "zipfian" : "uniform",
+                    http == null || http.isEmpty() ? "binary protocol" : "HTTP API");
             BenchReport report = new LoadGenerator(client).run(o);
             report.print(System.out);
             return report.operations() > 0 ? 0 : 2;

@@ -1,0 +1,167 @@
+package dev.dynamo.bench;
+
+import dev.dynamo.api.BadRequestException;
+import dev.dynamo.api.Context;
+import dev.dynamo.api.DynamoClient;
+import dev.dynamo.api.DynamoException;
+import dev.dynamo.api.DynamoTimeoutException;
+import dev.dynamo.api.GetResult;
+import dev.dynamo.api.InsufficientReplicasException;
+import dev.dynamo.api.RequestOptions;
+import dev.dynamo.api.Versioned;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link DynamoClient} over the HTTP/JSON API, for measuring that path with the same load
+ * generator as the binary one: requests go round-robin to the given nodes (any node
+ * coordinates any key), keys are sent percent-encoded, contexts in {@code X-Dynamo-Context}.
+ * Sibling answers (300) come back as siblings; their timestamps are not carried over.
+ *
+ * <pre>{@code
+ * try (DynamoClient c = new HttpDynamoClient(List.of("127.0.0.1:8081", "127.0.0.1:8082"), Duration.ofSeconds(5))) {
+ *     c.put("default", key, Context.EMPTY, value);
+ * }
+ * }</pre>
+ */
+public final class HttpDynamoClient implements DynamoClient {
+    private static final String CONTEXT = "X-Dynamo-Context";
+    private static final Pattern FIELD = Pattern.compile("\"(error|message|required|acknowledged)\":\\s*\"?([^\",}]*)");
+
+    private final List<String> nodes;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final AtomicInteger next = new AtomicInteger();
+
+    public HttpDynamoClient(List<String> nodes, Duration timeout) {
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException("at least one HTTP address host:port is needed");
+        }
+        this.nodes = List.copyOf(nodes);
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+    }
+
+    private HttpRequest.Builder request(String table, byte[] key, RequestOptions options) {
+        String node = nodes.get(Math.floorMod(next.getAndIncrement(), nodes.size()));
+        StringBuilder uri = new StringBuilder("http://").append(node).append("/tables/")
+                .append(URLEncoder.encode(table, StandardCharsets.UTF_8)).append("/keys/")
+                .append(URLEncoder.encode(new String(key, StandardCharsets.ISO_8859_1), StandardCharsets.ISO_8859_1)
+                        .replace("+", "%20"));
+        String sep = "?";
+        if (options.r() != null) {
+            uri.append(sep).append("r=").append(options.r());
+            sep = "&";
+        }
+        if (options.w() != null) {
+            uri.append(sep).append("w=").append(options.w());
+        }
+        return HttpRequest.newBuilder(URI.create(uri.toString())).timeout(timeout);
+    }
+
+    @Override
+    public CompletableFuture<GetResult> getAsync(String table, byte[] key, RequestOptions options) {
+        return http.sendAsync(request(table, key, options).GET().build(), HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(r -> {
+                    Context ctx = context(r);
+                    return switch (r.statusCode()) {
+                        case 200 -> new GetResult(List.of(new Versioned(r.body(), 0, ctx.clock())), ctx);
+                        case 300 -> new GetResult(siblings(r, ctx), ctx);
+                        case 404 -> notFoundOrError(r, ctx);
+                        default -> throw error(r);
+                    };
+                });
+    }
+
+    @Override
+    public CompletableFuture<Context> putAsync(String table, byte[] key, Context context, byte[] value,
+                                               RequestOptions options) {
+        HttpRequest.Builder b = request(table, key, options).PUT(HttpRequest.BodyPublishers.ofByteArray(value));
+        if (!context.isEmpty()) {
+            b.header(CONTEXT, context.toBase64());
+        }
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(this::written);
+    }
+
+    @Override
+    public CompletableFuture<Context> deleteAsync(String table, byte[] key, Context context, RequestOptions options) {
+        HttpRequest.Builder b = request(table, key, options).DELETE();
+        if (!context.isEmpty()) {
+            b.header(CONTEXT, context.toBase64());
+        }
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(this::written);
+    }
+
+    private Context written(HttpResponse<byte[]> r) {
+        if (r.statusCode() != 204) {
+            throw error(r);
+        }
+        return context(r);
+    }
+
+    private static final Pattern SIBLING = Pattern.compile("\"value\":\"([A-Za-z0-9+/=]*)\"");
+
+    /** The values of a 300 answer's {@code siblings} (standard base64 each). */
+    private static List<Versioned> siblings(HttpResponse<byte[]> r, Context ctx) {
+        List<Versioned> out = new java.util.ArrayList<>();
+        Matcher m = SIBLING.matcher(new String(r.body(), StandardCharsets.UTF_8));
+        while (m.find()) {
+            out.add(new Versioned(java.util.Base64.getDecoder().decode(m.group(1)), 0, ctx.clock()));
+        }
+        return out;
+    }
+
+    private static Context context(HttpResponse<byte[]> r) {
+        Optional<String> header = r.headers().firstValue(CONTEXT);
+        return header.map(Context::fromBase64).orElse(Context.EMPTY);
+    }
+
+    private static GetResult notFoundOrError(HttpResponse<byte[]> r, Context ctx) {
+        String body = new String(r.body(), StandardCharsets.UTF_8);
+        if (body.contains("\"not_found\"")) {
+            return GetResult.notFound(ctx);
+        }
+        throw error(r);
+    }
+
+    /** The typed exception of an API error body (see the README, "Errors"). */
+    static DynamoException error(HttpResponse<byte[]> r) {
+        String body = new String(r.body(), StandardCharsets.UTF_8);
+        String code = field(body, "error");
+        String message = "HTTP " + r.statusCode() + ": " + Optional.ofNullable(field(body, "message")).orElse(body);
+        return switch (code == null ? "" : code) {
+            case "insufficient_replicas" -> new InsufficientReplicasException(message,
+                    Integer.parseInt(Optional.ofNullable(field(body, "required")).orElse("0").trim()),
+                    Integer.parseInt(Optional.ofNullable(field(body, "acknowledged")).orElse("0").trim()));
+            case "timeout" -> new DynamoTimeoutException(message);
+            case "bad_request" -> new BadRequestException(message);
+            default -> new DynamoException(message);
+        };
+    }
+
+    private static String field(String body, String name) {
+        Matcher m = FIELD.matcher(body);
+        while (m.find()) {
+            if (m.group(1).equals(name)) {
+                return m.group(2);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        // java.net.http.HttpClient has no close on Java 17; its threads are daemons
+    }
+}
