@@ -22,8 +22,9 @@ import java.util.Set;
  * {@code docs/simulation.md}, "Guarantees"):
  *
  * <ul>
- *   <li>(a) every acknowledged write is in the final state, or causally superseded (a stored
- *       write's context covers its dot), or discarded by design: by a concurrent write that
+ *   <li>(a) every acknowledged write is in the final state, or causally superseded (a later
+ *       write's context covers its dot; on {@code siblings} tables its client must also have
+ *       seen it, see {@link #saw}), or discarded by design: by a concurrent write that
  *       wins last-write-wins ({@code lww}), folded into a cart that contains it or lost to a
  *       concurrent cart add ({@code cart-union}: add wins), or, on a {@code buffered} table
  *       only, lost because every node that stored it crashed before its engine flushed it.
@@ -275,9 +276,13 @@ final class Checker {
             // a write no engine kept (lww, or a cart delete losing to a concurrent add), acknowledged
             // or of unknown outcome, still dropped at its coordinator the versions its context covered
             if (w.kind().isWrite() && w != op && w.key().equals(op.key()) && w.invokedAt() <= until
-                    && mine.isCoveredBy(w.sent())) {
+                    && mine.isCoveredBy(w.sent()) && saw(w, mine, 0)) {
                 return "superseded by #" + w.id();
             }
+        }
+        if (keepsAll()) {
+            // every stored version has its writer above, which must have seen it
+            return null;
         }
         Cart myCart = config.isCart() && !mine.tombstone() ? Cart.tryFromJson(mine.value()).orElse(null) : null;
         for (VersionLedger.Known k : ledger.versionsOf(op.table(), op.key())) {
@@ -300,6 +305,78 @@ final class Checker {
                     return mine.tombstone() ? "cart: a concurrent add wins over a delete"
                             : "cart: folded into concurrent cart " + dot(v.dot());
                 }
+            }
+        }
+        return null;
+    }
+
+    /** A {@code siblings} table: a get returns every live version, so what a client saw is known. */
+    private boolean keepsAll() {
+        return config.reconciler().equals("siblings");
+    }
+
+    /**
+     * True when write {@code w}'s client had seen {@code mine} when it made its context: it
+     * read mine's value, or a version whose writer in turn had seen mine, or a delete covered
+     * it; a chained write inherits what its client's previous write had seen. Only checked on
+     * {@code siblings} tables (elsewhere reads show a reconciled value, and true otherwise):
+     * a context also covers versions a replica dropped while remembering their ids, which is
+     * how a bug that drops siblings would otherwise pass as "superseded".
+     */
+    private boolean saw(Op w, Version mine, int depth) {
+        if (!keepsAll() || mine.tombstone() || depth > 50) {
+            return true;
+        }
+        if (w.readOf() >= 0) {
+            return explained(history.op(w.readOf()), mine, depth);
+        }
+        if (w.kind() == Op.Kind.CHAINED_PUT || w.kind() == Op.Kind.CHAINED_CART_ADD) {
+            Op prev = null;
+            for (Op o : history.ops()) { // bounded: the history is finite; the last OK write before w
+                if (o.id() >= w.id()) {
+                    break;
+                }
+                if (o.client() == w.client() && o.key().equals(w.key()) && o.kind().isWrite()
+                        && o.status() == Op.Status.OK && o.completedAt() <= w.invokedAt()) {
+                    prev = o;
+                }
+            }
+            return prev != null && (mine.dot().equals(prev.dot()) || saw(prev, mine, depth + 1));
+        }
+        return false;
+    }
+
+    /** True when get {@code g} showed {@code mine}, or something whose writer had seen it. */
+    private boolean explained(Op g, Version mine, int depth) {
+        String value = new String(mine.value(), StandardCharsets.UTF_8);
+        if (g.readValues().contains(value)) {
+            return true;
+        }
+        for (String read : g.readValues()) {
+            VersionLedger.Known u = ledger.byValue(g.table(), g.key(), read);
+            Op writer = u == null ? null : writerOf(g.key(), u.version());
+            if (u != null && mine.isSupersededBy(u.version()) && (writer == null || saw(writer, mine, depth + 1))) {
+                return true;
+            }
+        }
+        for (VersionLedger.Known k : ledger.versionsOf(g.table(), g.key())) {
+            if (k.version().tombstone() && k.firstStoredAt() <= g.completedAt() && mine.isSupersededBy(k.version())) {
+                Op writer = writerOf(g.key(), k.version());
+                if (writer == null || saw(writer, mine, depth + 1)) {
+                    return true; // reads do not show tombstones: a delete that covered it explains it
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The operation that wrote {@code v}, or null when unknown (a delete of unknown outcome). */
+    private Op writerOf(String key, Version v) {
+        String value = v.tombstone() ? null : new String(v.value(), StandardCharsets.UTF_8);
+        for (Op o : history.ops()) {
+            if (o.key().equals(key) && o.kind().isWrite()
+                    && (v.dot().equals(o.dot()) || value != null && value.equals(o.value()))) {
+                return o;
             }
         }
         return null;

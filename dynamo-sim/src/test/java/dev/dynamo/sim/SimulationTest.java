@@ -41,14 +41,14 @@ class SimulationTest {
         return SimConfig.SYNC.stream().filter(c -> ONLY.isEmpty() || ONLY.contains(c.name()));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", allowZeroInvocations = true) // zero: -Dsim.configs left none
     @MethodSource("matrix")
     void everyCheckerHoldsOnEverySeed(SimConfig config) {
         runSeeds(config, SEEDS, null);
     }
 
     /** Sync tables promise more (no loss in crashes at all), so crashes are what they are tested under. */
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}", allowZeroInvocations = true) // zero: -Dsim.configs left none
     @MethodSource("sync")
     void syncTablesLoseNothingInCrashes(SimConfig config) {
         runSeeds(config, Math.max(4, SEEDS / 4), FaultKind.CRASH_RESTART);
