@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,24 +20,8 @@ import picocli.CommandLine.Spec;
  */
 abstract class MembershipCommand implements Callable<Integer> {
 
-    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = StatusCommand.DEFAULT_HTTP,
-            description = "HTTP address of the node to act on; default ${DEFAULT-VALUE}.")
-    String http;
-
-    @Option(names = "--no-wait", description = "Start the change and return without following it.")
-    boolean noWait;
-
-    @Option(names = "--poll-ms", paramLabel = "MS", defaultValue = "1000",
-            description = "How often progress is printed; default ${DEFAULT-VALUE}.")
-    long pollMillis;
-
-    @Option(names = "--max-wait-s", paramLabel = "S", defaultValue = "86400",
-            description = "Stop following after this long (the change goes on); default ${DEFAULT-VALUE}.")
-    long maxWaitSeconds;
-
-    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "5000",
-            description = "How long to wait for each HTTP call; default ${DEFAULT-VALUE}.")
-    long timeoutMillis;
+    @Mixin
+    FollowOptions follow;
 
     @Spec
     CommandSpec spec;
@@ -51,19 +36,19 @@ abstract class MembershipCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AdminHttp api = new AdminHttp(timeoutMillis);
+        AdminHttp api = new AdminHttp(follow.timeoutMillis);
         try {
-            JsonNode started = api.post(http, action());
+            JsonNode started = api.post(follow.http, action());
             out.println(started.path("started").asBoolean() ? "started: " + started.path("rebalance")
                     .path("description").asText(action()) : "nothing to do: already done");
             out.flush();
-            if (noWait || !started.path("started").asBoolean()) {
+            if (follow.noWait || !started.path("started").asBoolean()) {
                 return ExitCodes.OK;
             }
-            long deadline = System.nanoTime() + maxWaitSeconds * 1_000_000_000L;
+            long deadline = follow.deadlineNanos();
             while (true) {
-                Thread.sleep(pollMillis);
-                JsonNode view = api.get(http, "/membership");
+                Thread.sleep(follow.pollMillis);
+                JsonNode view = api.get(follow.http, "/membership");
                 JsonNode p = view.path("rebalance");
                 out.printf("ring version %d: %s %d/%d partitions switched, %d key(s) / %d bytes received here"
                                 + " at %d B/s, eta %s%n", view.path("ring_version").asLong(),
@@ -77,7 +62,7 @@ abstract class MembershipCommand implements Callable<Integer> {
                     return ExitCodes.OK;
                 }
                 if (System.nanoTime() > deadline) {
-                    out.println("still moving after " + maxWaitSeconds + " s; follow it with bin/dynamo status");
+                    out.println("still moving after " + follow.maxWaitSeconds + " s; follow it with bin/dynamo status");
                     out.flush();
                     return ExitCodes.OK;
                 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,30 +27,14 @@ import picocli.CommandLine.Spec;
                        "Prints progress until every node is done. Exit code 2 when a node cannot be reached."})
 final class RepairCommand implements Callable<Integer> {
 
-    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = StatusCommand.DEFAULT_HTTP,
-            description = "HTTP address of any node; default ${DEFAULT-VALUE}.")
-    String http;
-
     @Option(names = "--table", paramLabel = "TABLE", description = "Repair only this table (default: all tables).")
     String table;
 
     @Option(names = "--node-only", description = "Repair from the --http node only, not from every node.")
     boolean nodeOnly;
 
-    @Option(names = "--no-wait", description = "Start the repair and return without following it.")
-    boolean noWait;
-
-    @Option(names = "--poll-ms", paramLabel = "MS", defaultValue = "1000",
-            description = "How often progress is printed; default ${DEFAULT-VALUE}.")
-    long pollMillis;
-
-    @Option(names = "--max-wait-s", paramLabel = "S", defaultValue = "86400",
-            description = "Stop following after this long (the repair goes on); default ${DEFAULT-VALUE}.")
-    long maxWaitSeconds;
-
-    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "5000",
-            description = "How long to wait for each HTTP call; default ${DEFAULT-VALUE}.")
-    long timeoutMillis;
+    @Mixin
+    FollowOptions follow;
 
     @Spec
     CommandSpec spec;
@@ -58,14 +43,14 @@ final class RepairCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AdminHttp api = new AdminHttp(timeoutMillis);
+        AdminHttp api = new AdminHttp(follow.timeoutMillis);
         String query = table == null ? "" : "?table=" + URLEncoder.encode(table, StandardCharsets.UTF_8);
         try {
             List<String> nodes = new ArrayList<>();
             if (nodeOnly) {
-                nodes.add(http);
+                nodes.add(follow.http);
             } else {
-                for (JsonNode n : api.get(http, "/cluster").path("nodes")) {
+                for (JsonNode n : api.get(follow.http, "/cluster").path("nodes")) {
                     nodes.add(n.path("address").asText());
                 }
             }
@@ -76,7 +61,7 @@ final class RepairCommand implements Callable<Integer> {
                         : "a repair was already running; following it");
             }
             out.flush();
-            if (noWait) {
+            if (follow.noWait) {
                 return ExitCodes.OK;
             }
             return follow(api, nodes, out);
@@ -89,7 +74,7 @@ final class RepairCommand implements Callable<Integer> {
     }
 
     private int follow(AdminHttp api, List<String> nodes, PrintWriter out) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + maxWaitSeconds * 1_000_000_000L;
+        long deadline = follow.deadlineNanos();
         Map<String, JsonNode> last = new LinkedHashMap<>();
         while (true) {
             boolean running = false;
@@ -112,11 +97,11 @@ final class RepairCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             if (System.nanoTime() > deadline) {
-                out.println("still running after " + maxWaitSeconds + " s; follow it with GET /repair");
+                out.println("still running after " + follow.maxWaitSeconds + " s; follow it with GET /repair");
                 out.flush();
                 return ExitCodes.OK;
             }
-            Thread.sleep(pollMillis);
+            Thread.sleep(follow.pollMillis);
         }
     }
 }
