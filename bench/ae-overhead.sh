@@ -19,32 +19,18 @@ while [ $# -gt 0 ]; do
   esac
 done
 work="$(mktemp -d -t dynamo-ae-XXXXXX)"
-pid=""
-stop() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-  fi
-  pid=""
-}
-trap 'stop; rm -rf "$work"' EXIT INT TERM
+. "$here/bench/local-cluster.sh"
 
 run() { # $1 = mode (on|off), $2 = round
   local interval=0
   [ "$1" = on ] && interval=1000
-  "$here/bin/dynamo" local --base-port "$base" --data-dir "$work/$1-$2" \
-      --set anti-entropy.interval-ms=$interval --set anti-entropy.keys-per-second=100000 \
-      > "$work/local-$1-$2.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 120); do
-    grep -q "Ctrl-C or SIGTERM" "$work/local-$1-$2.log" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { cat "$work/local-$1-$2.log" >&2; exit 1; }
-    sleep 1
-  done
+  local_start "$work/local-$1-$2.log" --base-port "$base" --data-dir "$work/$1-$2" \
+      --set anti-entropy.interval-ms=$interval --set anti-entropy.keys-per-second=100000
   "$here/bin/dynamo" bench --seed "127.0.0.1:$((base - 1000 + 1))" --threads "$threads" --keys "$keys" \
       --duration "$duration" --read 0.5 --value-size 1024 > "$work/bench-$1-$2.txt" 2>&1
   local runs
   runs=$(curl -s "http://127.0.0.1:$((base + 1))/repair" | sed -n 's/.*"runs":\([0-9]*\).*/\1/p')
-  stop
+  local_stop
   local tput
   tput=$(sed -n 's/^total.* \([0-9.]*\) ops\/s.*/\1/p' "$work/bench-$1-$2.txt" | head -1)
   [ -n "$tput" ] || tput=$(grep -Eo '[0-9.]+ ops/s' "$work/bench-$1-$2.txt" | head -1 | cut -d' ' -f1)

@@ -18,14 +18,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 work="$(mktemp -d -t dynamo-cluster-bench-XXXXXX)"
-pid=""
-stop() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
-  fi
-  pid=""
-}
-trap 'stop; rm -rf "$work"' EXIT INT TERM
+. "$here/bench/local-cluster.sh"
 
 row() { # $1 engine, $2 protocol, $3 bench output file
   awk -v e="$1" -v p="$2" '
@@ -39,14 +32,7 @@ row() { # $1 engine, $2 protocol, $3 bench output file
 echo "| engine | protocol | ops/s | get p50 / p99 / p99.9 ms | put p50 / p99 / p99.9 ms | errors |"
 echo "| --- | --- | --- | --- | --- | --- |"
 for engine in $engines; do
-  "$here/bin/dynamo" local --base-port "$base" --data-dir "$work/$engine" --engine "$engine" \
-      > "$work/local-$engine.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 120); do
-    grep -q "Ctrl-C or SIGTERM" "$work/local-$engine.log" 2>/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { cat "$work/local-$engine.log" >&2; exit 1; }
-    sleep 1
-  done
+  local_start "$work/local-$engine.log" --base-port "$base" --data-dir "$work/$engine" --engine "$engine"
   b1=$((base - 1000 + 1)); b2=$((base - 1000 + 2)); b3=$((base - 1000 + 3))
   "$here/bin/dynamo" bench --seed "127.0.0.1:$b1,127.0.0.1:$b2,127.0.0.1:$b3" --threads "$threads" \
       --keys "$keys" --duration "$duration" --read 0.5 --value-size 1024 > "$work/bin-$engine.txt" 2>&1 || true
@@ -55,5 +41,5 @@ for engine in $engines; do
       --threads "$threads" --keys "$keys" --duration "$duration" --read 0.5 --value-size 1024 \
       > "$work/http-$engine.txt" 2>&1 || true
   row "$engine" HTTP "$work/http-$engine.txt"
-  stop
+  local_stop
 done
