@@ -38,6 +38,8 @@ usage: bench/suite.sh [options]
   --smoke              tiny run for CI: 200 records, 2 s per run, workload a, memory, no Cassandra
   --base-port P        our nodes use P+1.. (binary) and P+101.. (HTTP), echo P+200 (default 27000)
   --node-heap SIZE     -Xmx of each node and Cassandra node (default 1g)
+  --node-jvm-opts OPTS more JVM options of each of our nodes, split on spaces; for profiling, e.g.
+                       '-XX:StartFlightRecording=filename=/tmp/prof/,settings=profile'
   --rebuild            run 'mvn package' even when the jars exist
   --out FILE           also write the report to FILE
   --keep               keep the temporary directory (data, logs, raw YCSB output)
@@ -45,7 +47,7 @@ EOF
 }
 
 records=100000 duration=30 warmup=5 threads=16 load_threads=16 workloads=a,b,c,f engines=memory,mvstore,bdb,rocksdb
-cassandra=1 echo_ceiling=1 engine_ceiling=1 n1=1 ours3=1 experiments=0 experiment_engine=mvstore base_port=27000 node_heap=1g
+cassandra=1 echo_ceiling=1 engine_ceiling=1 n1=1 ours3=1 experiments=0 experiment_engine=mvstore base_port=27000 node_heap=1g node_jvm_opts=""
 rebuild=0 out="" keep=0 blind_updates=0 half_peak=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -67,6 +69,7 @@ while [ $# -gt 0 ]; do
     --smoke) records=200 duration=2 warmup=0.5 threads=4 load_threads=4 workloads=a engines=memory cassandra=0 ;;
     --base-port) base_port="$2"; shift ;;
     --node-heap) node_heap="$2"; shift ;;
+    --node-jvm-opts) node_jvm_opts="$2"; shift ;;
     --rebuild) rebuild=1 ;;
     --blind-updates) blind_updates=1 ;;
     --half-peak) half_peak=1 ;;
@@ -229,7 +232,8 @@ start_cluster() {
     printf 'node.id = n%s\ncluster.nodes = %s\ndata.dir = %s\n' "$i" "$members" "$home/data" > "$home/conf/node.properties"
     printf 'n = %s\nr = %s\nw = %s\nengine = %s\nreconciler = lww\ndurability = %s\n' "$n" "$r" "$w" "$engine" \
       "$durability" > "$home/conf/tables/usertable.properties"
-    start_bg "$home/node.log" "$java" "-Xmx$node_heap" -cp "$server_cp" dev.dynamo.server.cli.Main server \
+    # shellcheck disable=SC2086 # the options are split on spaces on purpose
+    start_bg "$home/node.log" "$java" "-Xmx$node_heap" $node_jvm_opts -cp "$server_cp" dev.dynamo.server.cli.Main server \
       --conf "$home/conf" --parent-pid $$
     cluster_pids+=("$last_pid")
     hosts="$hosts${hosts:+,}127.0.0.1:$(( base_port + i ))"

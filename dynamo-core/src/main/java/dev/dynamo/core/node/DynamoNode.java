@@ -378,11 +378,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         CompletableFuture<GetResult> result = new CompletableFuture<>();
         QuorumTracker quorum = new QuorumTracker(r, pref.size());
         Map<Target, SiblingSet> answers = new LinkedHashMap<>();
-        Cancellable deadline = scheduler.schedule(() -> {
-            result.completeExceptionally(new DynamoTimeoutException("get on table '" + t.config().name()
-                    + "' timed out after " + timeoutMillis + " ms"));
-            readRepair(t, partition, key, answers, quorum);
-        }, timeoutMillis);
+        Deadline deadline = new Deadline();
         // the local read first: when remote replicas fail at once, the error still counts it
         List<Target> targets = new ArrayList<>(targets(pref, spares));
         targets.sort(Comparator.comparing(target -> !target.node().equals(id())));
@@ -419,7 +415,42 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
               }
             });
         }
+        if (!deadline.isOver()) { // a read from this node alone answers at once, with no timer to arm
+            deadline.arm(scheduler.schedule(() -> {
+                result.completeExceptionally(new DynamoTimeoutException("get on table '" + t.config().name()
+                        + "' timed out after " + timeoutMillis + " ms"));
+                readRepair(t, partition, key, answers, quorum);
+            }, timeoutMillis));
+        }
         return result;
+    }
+
+    /**
+     * The timer of a request's deadline, armed after the request's first attempts are made
+     * (which may already have answered it) and cancelled when every replica has answered.
+     */
+    private static final class Deadline {
+        private volatile Cancellable timer;
+        private volatile boolean over;
+
+        void arm(Cancellable t) {
+            timer = t;
+            if (over) {
+                t.cancel(); // answered while being armed
+            }
+        }
+
+        void cancel() {
+            over = true;
+            Cancellable t = timer;
+            if (t != null) {
+                t.cancel();
+            }
+        }
+
+        boolean isOver() {
+            return over;
+        }
     }
 
     /** Reads one slot: from its target, or on failure from the next substitute. */

@@ -92,6 +92,11 @@ public final class Murmur3 {
         return Long.rotateLeft(k2 * C2, 33) * C1;
     }
 
+    /** Murmur3's 64-bit finalizer: every input bit affects every output bit. */
+    public static long mix64(long k) {
+        return fmix64(k);
+    }
+
     private static long fmix64(long k) {
         k ^= k >>> 33;
         k *= 0xff51afd7ed558ccdL;

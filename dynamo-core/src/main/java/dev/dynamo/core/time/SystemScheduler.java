@@ -1,8 +1,8 @@
 package dev.dynamo.core.time;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +23,11 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-        this.executor = Executors.newScheduledThreadPool(threads, factory);
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, factory);
+        // request deadlines are nearly all cancelled: left queued until they are due, each
+        // would keep its request's state (values included) alive for the whole timeout
+        pool.setRemoveOnCancelPolicy(true);
+        this.executor = pool;
     }
 
     @Override

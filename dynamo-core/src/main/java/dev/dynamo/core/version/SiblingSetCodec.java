@@ -21,10 +21,31 @@ public final class SiblingSetCodec {
     }
 
     public static byte[] encode(SiblingSet set) {
-        ByteWriter out = new ByteWriter(64 + set.versions().stream().mapToInt(v -> v.value().length + 32).sum());
+        ByteWriter out = new ByteWriter(sizeHint(set));
         write(out, set);
         return out.toByteArray();
     }
+
+    /**
+     * About the encoded size of {@code set}, at least its size for node ids of up to 24 bytes:
+     * a writer sized by it does not grow (each growth copies the values written so far).
+     */
+    public static int sizeHint(SiblingSet set) {
+        int size = 8 + clockSizeHint(set.seen().size());
+        for (Version v : set.versions()) {
+            size += 48 + v.value().length + clockSizeHint(v.context().clock().size())
+                    + CLOCK_ENTRY_SIZE_HINT * v.context().events().size();
+        }
+        return size;
+    }
+
+    /** About the encoded size of a clock of {@code entries} entries. */
+    public static int clockSizeHint(int entries) {
+        return 2 + CLOCK_ENTRY_SIZE_HINT * entries;
+    }
+
+    /** A node id of up to 24 bytes and two varints. */
+    private static final int CLOCK_ENTRY_SIZE_HINT = 48;
 
     public static void write(ByteWriter out, SiblingSet set) {
         out.writeByte(FORMAT);

@@ -224,4 +224,22 @@ class SiblingSetTest {
             }
         }
     }
+
+    @Test
+    void theSizeHintCoversTheEncodingSoTheWriterNeverGrows() {
+        Random random = new Random(7);
+        for (int round = 0; round < 200; round++) {
+            SiblingSet set = SiblingSet.EMPTY;
+            int siblings = 1 + random.nextInt(5);
+            for (int i = 0; i < siblings; i++) {
+                String node = "node-" + "x".repeat(random.nextInt(19)); // ids of up to 24 bytes
+                byte[] value = new byte[random.nextInt(4096)];
+                Context context = random.nextBoolean() ? Context.EMPTY : set.context();
+                set = set.add(new Version(new Dot(node, set.maxCounter(node) + 1), context, 10 + i, false, value)).set();
+            }
+            int encoded = SiblingSetCodec.encode(set).length;
+            assertTrue(encoded <= SiblingSetCodec.sizeHint(set),
+                    "encoded " + encoded + " bytes, hint " + SiblingSetCodec.sizeHint(set) + " for " + set);
+        }
+    }
 }
