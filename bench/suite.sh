@@ -15,7 +15,9 @@ usage() {
 usage: bench/suite.sh [options]
   --records N          records loaded, 1 KB each (default 100000)
   --duration S         seconds per YCSB run (default 30)
-  --warmup S           unmeasured seconds of the same workload before each run (default 5)
+  --warmup S           unmeasured seconds of the same workload before each run (default 10)
+  --first-warmup S     the same before the first run of each freshly started target (default 60): its
+                       JVMs are still compiling; on 2 cores a 3-node cluster's JITs take about a minute
   --threads T          YCSB client threads of every run (default 16)
   --load-threads T     threads of the load phase (default 16)
   --workloads LIST     of a,b,c,d,e,f (default a,b,c,f)
@@ -46,7 +48,7 @@ usage: bench/suite.sh [options]
 EOF
 }
 
-records=100000 duration=30 warmup=5 threads=16 load_threads=16 workloads=a,b,c,f engines=memory,mvstore,bdb,rocksdb
+records=100000 duration=30 warmup=10 first_warmup=60 fresh=0 threads=16 load_threads=16 workloads=a,b,c,f engines=memory,mvstore,bdb,rocksdb
 cassandra=1 echo_ceiling=1 engine_ceiling=1 n1=1 ours3=1 experiments=0 experiment_engine=mvstore base_port=27000 node_heap=1g node_jvm_opts=""
 rebuild=0 out="" keep=0 blind_updates=0 half_peak=0
 while [ $# -gt 0 ]; do
@@ -54,6 +56,7 @@ while [ $# -gt 0 ]; do
     --records) records="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
+    --first-warmup) first_warmup="$2"; shift ;;
     --threads) threads="$2"; shift ;;
     --load-threads) load_threads="$2"; shift ;;
     --workloads) workloads="$2"; shift ;;
@@ -66,7 +69,7 @@ while [ $# -gt 0 ]; do
     --experiments) experiments=1 ;;
     --experiment-engine) experiment_engine="$2"; shift ;;
     --only-experiments) experiments=1 ours3=0 n1=0 echo_ceiling=0 engine_ceiling=0 cassandra=0 ;;
-    --smoke) records=200 duration=2 warmup=0.5 threads=4 load_threads=4 workloads=a engines=memory cassandra=0 ;;
+    --smoke) records=200 duration=2 warmup=0.5 first_warmup=0.5 threads=4 load_threads=4 workloads=a engines=memory cassandra=0 ;;
     --base-port) base_port="$2"; shift ;;
     --node-heap) node_heap="$2"; shift ;;
     --node-jvm-opts) node_jvm_opts="$2"; shift ;;
@@ -171,27 +174,30 @@ cpu="$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
   echo "records=$records"
   echo "duration=$duration"
   echo "warmup=$warmup"
+  echo "first_warmup=$first_warmup"
   echo "threads=$threads"
   echo "load=$(uptime | sed 's/.*load average: /load average before the run: /')"
 } > "$results/meta.properties"
 
 ycsb_common=(-p recordcount="$records" -p operationcount=2000000000 -p maxexecutiontime="$duration"
-  -p workload=dev.dynamo.bench.ycsb.SuiteWorkload -p suite.warmup.seconds="$warmup"
+  -p workload=dev.dynamo.bench.ycsb.SuiteWorkload
   -p measurementtype=hdrhistogram -p hdrhistogram.percentiles=50,99,99.9 -p fieldcount=10 -p fieldlength=100)
 # ycsb KIND LABEL ENGINE WORKLOAD DB [CLASSPATH] -- PROPS...: one timed YCSB run, recorded in the manifest
 ycsb() {
   local kind="$1" label="$2" engine="$3" w="$4" db="$5" cp="$6"; shift 7
-  local file="$kind-$engine-$w-$(echo "$label" | tr -c 'A-Za-z0-9' '_').txt"
-  log "$label, workload $w: $threads threads, $duration s"
+  local file="$kind-$engine-$w-$(echo "$label" | tr -c 'A-Za-z0-9' '_').txt" warm="$warmup"
+  if [ "$fresh" = 1 ]; then warm="$first_warmup"; fresh=0; fi
+  log "$label, workload $w: $threads threads, $duration s after $warm s of warm-up"
   if ! "$java" "${client_opts[@]}" -cp "$cp" site.ycsb.Client -t -db "$db" -P "$root/bench/workloads/workload$w" \
-      -threads "$threads" "${ycsb_common[@]}" "$@" >"$results/$file" 2>"$results/$file.log"; then
+      -threads "$threads" "${ycsb_common[@]}" -p suite.warmup.seconds="$warm" "$@" >"$results/$file" 2>"$results/$file.log"; then
     log "YCSB failed for $label $w; see below"; tail -20 "$results/$file.log" >&2
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$label" "$engine" "$w" "$threads" "$file" >> "$results/manifest.tsv"
   last_file="$file"
 }
-ycsb_load() { # ycsb_load DB CLASSPATH PROPS...
+ycsb_load() { # ycsb_load DB CLASSPATH PROPS...: a freshly started target, so its first run warms up longer
   local db="$1" cp="$2"; shift 2
+  fresh=1
   local start=$SECONDS
   "$java" "${client_opts[@]}" -cp "$cp" site.ycsb.Client -load -db "$db" -P "$root/bench/workloads/workloada" \
       -threads "$load_threads" -p recordcount="$records" -p fieldcount=10 -p fieldlength=100 \
@@ -295,6 +301,7 @@ if [ "$echo_ceiling" = 1 ]; then
   start_bg "$work/echo.log" "$java" -Xmx512m -cp "$bench_cp" dev.dynamo.bench.echo.EchoServer 127.0.0.1 "$echo_port"
   echo_pid=$last_pid
   if wait_port 127.0.0.1 "$echo_port" 30 "$echo_pid" "$work/echo.log"; then
+    fresh=1
     for wl in ${workloads//,/ }; do
       ycsb echo "Netty echo (transport ceiling)" - "$wl" dev.dynamo.bench.ycsb.EchoDB "$bench_cp" -- -p echo.port="$echo_port"
     done

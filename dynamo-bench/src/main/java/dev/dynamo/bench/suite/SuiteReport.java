@@ -93,8 +93,10 @@ public final class SuiteReport {
         out.printf("- date: %s, commit: %s%n", meta.getProperty("date", "?"), meta.getProperty("commit", "?"));
         out.printf("- machine: %s, %s cores, %s RAM, %s%n", meta.getProperty("cpu", "?"),
                 meta.getProperty("cores", "?"), meta.getProperty("ram", "?"), meta.getProperty("jdk", "?"));
-        out.printf("- records: %s of ~1 KB (10 fields x 100 B), %s s per run after %s s of warm-up, YCSB client threads: %s%n",
+        out.printf("- records: %s of ~1 KB (10 fields x 100 B), %s s per run after %s s of warm-up%s, YCSB client threads: %s%n",
                 meta.getProperty("records", "?"), meta.getProperty("duration", "?"), meta.getProperty("warmup", "0"),
+                meta.getProperty("first_warmup") == null ? ""
+                        : " (" + meta.getProperty("first_warmup") + " s before the first run of each started target)",
                 meta.getProperty("threads", "?"));
         for (String key : List.of("load", "updates", "cassandra")) {
             if (meta.getProperty(key) != null) {

@@ -13,9 +13,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -161,8 +163,13 @@ public final class BinaryClient implements AutoCloseable {
         Pending p = new Pending(id, what);
         ByteBuf frame = FrameCodec.encode(ByteBufAllocator.DEFAULT, Frame.Kind.REQUEST, id, payload);
         pending.put(id, p);
+        CompletableFuture<Connection> acquired = peer.pick().acquire();
         try {
-            p.timer = loops.group().next().schedule(() -> fail(p, TransportException.Kind.TIMEOUT,
+            // the timer on the connection's own event loop: arming and cancelling it (when the
+            // answer is read there) then need no task hand-off to another thread
+            Connection ready = acquired.isDone() && !acquired.isCompletedExceptionally() ? acquired.join() : null;
+            EventExecutor timerLoop = ready != null ? ready.channel.eventLoop() : loops.group().next();
+            p.timer = timerLoop.schedule(() -> fail(p, TransportException.Kind.TIMEOUT,
                     "no answer from " + what + " within " + timeoutMillis + " ms", null),
                     Math.max(0, timeoutMillis), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -175,7 +182,7 @@ public final class BinaryClient implements AutoCloseable {
             fail(p, TransportException.Kind.CLOSED, "cannot send to " + what + ": the client is closed", null);
             return p.future;
         }
-        peer.pick().acquire().whenComplete((connection, error) -> {
+        acquired.whenComplete((connection, error) -> {
             if (error != null) {
                 frame.release();
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
@@ -319,26 +326,44 @@ public final class BinaryClient implements AutoCloseable {
             this.key = key;
             this.address = address;
             this.slots = new Slot[config.connectionsPerPeer()];
+            List<EventLoop> eventLoops = new ArrayList<>();
+            for (EventExecutor e : loops.group()) {
+                eventLoops.add((EventLoop) e);
+            }
             for (int i = 0; i < slots.length; i++) {
-                slots[i] = new Slot(this);
+                slots[i] = new Slot(this, eventLoops.get(i % eventLoops.size()));
             }
         }
 
+        /**
+         * A connection served by the calling thread's event loop when there is one (a node
+         * forwarding to replicas from its request handler: the write then needs no hand-off
+         * to another thread and is flushed with the loop's other writes), else the next in turn.
+         */
         Slot pick() {
-            return slots[Math.floorMod(next.getAndIncrement(), slots.length)];
+            int start = Math.floorMod(next.getAndIncrement(), slots.length);
+            for (Slot slot : slots) {
+                if (slot.loop.inEventLoop()) {
+                    return slot;
+                }
+            }
+            return slots[start];
         }
     }
 
     /** One connection of a pool: open, being opened, or to be opened on the next send. */
     private final class Slot {
         final Peer peer;
+        /** The event loop this slot's connections are registered with. */
+        final EventLoop loop;
         private Connection connection;
         private CompletableFuture<Connection> connecting;
         private Throwable lastFailure;
         private long failedAtNanos;
 
-        Slot(Peer peer) {
+        Slot(Peer peer, EventLoop loop) {
             this.peer = peer;
+            this.loop = loop;
         }
 
         synchronized boolean isConnected() {
@@ -375,7 +400,7 @@ public final class BinaryClient implements AutoCloseable {
         private void connect(CompletableFuture<Connection> f) {
             ChannelFuture cf;
             try {
-                cf = bootstrap.connect(InetSocketAddress.createUnresolved(peer.address.host(), peer.address.port()));
+                cf = bootstrap.clone(loop).connect(InetSocketAddress.createUnresolved(peer.address.host(), peer.address.port()));
             } catch (RuntimeException e) {
                 connectFailed(f, e);
                 return;
