@@ -10,6 +10,8 @@ import dev.dynamo.core.version.SiblingSetCodec;
 import dev.dynamo.core.version.Version;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -115,13 +117,14 @@ public final class SiblingStore {
         Coordinated coordinated;
         lock.lock();
         try {
-            SiblingSet current = read(sk);
+            byte[] raw = engine.get(sk);
+            SiblingSet current = decode(sk, raw);
             long counter = Math.max(current.maxCounter(node), maxCounter(context, node)) + 1;
             Context truncated = context.truncate(maxClockEntries);
             Version v = tombstone ? Version.tombstone(new Dot(node, counter), truncated, now)
                     : new Version(new Dot(node, counter), truncated, now, false, value);
             SiblingSet stored = compactor.apply(current.add(v).set());
-            write(sk, stored);
+            write(sk, raw, stored);
             coordinated = new Coordinated(v, stored);
         } finally {
             lock.unlock();
@@ -154,14 +157,15 @@ public final class SiblingStore {
         ReentrantLock lock = lockFor(sk);
         lock.lock();
         try {
-            SiblingSet current = read(sk);
+            byte[] raw = engine.get(sk);
+            SiblingSet current = decode(sk, raw);
             SiblingSet.Added added = current.merge(incoming);
             if (added.changed()) {
                 SiblingSet compacted = compactor.apply(added.set());
                 if (compacted.equals(current)) {
                     return new SiblingSet.Added(current, false);
                 }
-                write(sk, compacted);
+                write(sk, raw, compacted);
                 return new SiblingSet.Added(compacted, true);
             }
             return added;
@@ -243,7 +247,10 @@ public final class SiblingStore {
     }
 
     private SiblingSet read(byte[] sk) {
-        byte[] raw = engine.get(sk);
+        return decode(sk, engine.get(sk));
+    }
+
+    private SiblingSet decode(byte[] sk, byte[] raw) {
         if (raw == null) {
             return SiblingSet.EMPTY;
         }
@@ -255,8 +262,8 @@ public final class SiblingStore {
         }
     }
 
-    private void write(byte[] sk, SiblingSet set) {
-        byte[] old = listener == WriteListener.NONE ? null : engine.get(sk);
+    /** Under the key's lock; {@code old} is what the caller read under it (the listener's old value). */
+    private void write(byte[] sk, byte[] old, SiblingSet set) {
         byte[] encoded = SiblingSetCodec.encode(set);
         engine.put(sk, encoded);
         listener.written(sk, old, encoded);
@@ -268,6 +275,11 @@ public final class SiblingStore {
      */
     public void sync() {
         durable.awaitDurable();
+    }
+
+    /** As {@link #sync()}, the fsync run on {@code executor} (see {@link GroupSync#durableAsync}). */
+    public CompletableFuture<Void> syncAsync(Executor executor) {
+        return durable.durableAsync(executor);
     }
 
     private ReentrantLock lockFor(byte[] sk) {
