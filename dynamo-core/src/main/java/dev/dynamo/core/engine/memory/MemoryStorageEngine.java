@@ -31,13 +31,14 @@ import org.slf4j.LoggerFactory;
  * <p>Point reads and writes go to a hash map; the keys are also kept in a sorted set, ordered
  * by {@link Arrays#compareUnsigned(byte[], byte[])}, for scans. The sorted set changes only
  * when a key appears or disappears, so overwriting a key costs one hash-map update (a skip
- * list lookup chases a pointer per level: it was a quarter of a node's CPU under YCSB).
- * Every method is
- * thread-safe. Single-key operations run concurrently; a {@link #write(WriteBatch) batch}
- * excludes them for its duration, so no reader sees half of it. A {@link #scan scan} sees a
- * consistent snapshot of its range taken when it is called (it copies references to the
- * range's entries, so it costs time and memory linear in the size of the range). Arrays are
- * copied on the way in and on the way out.
+ * list lookup chases a pointer per level: it was a quarter of a node's CPU samples under
+ * YCSB).
+ *
+ * <p>Every method is thread-safe. Single-key operations run concurrently; a
+ * {@link #write(WriteBatch) batch} excludes them for its duration, so no reader sees half of
+ * it. A {@link #scan scan} sees a consistent snapshot of its range taken when it is called (it
+ * copies references to the range's entries, so it costs time and memory linear in the size of
+ * the range). Arrays are copied on the way in and on the way out.
  *
  * <pre>{@code
  * EngineContext ctx = new EngineContext("carts", dataDir, Map.of(), Clock.system());
