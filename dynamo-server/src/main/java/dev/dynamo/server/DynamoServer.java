@@ -16,7 +16,6 @@ import dev.dynamo.server.config.ServerConfig;
 import dev.dynamo.server.http.HttpApiServer;
 import dev.dynamo.server.metrics.NodeMetrics;
 import dev.dynamo.transport.netty.NettyTransport;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -24,8 +23,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -57,8 +54,6 @@ public final class DynamoServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final SystemScheduler scheduler;
-    /** Runs the fsyncs of durable replica writes, off the event loops. */
-    private final ExecutorService syncThreads;
     private final NodeMetrics metrics;
     private final Transport transport;
     private final DynamoNode node;
@@ -68,12 +63,10 @@ public final class DynamoServer implements AutoCloseable {
     private final Object closeLock = new Object();
     private boolean closing;
 
-    private DynamoServer(ServerConfig config, SystemScheduler scheduler, ExecutorService syncThreads,
-                         NodeMetrics metrics, Transport transport, DynamoNode node, Membership membership,
-                         HttpApiServer http) {
+    private DynamoServer(ServerConfig config, SystemScheduler scheduler, NodeMetrics metrics, Transport transport,
+                         DynamoNode node, Membership membership, HttpApiServer http) {
         this.config = config;
         this.scheduler = scheduler;
-        this.syncThreads = syncThreads;
         this.metrics = metrics;
         this.transport = transport;
         this.node = node;
@@ -102,10 +95,6 @@ public final class DynamoServer implements AutoCloseable {
             SystemScheduler scheduler = new SystemScheduler("dynamo-" + id + "-timer",
                     Math.max(2, Runtime.getRuntime().availableProcessors()));
             opened.push(scheduler);
-            // at most one fsync in flight per table (group commit), so threads stay few
-            ExecutorService syncThreads = Executors.newCachedThreadPool(
-                    new DefaultThreadFactory("dynamo-" + id + "-fsync", true));
-            opened.push(syncThreads::shutdown);
             NodeMetrics metrics = new NodeMetrics(id);
             opened.push(metrics);
 
@@ -127,7 +116,6 @@ public final class DynamoServer implements AutoCloseable {
 
             DynamoNode node = openNode(bound, transport, scheduler, metrics);
             opened.push(node);
-            node.setSyncExecutor(syncThreads);
             holder.node = node;
 
             HttpApiServer http = HttpApiServer.start(node, bound.node().host(), bound.node().httpPort(), metrics);
@@ -149,8 +137,7 @@ public final class DynamoServer implements AutoCloseable {
             http.setMembership(membership);
             metrics.bindMembership(membership);
 
-            DynamoServer server = new DynamoServer(bound, scheduler, syncThreads, metrics, transport, node, membership,
-                    http);
+            DynamoServer server = new DynamoServer(bound, scheduler, metrics, transport, node, membership, http);
             LOG.info("node {} is up: binary protocol on {}, HTTP API on http://{}, data in {}, cluster {}, q={}",
                     id, bound.node().binaryAddress(), bound.node().httpAddress(), bound.node().dataDir(),
                     bound.members(), bound.q());
@@ -297,7 +284,6 @@ public final class DynamoServer implements AutoCloseable {
             drainBinary();
             closeQuietly(transport);
             closeQuietly(node);
-            syncThreads.shutdown();
             closeQuietly(scheduler);
             closeQuietly(metrics);
             LOG.info("node {} stopped", id);

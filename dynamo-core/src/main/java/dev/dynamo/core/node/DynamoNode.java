@@ -40,7 +40,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +76,6 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     private volatile boolean closed;
     private volatile PeerService peerService;
     private volatile PendingReplicas pendingReplicas = PendingReplicas.NONE;
-    private volatile Executor syncExecutor = Runnable::run;
 
     /**
      * Serves node-to-node messages that belong to another component (membership gossip,
@@ -222,16 +220,6 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
      */
     public void setPendingReplicas(PendingReplicas pending) {
         this.pendingReplicas = java.util.Objects.requireNonNull(pending, "pending");
-    }
-
-    /**
-     * Installs where a replica write asked to be the durable one runs its fsync. By default
-     * on the thread that handles the write (deterministic: simulations, tests); a server
-     * gives it threads of its own so that no event loop waits for a disk meanwhile, and
-     * answers the write when the fsync is done.
-     */
-    public void setSyncExecutor(Executor executor) {
-        this.syncExecutor = java.util.Objects.requireNonNull(executor, "executor");
     }
 
     public Collection<Table> tables() {
@@ -704,7 +692,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
             if (rw.sync() && changed) {
                 if (rw.hintFor().isEmpty() || rw.hintFor().equals(id())) {
                     if (t.config().durability() != TableConfig.Durability.SYNC) { // a sync table's store did it
-                        return t.store().syncAsync(syncExecutor).thenApply(v -> new Message.ReplicaWriteResult(true));
+                        t.store().sync();
                     }
                 } else {
                     hints.sync();

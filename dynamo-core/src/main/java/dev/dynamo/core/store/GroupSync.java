@@ -1,11 +1,6 @@
 package dev.dynamo.core.store;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,16 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * started; writers that ask while a sync runs share the next one. A sync that fails fails
  * every writer it was to cover (their writes may or may not be durable).
  *
- * <p>A writer that must not block (an event loop) calls {@link #durableAsync} instead: the
- * sync then runs on the given executor, and writers asking meanwhile share it.
- *
  * <pre>{@code
  * GroupSync durable = new GroupSync(engine::sync);
  * engine.put(key, value);
  * durable.awaitDurable();   // fsynced, possibly by one fsync shared with other writers
- *
- * engine.put(key, other);
- * durable.durableAsync(syncThreads).thenRun(() -> acknowledge());  // the caller goes on at once
  * }</pre>
  */
 public final class GroupSync {
@@ -38,9 +27,6 @@ public final class GroupSync {
     private RuntimeException failure;
     private boolean syncing;
     private long syncs;
-    /** Callers of {@link #durableAsync} whose writes the next drained sync covers. */
-    private final List<CompletableFuture<Void>> asyncWaiters = new ArrayList<>();
-    private boolean draining;
 
     /** @param sync makes every write that returned before it was called durable (e.g. {@code engine::sync}) */
     public GroupSync(Runnable sync) {
@@ -88,81 +74,6 @@ public final class GroupSync {
             }
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * Completes once every write that returned before this call is durable, or fails with the
-     * engine's failure; the sync runs on {@code executor} (inline for a direct executor), never
-     * on the caller when the executor has threads of its own.
-     */
-    public CompletableFuture<Void> durableAsync(Executor executor) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        boolean start;
-        lock.lock();
-        try {
-            asyncWaiters.add(done);
-            start = !draining;
-            draining = true;
-        } finally {
-            lock.unlock();
-        }
-        if (start) {
-            try {
-                executor.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                List<CompletableFuture<Void>> stranded;
-                lock.lock();
-                try {
-                    draining = false;
-                    stranded = new ArrayList<>(asyncWaiters);
-                    asyncWaiters.clear();
-                } finally {
-                    lock.unlock();
-                }
-                stranded.forEach(f -> f.completeExceptionally(e));
-            }
-        }
-        return done;
-    }
-
-    /** Syncs for the asynchronous waiters, batch after batch, until none is left. */
-    private void drain() {
-        while (true) {
-            List<CompletableFuture<Void>> batch;
-            lock.lock();
-            try {
-                if (asyncWaiters.isEmpty()) {
-                    draining = false;
-                    return;
-                }
-                batch = new ArrayList<>(asyncWaiters);
-                asyncWaiters.clear();
-            } finally {
-                lock.unlock();
-            }
-            Throwable error = null;
-            try {
-                awaitDurable(); // asked after every write of the batch returned, so it covers them
-            } catch (RuntimeException | Error e) {
-                error = e;
-            }
-            for (CompletableFuture<Void> f : batch) {
-                if (error == null) {
-                    f.complete(null);
-                } else {
-                    f.completeExceptionally(error);
-                }
-            }
-            if (error instanceof Error e) { // no waiter is left hanging, and the next caller drains anew
-                lock.lock();
-                try {
-                    draining = false;
-                } finally {
-                    lock.unlock();
-                }
-                throw e;
-            }
         }
     }
 

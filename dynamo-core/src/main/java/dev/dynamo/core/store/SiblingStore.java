@@ -10,8 +10,6 @@ import dev.dynamo.core.version.SiblingSetCodec;
 import dev.dynamo.core.version.Version;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -275,11 +273,6 @@ public final class SiblingStore {
      */
     public void sync() {
         durable.awaitDurable();
-    }
-
-    /** As {@link #sync()}, the fsync run on {@code executor} (see {@link GroupSync#durableAsync}). */
-    public CompletableFuture<Void> syncAsync(Executor executor) {
-        return durable.durableAsync(executor);
     }
 
     private ReentrantLock lockFor(byte[] sk) {

@@ -7,12 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,57 +82,6 @@ class GroupSyncTest {
         sync.awaitDurable(); // a later writer gets a sync of its own, which succeeds
         assertEquals(2, calls.get());
         assertThrows(NullPointerException.class, () -> new GroupSync(null));
-    }
-
-    @Test
-    void anAsynchronousWriterGoesOnAtOnceAndIsAnsweredOnlyAfterASyncCoveringItsWrite() throws Exception {
-        AtomicLong writes = new AtomicLong();
-        AtomicLong durableUpTo = new AtomicLong();
-        CountDownLatch diskStalled = new CountDownLatch(1);
-        GroupSync sync = new GroupSync(() -> {
-            long upTo = writes.get();
-            await(diskStalled);
-            durableUpTo.accumulateAndGet(upTo, Math::max);
-        });
-        ExecutorService syncThreads = Executors.newCachedThreadPool();
-        try {
-            List<CompletableFuture<Long>> answers = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                long mine = writes.incrementAndGet();
-                // this thread is an event loop: it must not wait for the stalled disk
-                answers.add(sync.durableAsync(syncThreads).thenApply(v -> durableUpTo.get() - mine));
-            }
-            assertTrue(answers.stream().noneMatch(CompletableFuture::isDone), "answered before any sync finished");
-            diskStalled.countDown();
-            for (CompletableFuture<Long> a : answers) {
-                assertTrue(a.get(10, TimeUnit.SECONDS) >= 0, "answered before its write was synced");
-            }
-            assertTrue(sync.syncs() < 200, "waiting writers shared syncs: " + sync.syncs() + " for 200 writes");
-        } finally {
-            syncThreads.shutdownNow();
-        }
-    }
-
-    @Test
-    void aFailedAsynchronousSyncFailsItsWritersAndALaterOneIsTriedAgain() throws Exception {
-        AtomicInteger calls = new AtomicInteger();
-        IllegalStateException disk = new IllegalStateException("disk full");
-        GroupSync sync = new GroupSync(() -> {
-            if (calls.incrementAndGet() == 1) {
-                throw disk;
-            }
-        });
-        ExecutionException failed = assertThrows(ExecutionException.class,
-                () -> sync.durableAsync(Runnable::run).get(5, TimeUnit.SECONDS));
-        assertSame(disk, failed.getCause());
-        sync.durableAsync(Runnable::run).get(5, TimeUnit.SECONDS);
-        assertEquals(2, calls.get());
-        ExecutorService stopped = Executors.newSingleThreadExecutor();
-        stopped.shutdown();
-        ExecutionException rejected = assertThrows(ExecutionException.class,
-                () -> sync.durableAsync(stopped).get(5, TimeUnit.SECONDS));
-        assertTrue(rejected.getCause() instanceof RejectedExecutionException, "a stopped executor fails the writer");
-        sync.durableAsync(Runnable::run).get(5, TimeUnit.SECONDS); // and the next writer is synced again
     }
 
     private static void sleep(long millis) {
