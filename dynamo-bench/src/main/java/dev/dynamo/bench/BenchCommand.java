@@ -2,13 +2,16 @@ package dev.dynamo.bench;
 
 import dev.dynamo.api.DynamoClient;
 import dev.dynamo.client.DynamoClusterClient;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/dynamo bench}: the load generator against a running cluster.
@@ -20,6 +23,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Load generator: throughput and p50/p95/p99/p99.9/max latency per operation.")
 public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--seed", split = ",", defaultValue = "127.0.0.1:7081",
             description = "Binary address(es) of any node, host:port (default ${DEFAULT-VALUE}).")
@@ -72,11 +78,13 @@ public final class BenchCommand implements Callable<Integer> {
         try (DynamoClient client = http == null || http.isEmpty()
                 ? DynamoClusterClient.builder().seeds(seeds).build()
                 : new HttpDynamoClient(http, Duration.ofSeconds(10))) {
-            System.out.printf("bench: table %s, %d threads, %.0f%% gets, %d-byte values, %d %s keys, %s%n", table,
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("bench: table %s, %d threads, %.0f%% gets, %d-byte values, %d %s keys, %s%n", table,
                     threads, read * 100, valueSize, keys, zipfian ? "zipfian" : "uniform",
                     http == null || http.isEmpty() ? "binary protocol" : "HTTP API");
             BenchReport report = new LoadGenerator(client).run(o);
-            report.print(System.out);
+            report.print(out);
+            out.flush();
             return report.operations() > 0 ? 0 : 2;
         }
     }

@@ -1,6 +1,6 @@
 package dev.dynamo.bench;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -20,7 +20,7 @@ public record BenchReport(Map<String, Histogram> latencies, Map<String, Long> er
     }
 
     /** Prints throughput and p50/p95/p99/p99.9/max per operation type, in milliseconds. */
-    public void print(PrintStream out) {
+    public void print(PrintWriter out) {
         out.printf("%-8s %10s %10s %8s %8s %8s %8s %8s%n", "op", "count", "ops/s", "p50", "p95", "p99", "p99.9",
                 "max");
         for (Map.Entry<String, Histogram> e : new TreeMap<>(latencies).entrySet()) {

@@ -30,7 +30,7 @@ import org.HdrHistogram.Recorder;
  *
  * <pre>{@code
  * BenchReport report = new LoadGenerator(client).run(options);
- * report.print(System.out);
+ * report.print(new PrintWriter(System.out, true));
  * }</pre>
  */
 public final class LoadGenerator {

@@ -28,6 +28,14 @@ final class FollowOptions {
             description = "How long to wait for each HTTP call; default ${DEFAULT-VALUE}.")
     long timeoutMillis;
 
+    /**
+     * Waits one {@code --poll-ms} between two progress reports. The operator's terminal is
+     * polling a node over HTTP here; no node logic waits on wall-clock time this way.
+     */
+    void pause() throws InterruptedException {
+        Thread.sleep(pollMillis);
+    }
+
     /** When following gives up, in {@link System#nanoTime()} terms. */
     long deadlineNanos() {
         return System.nanoTime() + maxWaitSeconds * 1_000_000_000L;

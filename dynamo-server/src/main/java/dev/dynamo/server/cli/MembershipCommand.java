@@ -47,7 +47,7 @@ abstract class MembershipCommand implements Callable<Integer> {
             }
             long deadline = follow.deadlineNanos();
             while (true) {
-                Thread.sleep(follow.pollMillis);
+                follow.pause();
                 JsonNode view = api.get(follow.http, "/membership");
                 JsonNode p = view.path("rebalance");
                 out.printf("ring version %d: %s %d/%d partitions switched, %d key(s) / %d bytes received here"

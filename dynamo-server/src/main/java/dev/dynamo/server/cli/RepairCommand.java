@@ -101,7 +101,7 @@ final class RepairCommand implements Callable<Integer> {
                 out.flush();
                 return ExitCodes.OK;
             }
-            Thread.sleep(follow.pollMillis);
+            follow.pause();
         }
     }
 }
