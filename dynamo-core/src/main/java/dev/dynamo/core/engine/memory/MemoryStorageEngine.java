@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every method is thread-safe. Single-key operations run concurrently; a
  * {@link #write(WriteBatch) batch} excludes them for its duration, so no reader sees half of
- * it. A {@link #scan scan} sees a consistent snapshot of its range taken when it is called (it
- * copies references to the range's entries, so it costs time and memory linear in the size of
- * the range). Arrays are copied on the way in and on the way out.
+ * it. A {@link #scan scan} copies references to its range's entries when it is called (time
+ * and memory linear in the size of the range): it never sees half of a batch, but single-key
+ * writes made while it copies may or may not be in it. Arrays are copied on the way in and on the way out.
  *
  * <pre>{@code
  * EngineContext ctx = new EngineContext("carts", dataDir, Map.of(), Clock.system());
