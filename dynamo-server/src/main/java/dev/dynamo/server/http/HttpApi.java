@@ -366,8 +366,8 @@ final class HttpApi {
         Membership m = membership;
         if (m != null) {
             Map<String, Object> out = membershipJson(m);
-            out.put("hints_pending", node.hints().pending());
-            out.put("anti_entropy", progressJson(node.antiEntropy().progress()));
+            out.put("hints_pending", node.background().hints().pending());
+            out.put("anti_entropy", progressJson(node.background().antiEntropy().progress()));
             return out;
         }
         ClusterState state = node.cluster();
@@ -388,8 +388,8 @@ final class HttpApi {
         out.put("ring_version", ring.version());
         out.put("q", ring.q());
         out.put("nodes", nodes);
-        out.put("hints_pending", node.hints().pending());
-        out.put("anti_entropy", progressJson(node.antiEntropy().progress()));
+        out.put("hints_pending", node.background().hints().pending());
+        out.put("anti_entropy", progressJson(node.background().antiEntropy().progress()));
         return out;
     }
 
@@ -424,7 +424,7 @@ final class HttpApi {
         if (table != null) {
             node.table(table); // unknown_table (404) before anything starts
         }
-        AntiEntropy ae = node.antiEntropy();
+        AntiEntropy ae = node.background().antiEntropy();
         if ("GET".equals(method)) {
             return jsonReply(200, progressJson(ae.progress()));
         }
