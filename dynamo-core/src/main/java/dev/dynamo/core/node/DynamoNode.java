@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One node of the store: its tables, and the coordination of gets and puts over a
- * {@link Transport} (DESIGN.md "Request path" steps 1 to 3). Serves both client requests
+ * {@link Transport} (docs/architecture.md, "Request path"). Serves both client requests
  * and replica requests from other nodes through {@link #handle}; the HTTP API and
  * in-JVM clients call {@link #get}, {@link #put} and {@link #delete} directly.
  *
