@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the documentation whole: README.md stays short, every relative Markdown link in
@@ -43,13 +44,15 @@ class DocsLinksTest {
      */
     static final Set<String> GENERATED_MARKDOWN = Set.of("report.md", "ring-balance.md");
 
-    private static final Pattern INLINE_LINK =
-            Pattern.compile("!?\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]*)>?(?:\\s+(?:\"[^\"]*\"|'[^']*'|\\([^)]*\\)))?\\s*\\)");
+    /** {@code [text](target)} or {@code ![alt](target)}, the text possibly wrapped over lines of one paragraph. */
+    private static final Pattern INLINE_LINK = Pattern.compile(
+            "!?\\[(?:[^\\]\\n]|\\n(?![ \\t]*\\n))*\\]\\(\\s*<?([^)\\s>]*)>?(?:\\s+(?:\"[^\"]*\"|'[^']*'|\\([^)]*\\)))?\\s*\\)");
     private static final Pattern REFERENCE_DEFINITION = Pattern.compile("^ {0,3}\\[[^\\]]+\\]:\\s*<?([^\\s>]+)>?.*$");
     private static final Pattern HEADING = Pattern.compile("^ {0,3}(#{1,6})\\s+(.*?)(?:\\s+#+)?\\s*$");
     private static final Pattern HTML_ANCHOR = Pattern.compile("<a\\s+(?:name|id)=\"([^\"]+)\"");
     private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})");
-    private static final Pattern INLINE_CODE = Pattern.compile("(`+)(.+?)\\1");
+    /** A code span, which may wrap over lines but not across a blank line. */
+    private static final Pattern INLINE_CODE = Pattern.compile("(`+)((?:[^\\n]|\\n(?![ \\t]*\\n))+?)\\1");
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
     private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://\\S+");
     private static final Pattern MARKDOWN_FILE = Pattern.compile("[\\w./-]+\\.md(?![\\w])");
@@ -105,7 +108,7 @@ class DocsLinksTest {
                 while (m.find()) {
                     String name = m.group();
                     if (!GENERATED_MARKDOWN.contains(name) && !markdownFileExists(name)) {
-                        int line = comment.line() + (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count();
+                        int line = comment.line() + lineOf(text, m.start()) - 1;
                         missing.add(where(file, line) + ": " + name);
                     }
                 }
@@ -125,6 +128,20 @@ class DocsLinksTest {
                 slug("Latest numbers (2026-11-30, commit b4dc5e5, full size)"));
         assertEquals("dynamo--a-dynamo-style-store", slug("Dynamo — a Dynamo-style store"));
         assertEquals("see-the-docs", slug("See [the docs](docs/README.md)"));
+    }
+
+    @Test
+    void linksAreFoundWhenWrappedButNotInCode(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("a.md");
+        Files.writeString(file, String.join("\n",
+                "See [the wrapped",
+                "text](b.md#x) and `[code](c.md)`, then",
+                "```",
+                "[fenced](d.md)",
+                "```",
+                "",
+                "[ref]: e.md"));
+        assertEquals(List.of(new Link(2, "b.md#x"), new Link(7, "e.md")), links(file));
     }
 
     @Test
@@ -249,20 +266,24 @@ class DocsLinksTest {
     /** The links of a Markdown file, outside fenced code blocks and code spans. */
     static List<Link> links(Path file) throws IOException {
         List<Link> links = new ArrayList<>();
-        List<String> lines = proseLines(Files.readAllLines(file));
-        for (int i = 0; i < lines.size(); i++) {
-            String line = blank(INLINE_CODE, lines.get(i));
-            Matcher definition = REFERENCE_DEFINITION.matcher(line);
+        String prose = blank(INLINE_CODE, String.join("\n", proseLines(Files.readAllLines(file))));
+        Matcher m = INLINE_LINK.matcher(prose);
+        while (m.find()) {
+            links.add(new Link(lineOf(prose, m.start(1)), m.group(1)));
+        }
+        String[] lines = prose.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            Matcher definition = REFERENCE_DEFINITION.matcher(lines[i]);
             if (definition.matches()) {
                 links.add(new Link(i + 1, definition.group(1)));
-                continue;
-            }
-            Matcher m = INLINE_LINK.matcher(line);
-            while (m.find()) {
-                links.add(new Link(i + 1, m.group(1)));
             }
         }
         return links;
+    }
+
+    /** The 1-based line of {@code offset} in {@code text}. */
+    private static int lineOf(String text, int offset) {
+        return 1 + (int) text.substring(0, offset).chars().filter(c -> c == '\n').count();
     }
 
     /** The anchors GitHub gives a Markdown file's headings (duplicates get -1, -2, ...), plus HTML anchors. */
