@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves data while the ring changes (DESIGN.md "Membership"). Driven by the gossiped state:
+ * Moves data while the ring changes (docs/membership.md, "Join, leave and remove"). Driven by the gossiped state:
  * for the next step of the active {@link Transition} (see {@link RingSteps}) it pulls every
  * (table, partition) this node becomes a replica of from an old replica, chunk by chunk
  * ({@link Message.PartitionPull} / {@link Message.PartitionChunk}), merging each key into

@@ -49,7 +49,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP/JSON API of API.md on top of a {@link DynamoNode}, free of Netty: a request
+ * The HTTP/JSON API of docs/http-api.md on top of a {@link DynamoNode}, free of Netty: a request
  * (method, target, context header, body) in, a {@link Reply} future out. Calls into the node
  * run on {@code workers}, never on the caller's thread, because a node's local replica work
  * (engine reads, writes, fsync) may block.
@@ -393,7 +393,7 @@ final class HttpApi {
         return out;
     }
 
-    /** This node's local view (DESIGN.md: failure detection is local): "suspected" after failed requests. */
+    /** This node's local view (docs/membership.md: failure detection is local): "suspected" after failed requests. */
     private String status(String id) {
         return id.equals(node.id()) || node.failureDetector().isAvailable(id) ? "up" : "suspected";
     }
