@@ -54,6 +54,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     private final ClientService clients;
     private final WriteCoordinator writes;
     private final MessageHandlers handlers = new MessageHandlers();
+    private final NodeContext context;
     private final BackgroundServices background;
     private volatile ClusterState cluster;
     private volatile boolean closed;
@@ -95,7 +96,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         this.storage = NodeStorage.open(config, tableConfigs, options, scheduler.clock(), plugins);
         long requestTimeout = tableConfigs.stream().mapToLong(TableConfig::timeoutMillis).max()
                 .orElse(TableConfig.DEFAULT_TIMEOUT_MILLIS);
-        NodeContext context = new NodeContext(config.id(), storage.tables(), () -> this.cluster, transport, scheduler,
+        this.context = new NodeContext(config.id(), storage.tables(), () -> this.cluster, transport, scheduler,
                 detector, requestTimeout);
         ReplicaSelector replicas = new ReplicaSelector(config.id(), detector);
         LocalReplica local = new LocalReplica(config.id(), storage.hints());
@@ -164,11 +165,12 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
 
     /** The open table, or {@link UnknownTableException}. */
     public Table table(String name) {
-        Table t = storage.tables().get(name);
-        if (t == null) {
-            throw new UnknownTableException(name);
-        }
-        return t;
+        return context.table(name);
+    }
+
+    /** What the node's background services see of it (membership's rebalancer too). */
+    public NodeContext context() {
+        return context;
     }
 
     // ---------------------------------------------------------------- client operations
