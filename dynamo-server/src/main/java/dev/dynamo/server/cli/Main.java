@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
                 MembershipCommand.Leave.class, MembershipCommand.Remove.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:get: key not found; status: some node is down",
-                        "2:error (its API.md error code is printed to stderr) or bad usage"})
+                        "2:error (its error code, listed in docs/http-api.md, is printed to stderr) or bad usage"})
 public final class Main implements Callable<Integer> {
 
     private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
