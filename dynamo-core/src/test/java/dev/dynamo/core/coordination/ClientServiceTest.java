@@ -230,6 +230,20 @@ class ClientServiceTest {
         assertEquals(List.of("delete t ok"), ended);
     }
 
+    @Test
+    void aBinaryPutWithAMalformedContextFailsWithBadRequestAndIsReported() {
+        othersAnswer();
+        byte[] malformed = {99, 1, 2};
+
+        CompletableFuture<Message.PutResult> r = assertDoesNotThrow(() -> clients.serve(new Message.Put(
+                Fixture.TABLE, f.key, malformed, bytes("v"), false, 0, 0, false)));
+
+        BadRequestException e = failure(r, BadRequestException.class);
+        assertTrue(e.getMessage().contains("malformed context"), e.getMessage());
+        assertTrue(f.stored().isEmpty());
+        assertEquals(List.of("put t bad_request"), ended);
+    }
+
     // ---------------------------------------------------------------- what the observer sees
 
     @Test
