@@ -120,6 +120,51 @@ class ReadCoordinatorTest {
     }
 
     @Test
+    void aReplicaRepairedAtTheDeadlineIsNotRepairedAgainWhenTheLastAnswerComesLate() {
+        Fixture f = Fixture.outside(config(3, 2, 2));
+        holdReads(f, f.pref);
+        for (String node : f.pref) {
+            f.net.on(node, Message.ReplicaWrite.class).reply(Fixture.stored(true));
+        }
+        Version a = version("n9", 1, "a");
+
+        CompletableFuture<GetResult> r = get(f, 2);
+        f.net.held(f.pref.get(0)).reply(holding(set(a)));
+        f.net.held(f.pref.get(1)).reply(holding(SiblingSet.EMPTY));
+        assertEquals(List.of("a"), valuesOf(answer(r)));
+        f.scheduler.runFor(TIMEOUT);
+        assertEquals(List.of(f.pref.get(1)), f.net.nodesSent(Message.ReplicaWrite.class),
+                "at the deadline the stale replica that answered is repaired");
+        f.net.held(f.pref.get(2)).reply(holding(SiblingSet.EMPTY));
+
+        assertEquals(List.of(f.pref.get(1), f.pref.get(2)), f.net.nodesSent(Message.ReplicaWrite.class),
+                "the late replica is repaired, the first one not a second time");
+        assertEquals(2, repaired.size(), "two read repairs, as the observer counts them");
+    }
+
+    @Test
+    void aLateAnswerWithANewVersionIsRepairedEverywhereIncludingAReplicaRepairedAtTheDeadline() {
+        Fixture f = Fixture.outside(config(3, 2, 2));
+        holdReads(f, f.pref);
+        for (String node : f.pref) {
+            f.net.on(node, Message.ReplicaWrite.class).reply(Fixture.stored(true));
+        }
+        Version a = version("n9", 1, "a");
+        Version b = version("n8", 1, "b");
+
+        get(f, 2);
+        f.net.held(f.pref.get(0)).reply(holding(set(a)));
+        f.net.held(f.pref.get(1)).reply(holding(SiblingSet.EMPTY));
+        f.scheduler.runFor(TIMEOUT);
+        f.net.held(f.pref.get(2)).reply(holding(set(b)));
+
+        List<Message.ReplicaWrite> toSecond = f.net.sent(f.pref.get(1), Message.ReplicaWrite.class);
+        assertEquals(List.of(set(a), set(a, b)), toSecond.stream().map(Message.ReplicaWrite::siblings).toList());
+        assertEquals(set(a, b), f.net.sent(f.pref.get(0), Message.ReplicaWrite.class).get(0).siblings());
+        assertEquals(set(a, b), f.net.sent(f.pref.get(2), Message.ReplicaWrite.class).get(0).siblings());
+    }
+
+    @Test
     void replicasThatAgreeAreNotRepaired() {
         Fixture f = Fixture.outside(config(3, 2, 2));
         Version a = version("n9", 1, "a");
