@@ -26,7 +26,6 @@ import dev.dynamo.core.version.SiblingSet;
 import dev.dynamo.core.version.Version;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -183,9 +182,5 @@ final class Fixture {
     static <T> T answer(CompletableFuture<T> f) {
         assertTrue(f.isDone(), "the request has ended");
         return f.join();
-    }
-
-    static boolean sameBytes(byte[] a, byte[] b) {
-        return Arrays.equals(a, b);
     }
 }

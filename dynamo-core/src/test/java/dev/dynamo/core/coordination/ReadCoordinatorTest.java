@@ -22,6 +22,7 @@ import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.ring.RingPlanner;
+import dev.dynamo.core.spi.TransportException;
 import dev.dynamo.core.version.Dot;
 import dev.dynamo.core.version.SiblingSet;
 import dev.dynamo.core.version.Version;
@@ -244,6 +245,27 @@ class ReadCoordinatorTest {
 
         assertEquals(List.of("a"), valuesOf(answer(r)));
         assertEquals(slow, f.net.sent(f.beyond.get(0), Message.ReplicaRead.class).get(0).hintFor());
+    }
+
+    @Test
+    void aReplicaThatFailsAfterTheOthersAnsweredIsReplacedOnlyThen() {
+        Fixture f = Fixture.outside(config(3, 3, 2));
+        String late = f.pref.get(2);
+        String substitute = f.beyond.get(0);
+        holdReads(f, f.pref);
+        holdReads(f, List.of(substitute));
+        Version a = version("n9", 1, "a");
+
+        CompletableFuture<GetResult> r = get(f, 3);
+        f.net.held(f.pref.get(0)).reply(holding(set(a)));
+        f.net.held(f.pref.get(1)).reply(holding(set(a)));
+        assertEquals(List.of(), f.net.sent(substitute, Message.ReplicaRead.class), "no substitute while it may answer");
+        f.net.held(late).fail(new TransportException(TransportException.Kind.TIMEOUT, "no answer in time"));
+        assertEquals(late, f.net.sent(substitute, Message.ReplicaRead.class).get(0).hintFor());
+        assertFalse(r.isDone());
+        f.net.held(substitute).reply(holding(set(a)));
+
+        assertEquals(List.of("a"), valuesOf(answer(r)));
     }
 
     @Test

@@ -50,10 +50,6 @@ final class ScriptedTransport implements Transport {
             this.future = future;
         }
 
-        Sent request() {
-            return request;
-        }
-
         void reply(Message answer) {
             held.remove(this);
             future.complete(MessageCodec.encode(answer));
@@ -78,11 +74,6 @@ final class ScriptedTransport implements Transport {
         /** Answers with {@code answer}. */
         ScriptedTransport reply(Message answer) {
             return answer(m -> CompletableFuture.completedFuture(MessageCodec.encode(answer)));
-        }
-
-        /** Answers with what {@code answer} makes of the request. */
-        ScriptedTransport replyWith(Function<M, Message> answer) {
-            return answer(m -> CompletableFuture.completedFuture(MessageCodec.encode(answer.apply(type.cast(m)))));
         }
 
         /** The peer answers with this typed error (it was reached, it failed the request). */
