@@ -5,6 +5,7 @@ import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.spi.Transport;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,6 +28,27 @@ final class NodeSlot {
         this.config = config;
         this.seeds = List.copyOf(seeds);
         this.cluster = cluster;
+    }
+
+    /**
+     * The running incarnation's parts in the order they stop (membership, node, transport),
+     * forgotten here: the slot is down afterwards.
+     */
+    List<AutoCloseable> takeRunningParts() {
+        List<AutoCloseable> parts = new ArrayList<>();
+        if (membership != null) {
+            parts.add(membership);
+        }
+        if (node != null) {
+            parts.add(node);
+        }
+        if (transport != null) {
+            parts.add(transport);
+        }
+        membership = null;
+        node = null;
+        transport = null;
+        return parts;
     }
 
     boolean isUp() {

@@ -235,16 +235,7 @@ public final class TestCluster implements AutoCloseable {
 
     private void shutDown(NodeSlot slot) {
         slot.cluster = slot.node.cluster();
-        List<AutoCloseable> parts = new ArrayList<>();
-        if (slot.membership != null) {
-            parts.add(slot.membership);
-        }
-        parts.add(slot.node);
-        parts.add(slot.transport);
-        slot.membership = null;
-        slot.node = null;
-        slot.transport = null;
-        closeAll(parts);
+        closeAll(slot.takeRunningParts());
     }
 
     /**
@@ -365,22 +356,7 @@ public final class TestCluster implements AutoCloseable {
     public void close() {
         List<AutoCloseable> parts = new ArrayList<>();
         for (NodeSlot slot : slots.values()) {
-            if (slot.membership != null) {
-                parts.add(slot.membership);
-            }
-        }
-        for (NodeSlot slot : slots.values()) {
-            if (slot.node != null) {
-                parts.add(slot.node);
-            }
-        }
-        for (NodeSlot slot : slots.values()) {
-            if (slot.transport != null) {
-                parts.add(slot.transport);
-            }
-            slot.membership = null;
-            slot.node = null;
-            slot.transport = null;
+            parts.addAll(slot.takeRunningParts());
         }
         parts.add(wiring);
         parts.add(time);
