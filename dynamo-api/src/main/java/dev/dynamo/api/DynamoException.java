@@ -2,7 +2,7 @@ package dev.dynamo.api;
 
 /**
  * Base of every error the store reports to a client. {@link #code()} is the stable error
- * code of API.md (for example {@code insufficient_replicas}).
+ * code of docs/http-api.md (for example {@code insufficient_replicas}).
  */
 public class DynamoException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -15,7 +15,7 @@ public class DynamoException extends RuntimeException {
         super(message, cause);
     }
 
-    /** The API.md error code; {@code internal} for errors without a more specific one. */
+    /** The error code of docs/http-api.md; {@code internal} for errors without a more specific one. */
     public String code() {
         return "internal";
     }

@@ -135,7 +135,7 @@ public final class HttpDynamoClient implements DynamoClient {
         throw error(r);
     }
 
-    /** The typed exception of an API error body (see the README, "Errors"). */
+    /** The typed exception of an API error body (see docs/http-api.md, "Errors"). */
     static DynamoException error(HttpResponse<byte[]> r) {
         String body = new String(r.body(), StandardCharsets.UTF_8);
         String code = field(body, "error");

@@ -118,10 +118,10 @@ public abstract class ClusterScenarios {
             c.kill(down);
 
             c.client(coordinator).put(T, bytes("k"), Context.EMPTY, bytes("v"));
-            c.runUntil(() -> c.node(substitute).hints().pending().getOrDefault(down, 0L) == 1, SETTLE_MILLIS,
+            c.runUntil(() -> c.node(substitute).background().hints().pending().getOrDefault(down, 0L) == 1, SETTLE_MILLIS,
                     substitute + " to hold a hint for " + down);
             c.restart(down);
-            c.runUntil(() -> c.node(substitute).hints().pending().isEmpty(), SETTLE_MILLIS,
+            c.runUntil(() -> c.node(substitute).background().hints().pending().isEmpty(), SETTLE_MILLIS,
                     substitute + " to hand its hint to " + down);
 
             // with the other replicas gone, the returned one answers alone

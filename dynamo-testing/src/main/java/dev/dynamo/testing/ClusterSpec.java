@@ -3,8 +3,11 @@ package dev.dynamo.testing;
 import dev.dynamo.core.coordination.RequestObserver;
 import dev.dynamo.core.membership.MembershipConfig;
 import dev.dynamo.core.node.NodeOptions;
+import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.core.time.Scheduler;
+import dev.dynamo.core.time.VirtualScheduler;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +31,19 @@ import java.util.function.Function;
  * @param transportProperties the netty transport's properties over the defaults (ignored by local)
  * @param observers           each node's request observer, by node id
  * @param transportWrapper    wraps each node's transport (for instance in one that never answers)
+ * @param virtualScheduler    the virtual clock to run on, when the caller drives it too; empty: the cluster's own
+ * @param schedulers          each node's scheduler, by node id, given the cluster's; it must run its tasks on
+ *                            the cluster's (a node's skewed clock in the simulation)
+ * @param plugins             the plugin registry each node opens its engines and transport through, by node id
  */
 public record ClusterSpec(int nodes, int partitions, List<TableConfig> tables, TransportKind transport, TimeKind time,
                           Optional<MembershipConfig> membership, long seed, NodeOptions nodeOptions,
                           Optional<Path> dataDir, Map<String, String> transportProperties,
                           Function<String, RequestObserver> observers,
-                          BiFunction<String, Transport, Transport> transportWrapper) {
+                          BiFunction<String, Transport, Transport> transportWrapper,
+                          Optional<VirtualScheduler> virtualScheduler,
+                          BiFunction<String, Scheduler, Scheduler> schedulers,
+                          Function<String, PluginRegistry> plugins) {
     public ClusterSpec {
         if (nodes < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node, was " + nodes);
@@ -57,5 +67,11 @@ public record ClusterSpec(int nodes, int partitions, List<TableConfig> tables, T
         transportProperties = Map.copyOf(transportProperties);
         Objects.requireNonNull(observers, "observers");
         Objects.requireNonNull(transportWrapper, "transportWrapper");
+        Objects.requireNonNull(virtualScheduler, "virtualScheduler");
+        if (virtualScheduler.isPresent() && time != TimeKind.VIRTUAL) {
+            throw new IllegalArgumentException("a virtual scheduler was given but time is " + time);
+        }
+        Objects.requireNonNull(schedulers, "schedulers");
+        Objects.requireNonNull(plugins, "plugins");
     }
 }

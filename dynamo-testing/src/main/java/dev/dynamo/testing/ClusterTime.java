@@ -1,6 +1,7 @@
 package dev.dynamo.testing;
 
 import dev.dynamo.core.time.Scheduler;
+import dev.dynamo.core.time.VirtualScheduler;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
@@ -26,9 +27,10 @@ interface ClusterTime extends AutoCloseable {
     @Override
     void close();
 
-    static ClusterTime of(TimeKind kind) {
-        return switch (kind) {
-            case VIRTUAL -> new VirtualTime();
+    static ClusterTime of(ClusterSpec spec) {
+        return switch (spec.time()) {
+            case VIRTUAL -> new VirtualTime(spec.virtualScheduler()
+                    .orElseGet(() -> new VirtualScheduler(VirtualTime.START_MILLIS)));
             case REAL -> new RealTime();
         };
     }

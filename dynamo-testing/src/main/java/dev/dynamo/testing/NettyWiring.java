@@ -1,7 +1,7 @@
 package dev.dynamo.testing;
 
 import dev.dynamo.core.protocol.Message;
-import dev.dynamo.core.spi.Plugins;
+import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.time.Scheduler;
@@ -59,11 +59,11 @@ final class NettyWiring implements Wiring {
     }
 
     @Override
-    public Transport open(String id) {
+    public Transport open(String id, PluginRegistry plugins) {
         Map<String, String> withBind = new HashMap<>(properties);
         withBind.put("bind", address(id).binaryAddress());
-        return Plugins.transport("netty").create(new TransportContext(id, this::binaryAddressOf, withBind,
-                scheduler, null));
+        return plugins.transport("netty").create(new TransportContext(id, this::binaryAddressOf, withBind,
+                scheduler, plugins.extensions()));
     }
 
     /** A seed may be named by its address ("host:port"; node ids have no ':'). */

@@ -3,6 +3,8 @@ package dev.dynamo.testing;
 import dev.dynamo.api.DynamoClient;
 import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.coordination.RequestObserver;
+import dev.dynamo.core.failure.FailureDetector;
+import dev.dynamo.core.failure.OutcomeFailureDetector;
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.MembershipConfig;
 import dev.dynamo.core.membership.PhiAccrualFailureDetector;
@@ -13,9 +15,11 @@ import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.ring.RingPlanner;
+import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.time.Scheduler;
+import dev.dynamo.core.time.VirtualScheduler;
 import dev.dynamo.core.transport.local.LocalNetwork;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +51,7 @@ import java.util.function.Function;
  *     c.client("n3").get("t", Utf8.bytes("k"));         // time runs while the test waits
  *     c.restart("n2");                                  // a new node over n2's data directory
  *     c.network().partition(Set.of("n1"), Set.of("n3")); // local network only
- *     c.runUntil(() -> c.node("n1").hints().pendingTotal() == 0, 30_000, "hints delivered");
+ *     c.runUntil(() -> c.node("n1").background().hints().pendingTotal() == 0, 30_000, "hints delivered");
  * }
  * }</pre>
  *
@@ -78,7 +82,7 @@ public final class TestCluster implements AutoCloseable {
 
     private TestCluster(ClusterSpec spec) {
         this.spec = spec;
-        this.time = ClusterTime.of(spec.time());
+        this.time = ClusterTime.of(spec);
         this.wiring = Wiring.of(spec, time.scheduler());
         this.ownDirectory = spec.dataDir().isPresent() ? Optional.empty()
                 : Optional.of(new TempDirectory("dynamo-test-cluster"));
@@ -130,18 +134,23 @@ public final class TestCluster implements AutoCloseable {
     }
 
     private void startNode(NodeSlot slot) {
-        Transport transport = spec.transportWrapper().apply(slot.id, wiring.open(slot.id));
+        PluginRegistry plugins = spec.plugins().apply(slot.id);
+        Transport transport = spec.transportWrapper().apply(slot.id, wiring.open(slot.id, plugins));
         slot.transport = transport;
-        Scheduler scheduler = time.scheduler();
-        RequestObserver observer = spec.observers().apply(slot.id);
-        DynamoNode node = spec.membership().isPresent()
-                ? new DynamoNode(slot.config, spec.tables(), slot.cluster, transport, scheduler, observer,
-                        spec.nodeOptions(), PhiAccrualFailureDetector.of(scheduler.clock(), spec.membership().get()))
-                : new DynamoNode(slot.config, spec.tables(), slot.cluster, transport, scheduler, observer,
-                        spec.nodeOptions());
+        Scheduler scheduler = spec.schedulers().apply(slot.id, time.scheduler());
+        DynamoNode node = new DynamoNode(slot.config, spec.tables(), slot.cluster, transport, scheduler,
+                spec.observers().apply(slot.id), spec.nodeOptions(), failureDetector(scheduler), plugins);
         slot.node = node;
         transport.start(node);
         node.startBackground();
+    }
+
+    /** With membership, phi accrual fed by gossip heartbeats; without, the node's own outcome counting. */
+    private FailureDetector failureDetector(Scheduler scheduler) {
+        NodeOptions options = spec.nodeOptions();
+        return spec.membership().<FailureDetector>map(config -> PhiAccrualFailureDetector.of(scheduler.clock(), config))
+                .orElseGet(() -> new OutcomeFailureDetector(scheduler.clock(), options.failuresToSuspect(),
+                        options.probeIntervalMillis()));
     }
 
     private void startMembership(NodeSlot slot) {
@@ -149,7 +158,7 @@ public final class TestCluster implements AutoCloseable {
             return;
         }
         slot.membership = new Membership(wiring.address(slot.id), slot.seeds, spec.membership().get(), slot.transport,
-                time.scheduler(), slot.node);
+                spec.schedulers().apply(slot.id, time.scheduler()), slot.node);
         slot.membership.start();
     }
 
@@ -403,6 +412,9 @@ public final class TestCluster implements AutoCloseable {
         private Map<String, String> transportProperties = Map.of();
         private Function<String, RequestObserver> observers = id -> RequestObserver.NONE;
         private BiFunction<String, Transport, Transport> transportWrapper = (id, t) -> t;
+        private Optional<VirtualScheduler> virtualScheduler = Optional.empty();
+        private BiFunction<String, Scheduler, Scheduler> schedulers = (id, shared) -> shared;
+        private Function<String, PluginRegistry> plugins = id -> PluginRegistry.installed();
 
         private Builder() {
         }
@@ -482,9 +494,34 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Virtual time on {@code scheduler}, which the caller drives and schedules on too (a
+         * simulation's workload and faults share the nodes' clock).
+         */
+        public Builder virtualTime(VirtualScheduler scheduler) {
+            this.time = TimeKind.VIRTUAL;
+            this.virtualScheduler = Optional.of(scheduler);
+            return this;
+        }
+
+        /**
+         * Each node's scheduler, by node id, given the cluster's: one that runs its tasks on the
+         * cluster's but reads another clock (a skewed one) or counts what it runs.
+         */
+        public Builder schedulers(BiFunction<String, Scheduler, Scheduler> byNode) {
+            this.schedulers = Objects.requireNonNull(byNode, "byNode");
+            return this;
+        }
+
+        /** The plugin registry each node opens its engines and transport through, by node id (extensions, added engines). */
+        public Builder plugins(Function<String, PluginRegistry> byNode) {
+            this.plugins = Objects.requireNonNull(byNode, "byNode");
+            return this;
+        }
+
         public ClusterSpec spec() {
             return new ClusterSpec(nodes, partitions, tables, transport, time, membership, seed, nodeOptions, dataDir,
-                    transportProperties, observers, transportWrapper);
+                    transportProperties, observers, transportWrapper, virtualScheduler, schedulers, plugins);
         }
 
         public TestCluster build() {

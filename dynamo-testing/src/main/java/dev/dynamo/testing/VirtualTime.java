@@ -14,14 +14,14 @@ final class VirtualTime implements ClusterTime {
     /** Bound of {@link #runUntilDone}: tasks, since periodic timers keep the queue from ever emptying. */
     private static final int MAX_STEPS = 5_000_000;
 
-    private final VirtualScheduler scheduler = new VirtualScheduler(START_MILLIS);
+    private final VirtualScheduler scheduler;
+
+    VirtualTime(VirtualScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
 
     @Override
     public Scheduler scheduler() {
-        return scheduler;
-    }
-
-    VirtualScheduler virtualScheduler() {
         return scheduler;
     }
 

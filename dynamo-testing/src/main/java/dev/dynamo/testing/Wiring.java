@@ -1,6 +1,7 @@
 package dev.dynamo.testing;
 
 import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.time.Scheduler;
 import dev.dynamo.core.transport.local.LocalNetwork;
@@ -12,8 +13,8 @@ interface Wiring extends AutoCloseable {
     /** Gives {@code id} an address; the first call for an id decides it, later ones return it. */
     Message.NodeAddress address(String id);
 
-    /** A new transport for {@code id}, on its address, not started. */
-    Transport open(String id);
+    /** A new transport for {@code id}, on its address, not started, made by the provider {@code plugins} names. */
+    Transport open(String id, PluginRegistry plugins);
 
     /** Before {@code id}'s process dies: what the network does to its messages in flight. */
     void kill(String id);
@@ -29,7 +30,7 @@ interface Wiring extends AutoCloseable {
 
     static Wiring of(ClusterSpec spec, Scheduler scheduler) {
         return switch (spec.transport()) {
-            case LOCAL -> new LocalWiring(new LocalNetwork(scheduler, spec.seed()));
+            case LOCAL -> new LocalWiring(new LocalNetwork(scheduler, spec.seed()), scheduler);
             case NETTY -> new NettyWiring(scheduler, spec.transportProperties());
         };
     }

@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves data while the ring changes (DESIGN.md "Membership"). Driven by the gossiped state:
+ * Moves data while the ring changes (docs/membership.md, "Join, leave and remove"). Driven by the gossiped state:
  * for the next step of the active {@link Transition} (see {@link RingSteps}) it pulls every
  * (table, partition) this node becomes a replica of from an old replica, chunk by chunk
  * ({@link Message.PartitionPull} / {@link Message.PartitionChunk}), merging each key into
@@ -510,7 +510,7 @@ public final class Rebalancer implements AutoCloseable {
      */
     private void redirectHints(GossipState s) {
         Ring ring = s.ring();
-        for (String target : node.hints().pending().keySet()) {
+        for (String target : node.background().hints().pending().keySet()) {
             // with no change in progress, a hint target outside the ring left or was removed:
             // only ring nodes ever get hints
             if (ring.contains(target)) {
@@ -522,7 +522,7 @@ public final class Rebalancer implements AutoCloseable {
                 }
             }
             List<dev.dynamo.core.handoff.HintStore.Hint> batch = new ArrayList<>();
-            node.hints().forEach(target, h -> {
+            node.background().hints().forEach(target, h -> {
                 batch.add(h);
                 return batch.size() < config.transferChunkKeys();
             });
@@ -548,7 +548,7 @@ public final class Rebalancer implements AutoCloseable {
     private CompletableFuture<Void> redirect(Ring ring, dev.dynamo.core.handoff.HintStore.Hint h) {
         Integer n = tables.get(h.table());
         if (n == null || h.partition() >= ring.q()) {
-            node.hints().remove(h); // a table no longer configured: nowhere to go
+            node.background().hints().remove(h); // a table no longer configured: nowhere to go
             return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<?>> sends = new ArrayList<>();
@@ -563,7 +563,7 @@ public final class Rebalancer implements AutoCloseable {
                     .thenApply(b -> Replies.expect(b, Message.ReplicaWriteResult.class)));
         }
         return CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0]))
-                .thenRun(() -> node.hints().remove(h));
+                .thenRun(() -> node.background().hints().remove(h));
     }
 
     // ------------------------------------------------------------------ progress

@@ -185,7 +185,7 @@ public sealed interface Message {
     }
 
     /**
-     * A failure with an API.md error code ({@code insufficient_replicas}, {@code timeout},
+     * A failure with an error code of docs/http-api.md ({@code insufficient_replicas}, {@code timeout},
      * {@code unknown_table}, {@code value_too_large}, {@code bad_request}, {@code internal}).
      */
     record Error(String code, String message, int required, int acknowledged) implements Message {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * </pre>
  *
  * Exit codes: {@value ExitCodes#OK} success, {@value ExitCodes#NOT_FOUND} key not found
- * (get) or a node down (status), {@value ExitCodes#ERROR} any error, with its API.md
+ * (get) or a node down (status), {@value ExitCodes#ERROR} any error, with its docs/http-api.md
  * error code on stderr.
  */
 @Command(name = "dynamo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,

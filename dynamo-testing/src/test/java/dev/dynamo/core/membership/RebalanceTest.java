@@ -113,13 +113,14 @@ class RebalanceTest {
                 }
             });
             report.append(String.format("%d writes acknowledged, %d failed; keys per node: n1=%d n3=%d n5=%d n6=%d"
-                    + " n2=%d%n", w.acked().size(), w.failed(), StoredKeys.count(c.node("n1"), T), StoredKeys.count(c.node("n3"), T),
-                    StoredKeys.count(c.node("n5"), T), StoredKeys.count(c.node("n6"), T), StoredKeys.count(c.node("n2"), T)));
+                    + " n2=%d%n", w.acked().size(), w.failed(), StoredKeys.count(c.node("n1"), T),
+                    StoredKeys.count(c.node("n3"), T), StoredKeys.count(c.node("n5"), T),
+                    StoredKeys.count(c.node("n6"), T), StoredKeys.count(c.node("n2"), T)));
             System.out.print(report);
             assertEquals(List.of(), problems, "every acknowledged key on exactly its preference nodes");
             assertTrue(w.acked().size() > 1_000, "the writer kept writing: " + w.acked().size());
             assertEquals(0, StoredKeys.count(c.node("n2"), T), "the node that left holds nothing");
-            live.forEach(id -> assertEquals(null, c.node(id).hints().pending().get("n4"),
+            live.forEach(id -> assertEquals(null, c.node(id).background().hints().pending().get("n4"),
                     id + " handed its hints for removed n4 to the keys' replicas"));
             live.forEach(id -> assertEquals(NodeStatus.REMOVED, c.membership(id).state().member("n4").status(),
                     id + " shows n4 removed"));
