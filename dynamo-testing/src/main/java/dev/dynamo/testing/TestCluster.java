@@ -82,11 +82,12 @@ public final class TestCluster implements AutoCloseable {
 
     private TestCluster(ClusterSpec spec) {
         this.spec = spec;
-        this.time = ClusterTime.of(spec);
-        this.wiring = Wiring.of(spec, time.scheduler());
+        // the directory first: if it cannot be made, no thread has started yet
         this.ownDirectory = spec.dataDir().isPresent() ? Optional.empty()
                 : Optional.of(new TempDirectory("dynamo-test-cluster"));
         this.dataDir = spec.dataDir().orElseGet(() -> ownDirectory.orElseThrow().path());
+        this.time = ClusterTime.of(spec);
+        this.wiring = Wiring.of(spec, time.scheduler());
     }
 
     public static Builder builder() {
