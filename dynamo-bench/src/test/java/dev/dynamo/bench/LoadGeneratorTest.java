@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamo.core.table.TableConfig;
-import dev.dynamo.core.testing.InJvmCluster;
-import dev.dynamo.core.testing.KeepAllTestReconcilerProvider;
+import dev.dynamo.testing.KeepAllTestReconcilerProvider;
+import dev.dynamo.testing.TestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +19,8 @@ class LoadGeneratorTest {
 
     @Test
     void runsTheRequestedMixAndWritesHistograms() throws Exception {
-        try (InJvmCluster cluster = InJvmCluster.start(3, 16, 1, dir,
-                TableConfig.of("t", 3, 2, 2, "memory", KeepAllTestReconcilerProvider.NAME))) {
+        try (TestCluster cluster = TestCluster.builder().nodes(3).partitions(16).seed(1).dataDir(dir)
+                .table(TableConfig.of("t", 3, 2, 2, "memory", KeepAllTestReconcilerProvider.NAME)).build()) {
             BenchOptions o = new BenchOptions("t", 1, 0.5, 100, 50, true, Duration.ZERO, 400, 0,
                     dir.resolve("hist"), 7);
             BenchReport report = new LoadGenerator(cluster.client("n1")).run(o);

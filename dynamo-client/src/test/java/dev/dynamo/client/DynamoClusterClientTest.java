@@ -17,10 +17,15 @@ import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.api.Versioned;
+import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.spi.Partitioner;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.testing.CoordinatedRequests;
+import dev.dynamo.testing.TestCluster;
+import dev.dynamo.testing.TimeKind;
+import dev.dynamo.testing.TransportKind;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -59,15 +64,18 @@ class DynamoClusterClientTest {
     @TempDir
     Path dir;
 
-    private LoopbackCluster cluster;
+    private final CoordinatedRequests coordinated = new CoordinatedRequests();
+    private TestCluster cluster;
     private final List<DynamoClusterClient> clients = new ArrayList<>();
 
     @BeforeEach
     void startCluster() {
-        cluster = LoopbackCluster.start(3, Q, dir,
+        cluster = TestCluster.builder().nodes(3).partitions(Q).transport(TransportKind.NETTY).time(TimeKind.REAL)
+                .dataDir(dir).transportProperties(Map.of("io-threads", "2")).observers(coordinated)
+                .nodeOptions(NodeOptions.DEFAULTS.withSystemEngine("memory")).table(
                 TableConfig.of(TABLE, 3, 2, 2, "memory", "test-keep-all"),
                 TableConfig.of(SMALL, 3, 2, 2, "memory", "test-keep-all").withMaxValueBytes(SMALL_MAX),
-                TableConfig.of(LOAD, 3, 2, 2, "memory", "test-keep-all").withTimeoutMillis(30_000));
+                TableConfig.of(LOAD, 3, 2, 2, "memory", "test-keep-all").withTimeoutMillis(30_000)).build();
     }
 
     @AfterEach
@@ -87,7 +95,7 @@ class DynamoClusterClientTest {
     }
 
     private DynamoClusterClient client(Duration ringRefresh, Duration requestTimeout) {
-        DynamoClusterClient c = DynamoClusterClient.builder().seeds(cluster.seeds())
+        DynamoClusterClient c = DynamoClusterClient.builder().seeds(cluster.binaryAddresses())
                 .requestTimeout(requestTimeout).ringRefreshInterval(ringRefresh).build();
         clients.add(c);
         return c;
@@ -204,12 +212,12 @@ class DynamoClusterClientTest {
         }
         assertEquals(3, expected.size(), "every node is first for some key");
 
-        Map<String, Long> before = cluster.coordinatedByNode();
+        Map<String, Long> before = coordinated.byNode();
         for (byte[] key : keys) {
             client.put(TABLE, key, Context.EMPTY, key);
             assertArrayEquals(key, client.get(TABLE, key).value());
         }
-        Map<String, Long> after = cluster.coordinatedByNode();
+        Map<String, Long> after = coordinated.byNode();
         for (String node : List.of("n1", "n2", "n3")) {
             assertEquals(expected.getOrDefault(node, 0L), after.get(node) - before.get(node),
                     "requests coordinated by " + node);
@@ -306,7 +314,7 @@ class DynamoClusterClientTest {
     void anUnknownTableFailsWithoutARoundTrip() {
         DynamoClusterClient client = client();
         client.put(TABLE, bytes("warm-up"), Context.EMPTY, bytes("v")); // the ring is known
-        long before = total(cluster.coordinatedByNode());
+        long before = total(coordinated.byNode());
 
         UnknownTableException e = assertThrows(UnknownTableException.class,
                 () -> client.get("nope", bytes("k")));
@@ -315,21 +323,21 @@ class DynamoClusterClientTest {
         assertThrows(UnknownTableException.class, () -> client.put("nope", bytes("k"), Context.EMPTY, bytes("v")));
         assertThrows(UnknownTableException.class, () -> client.delete("nope", bytes("k"), Context.EMPTY));
 
-        assertEquals(before, total(cluster.coordinatedByNode()), "no node saw the requests");
+        assertEquals(before, total(coordinated.byNode()), "no node saw the requests");
     }
 
     @Test
     void aValueOverTheTableLimitFailsWithValueTooLargeAndIsNotRetried() {
         DynamoClusterClient client = client();
         client.put(SMALL, bytes("warm-up"), Context.EMPTY, new byte[SMALL_MAX]);
-        long before = total(cluster.coordinatedByNode());
+        long before = total(coordinated.byNode());
 
         ValueTooLargeException e = assertThrows(ValueTooLargeException.class,
                 () -> client.put(SMALL, bytes("big"), Context.EMPTY, new byte[SMALL_MAX + 1]));
         assertEquals(SMALL_MAX + 1, e.size());
         assertEquals(SMALL_MAX, e.max());
         assertEquals("value_too_large", e.code());
-        assertEquals(before + 1, total(cluster.coordinatedByNode()), "one coordinator answered; no fallback");
+        assertEquals(before + 1, total(coordinated.byNode()), "one coordinator answered; no fallback");
     }
 
     @Test
@@ -360,14 +368,14 @@ class DynamoClusterClientTest {
         for (byte[] key : keys) {
             expected.merge(firstNode(ring, key), 2L, Long::sum);
         }
-        Map<String, Long> before = cluster.coordinatedByNode();
+        Map<String, Long> before = coordinated.byNode();
         for (byte[] key : keys) {
             GetResult r = client.get(TABLE, key);
             assertTrue(r.siblings().stream().anyMatch(v -> text(v.value()).equals(value)),
                     "value written earlier is still read");
             client.put(TABLE, key, r.context(), bytes(value));
         }
-        Map<String, Long> after = cluster.coordinatedByNode();
+        Map<String, Long> after = coordinated.byNode();
         for (String node : List.of("n1", "n2", "n3")) {
             assertEquals(expected.getOrDefault(node, 0L), after.get(node) - before.get(node),
                     "requests coordinated by " + node + " under ring v" + ring.version());
@@ -438,7 +446,7 @@ class DynamoClusterClientTest {
 
     @Test
     void learnsTheRingFromAnyLiveSeed() throws IOException {
-        DynamoClusterClient client = DynamoClusterClient.builder().seeds(deadAddress(), cluster.address("n2"))
+        DynamoClusterClient client = DynamoClusterClient.builder().seeds(deadAddress(), cluster.binaryAddress("n2"))
                 .build();
         clients.add(client);
         client.put(TABLE, bytes("k"), Context.EMPTY, bytes("v"));
@@ -493,7 +501,7 @@ class DynamoClusterClientTest {
         DynamoClusterClient client = client(Duration.ofMinutes(10), Duration.ofSeconds(40));
         int threads = 8;
         int perThread = 250;
-        long before = total(cluster.coordinatedByNode());
+        long before = total(coordinated.byNode());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<List<CompletableFuture<Context>>>> submitted = new ArrayList<>();
@@ -521,7 +529,7 @@ class DynamoClusterClientTest {
             pool.shutdownNow();
             assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
         }
-        assertEquals(before + threads * perThread, total(cluster.coordinatedByNode()),
+        assertEquals(before + threads * perThread, total(coordinated.byNode()),
                 "each put coordinated once: no fallback was needed");
         for (int t = 0; t < threads; t++) {
             for (int i = 0; i < perThread; i += 25) {

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.Reconciler;
-import dev.dynamo.core.spi.ReconcilerContract;
 import dev.dynamo.core.spi.Sibling;
+import dev.dynamo.testing.contract.ReconcilerContract;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

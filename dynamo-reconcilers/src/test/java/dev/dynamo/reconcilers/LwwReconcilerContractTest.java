@@ -2,7 +2,7 @@ package dev.dynamo.reconcilers;
 
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.Reconciler;
-import dev.dynamo.core.spi.ReconcilerContract;
+import dev.dynamo.testing.contract.ReconcilerContract;
 import java.util.Map;
 import net.jqwik.api.Arbitrary;
 

@@ -27,7 +27,7 @@ class ReconcilerProvidersTest {
     @Test
     void unknownNameListsTheInstalledOnes() {
         UnknownPluginException e = assertThrows(UnknownPluginException.class, () -> Plugins.reconciler("nope"));
-        // core's test-jar may register test reconcilers of its own; the list is sorted either way
+        // dynamo-testing registers a test reconciler of its own; the list is sorted either way
         Set<String> installed = Plugins.installed(ReconcilerProvider.class, ReconcilerProvider::name).keySet();
         assertEquals("reconciler 'nope' is not installed; installed reconcilers: " + String.join(", ", installed),
                 e.getMessage());

@@ -183,7 +183,7 @@ final class Nemesis {
                 StringBuilder sb = new StringBuilder("clock skew");
                 for (String id : ids.subList(0, 1 + random.nextInt(ids.size()))) {
                     long skew = random.nextInt(6_001) - 3_000L;
-                    cluster.slot(id).scheduler.setSkew(skew);
+                    cluster.clock(id).setSkew(skew);
                     sb.append(' ').append(id).append(skew >= 0 ? "+" : "").append(skew).append("ms");
                 }
                 log(sb.toString());
@@ -202,11 +202,11 @@ final class Nemesis {
     void healAll() {
         end = now();
         for (String id : cluster.ids()) {
-            if (!cluster.slot(id).isUp()) {
+            if (!cluster.isUp(id)) {
                 cluster.restart(id);
                 log("restart " + id + " from its data directory");
             }
-            cluster.slot(id).scheduler.setSkew(0);
+            cluster.clock(id).setSkew(0);
         }
         network.clearFaults();
         network.setLatency(LocalNetwork.DEFAULT_LATENCY_MILLIS, 0);

@@ -1,20 +1,13 @@
 package dev.dynamo.sim;
 
-import dev.dynamo.core.cluster.ClusterState;
-import dev.dynamo.core.coordination.RequestObserver;
-import dev.dynamo.core.failure.OutcomeFailureDetector;
 import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.node.NodeOptions;
-import dev.dynamo.core.protocol.Message;
-import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
-import dev.dynamo.core.ring.RingPlanner;
 import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.time.VirtualScheduler;
 import dev.dynamo.core.transport.local.LocalNetwork;
-import dev.dynamo.core.transport.local.LocalTransport;
+import dev.dynamo.testing.TestCluster;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,104 +16,73 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The simulated cluster: S {@link DynamoNode}s on one {@link LocalNetwork} under one
- * {@link VirtualScheduler}, each with its own skewable clock ({@link NodeScheduler}) and its
- * tables and hints on {@link CrashableEngine}s over H2 MVStore files in a temporary
- * directory. Unlike {@code InJvmCluster}, a crash here is a process crash: the node object
- * is thrown away, its engines lose every write since their last sync (the undo log of
- * {@link CrashableEngine}), and the restart builds a new node from the data directory.
+ * The simulated cluster: a {@link TestCluster} of S nodes on the local network under the
+ * simulation's {@link VirtualScheduler}, each node with its own skewable clock
+ * ({@link NodeScheduler}) and its tables and hints on {@link CrashableEngine}s, which reach
+ * the node's {@link SimDisk} through its plugin registry. A crash here is a process crash:
+ * the node's engines lose every write since their last sync (the undo log of
+ * {@link CrashableEngine}) before the node is thrown away, and the restart builds a new node
+ * from the data directory.
  *
  * <pre>{@code
- * SimCluster c = new SimCluster(time, network, 4, 16, dir, tables, options, ledger);
+ * SimCluster c = new SimCluster(time, seed, 4, 16, dir, tables, options, ledger, "memory");
  * c.crash("n2");          // engines roll back to their durable state; node discarded
  * c.restart("n2");        // a new DynamoNode over the same data directory
  * }</pre>
  */
 final class SimCluster implements AutoCloseable {
-
-    /** One node slot: its config and clock, and the incarnation running now (null while crashed). */
-    static final class Slot {
-        final String id;
-        final NodeConfig config;
-        final NodeScheduler scheduler;
-        final SimDisk disk;
-        DynamoNode node;
-        LocalTransport transport;
-        int incarnation;
-
-        Slot(String id, NodeConfig config, NodeScheduler scheduler, SimDisk disk) {
-            this.id = id;
-            this.config = config;
-            this.scheduler = scheduler;
-            this.disk = disk;
-        }
-
-        boolean isUp() {
-            return node != null;
-        }
-    }
-
     private final VirtualScheduler time;
-    private final LocalNetwork network;
-    private final List<TableConfig> tables;
-    private final NodeOptions options;
-    private final ClusterState state;
-    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final Map<String, NodeScheduler> clocks = new LinkedHashMap<>();
+    private final Map<String, SimDisk> disks = new LinkedHashMap<>();
+    private final TestCluster cluster;
 
-    SimCluster(VirtualScheduler time, LocalNetwork network, int size, int q, Path dataDir, List<TableConfig> tables,
+    /**
+     * @param seed the network's seed: drops, duplicates and jitter draw from it
+     * @param disk the engine under the crashable ones: memory or mvstore
+     */
+    SimCluster(VirtualScheduler time, long seed, int size, int q, Path dataDir, List<TableConfig> tables,
                NodeOptions options, VersionLedger ledger, String disk) {
         this.time = time;
-        this.network = network;
-        this.tables = List.copyOf(tables);
-        this.options = options;
-        List<NodeInfo> infos = new ArrayList<>();
-        List<Message.NodeAddress> addresses = new ArrayList<>();
         for (int i = 1; i <= size; i++) {
             String id = "n" + i;
-            infos.add(NodeInfo.of(id));
-            addresses.add(new Message.NodeAddress(id, "local:" + id, "local:" + id));
-            NodeConfig config = new NodeConfig(id, "127.0.0.1", 0, 0, dataDir.resolve(id), 1.0, 10);
-            slots.put(id, new Slot(id, config, new NodeScheduler(time), new SimDisk(time, id, ledger, disk)));
+            clocks.put(id, new NodeScheduler(time));
+            disks.put(id, new SimDisk(time, id, ledger, disk));
         }
-        Ring ring = new RingPlanner().initial(q, infos);
-        this.state = ClusterState.of(ring, addresses);
-        for (Slot s : slots.values()) {
-            start(s);
-        }
-    }
-
-    private void start(Slot s) {
-        s.transport = network.transport(s.id);
-        s.node = new DynamoNode(s.config, tables, state, s.transport, s.scheduler, RequestObserver.NONE, options,
-                new OutcomeFailureDetector(s.scheduler.clock(), options.failuresToSuspect(), options.probeIntervalMillis()),
-                PluginRegistry.installed().withExtension(SimDisk.class, s.disk));
-        s.transport.start(s.node);
-        s.node.startBackground();
-        s.incarnation++;
+        this.cluster = TestCluster.builder().nodes(size).partitions(q).table(tables.toArray(TableConfig[]::new))
+                .virtualTime(time).seed(seed).dataDir(dataDir).nodeOptions(options)
+                .schedulers((id, shared) -> clocks.get(id))
+                .plugins(id -> PluginRegistry.installed().withExtension(SimDisk.class, disks.get(id)))
+                .build();
     }
 
     List<String> ids() {
-        return List.copyOf(slots.keySet());
+        return cluster.nodeIds();
     }
 
-    Slot slot(String id) {
-        Slot s = slots.get(id);
-        if (s == null) {
-            throw new IllegalArgumentException("no node " + id + "; nodes: " + slots.keySet());
+    boolean isUp(String id) {
+        return cluster.isUp(id);
+    }
+
+    /** The running node {@code id}. */
+    DynamoNode node(String id) {
+        return cluster.node(id);
+    }
+
+    /** Node {@code id}'s clock, whose skew the nemesis sets. */
+    NodeScheduler clock(String id) {
+        NodeScheduler clock = clocks.get(id);
+        if (clock == null) {
+            throw new IllegalArgumentException("no node " + id + "; nodes: " + clocks.keySet());
         }
-        return s;
-    }
-
-    List<Slot> slots() {
-        return List.copyOf(slots.values());
+        return clock;
     }
 
     Ring ring() {
-        return state.ring();
+        return cluster.ring();
     }
 
     LocalNetwork network() {
-        return network;
+        return cluster.network();
     }
 
     VirtualScheduler time() {
@@ -130,9 +92,9 @@ final class SimCluster implements AutoCloseable {
     /** Node ids that are up, in id order. */
     List<String> upIds() {
         List<String> out = new ArrayList<>();
-        for (Slot s : slots.values()) {
-            if (s.isUp()) {
-                out.add(s.id);
+        for (String id : ids()) {
+            if (isUp(id)) {
+                out.add(id);
             }
         }
         return out;
@@ -151,38 +113,29 @@ final class SimCluster implements AutoCloseable {
      * @return keys rolled back (what the crash lost), summed over its engines
      */
     int crash(String id) {
-        Slot s = slot(id);
-        if (!s.isUp()) {
+        if (!isUp(id)) {
             return 0;
         }
-        network.crash(id);
+        // the network first: sends it had pending fail now, and what they write is rolled back too
+        cluster.network().crash(id);
         int lost = 0;
-        for (CrashableEngine e : s.disk.takeEngines()) {
+        for (CrashableEngine e : disks.get(id).takeEngines()) {
             lost += e.crash().size();
         }
-        // close() only stops timers now: the engines refuse sync and close after the crash
-        s.node.close();
-        s.transport.close();
-        s.node = null;
-        s.transport = null;
+        // closing the node only stops its timers now: the engines refuse sync and close after the crash
+        cluster.kill(id);
         return lost;
     }
 
     /** Starts a new incarnation of a crashed node from its data directory. */
     void restart(String id) {
-        Slot s = slot(id);
-        if (s.isUp()) {
-            return;
-        }
-        start(s);
-        network.restart(id);
+        cluster.restart(id);
     }
 
     /** What MVStore's background auto-commit does: makes every engine's writes so far durable. */
     void commit(String id) {
-        Slot s = slot(id);
-        if (s.isUp()) {
-            for (CrashableEngine e : s.disk.engines()) {
+        if (isUp(id)) {
+            for (CrashableEngine e : disks.get(id).engines()) {
                 e.sync();
             }
         }
@@ -190,12 +143,6 @@ final class SimCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Slot s : slots.values()) {
-            if (s.isUp()) {
-                s.node.close();
-                s.transport.close();
-                s.node = null;
-            }
-        }
+        cluster.close();
     }
 }

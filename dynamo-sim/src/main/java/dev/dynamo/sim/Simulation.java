@@ -9,7 +9,6 @@ import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.spi.Partitioner;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.time.VirtualScheduler;
-import dev.dynamo.core.transport.local.LocalNetwork;
 import dev.dynamo.core.version.Dot;
 import dev.dynamo.core.version.SiblingSet;
 import dev.dynamo.reconcilers.Cart;
@@ -107,13 +106,12 @@ public final class Simulation {
     private SimResult execute(Path dir, java.util.function.Consumer<Map<String, Map<String, SiblingSet>>> tamper) {
         Random topology = new Random(seed ^ 0x5DEECE66DL);
         int size = options.nodes() != 0 ? options.nodes() : 3 + topology.nextInt(3);
-        LocalNetwork network = new LocalNetwork(time, seed);
         history.origin(time.clock().millis());
         NodeOptions nodeOptions = NodeOptions.DEFAULTS.withSystemEngine(CrashableEngineProvider.NAME)
                 .withHints(200, 200)
                 .withAntiEntropy(2_000, 1_000_000)
                 .withTombstones(24L * 3600 * 1000, 0); // no purge: every tombstone stays visible to the checkers
-        cluster = new SimCluster(time, network, size, Q, dir, List.of(config.table(options.timeoutMillis(), options.disk())),
+        cluster = new SimCluster(time, seed, size, Q, dir, List.of(config.table(options.timeoutMillis(), options.disk())),
                 nodeOptions, ledger, options.disk());
         history.event(time.clock().millis(), "cluster of " + size + " nodes " + cluster.ids() + ", table "
                 + config + " (n=" + config.n() + " r=" + config.r() + " w=" + config.w() + " " + config.durability()
@@ -202,8 +200,8 @@ public final class Simulation {
                 if (repairs++ == options.maxConvergeRounds()) {
                     return -1;
                 }
-                for (SimCluster.Slot s : cluster.slots()) {
-                    s.node.background().antiEntropy().repair(SimConfig.TABLE);
+                for (String id : cluster.ids()) {
+                    cluster.node(id).background().antiEntropy().repair(SimConfig.TABLE);
                 }
                 nextRepair = time.clock().millis() + 2_000;
             }
@@ -212,8 +210,8 @@ public final class Simulation {
     }
 
     private boolean converged() {
-        for (SimCluster.Slot s : cluster.slots()) {
-            if (s.node.background().hints().pendingTotal() > 0) {
+        for (String id : cluster.ids()) {
+            if (cluster.node(id).background().hints().pendingTotal() > 0) {
                 return false;
             }
         }
@@ -238,7 +236,7 @@ public final class Simulation {
             int partition = cluster.ring().partitionOf(k, partitioner);
             Map<String, SiblingSet> replicas = new LinkedHashMap<>();
             for (String node : cluster.ring().preferenceList(partition, config.n())) {
-                DynamoNode n = cluster.slot(node).node;
+                DynamoNode n = cluster.node(node);
                 replicas.put(node, n.table(SimConfig.TABLE).store().get(partition, k));
             }
             out.put(key, replicas);
@@ -302,7 +300,7 @@ public final class Simulation {
     private void readThen(Client c, String key, Op.Kind then) {
         String node = cluster.randomUp(workloadRandom);
         Op op = history.invoke(c.id, SimConfig.TABLE, key, Op.Kind.GET, node, time.clock().millis());
-        CompletableFuture<GetResult> f = cluster.slot(node).node.get(SimConfig.TABLE, bytes(key),
+        CompletableFuture<GetResult> f = cluster.node(node).get(SimConfig.TABLE, bytes(key),
                 RequestOptions.DEFAULT);
         track(c, op, f, result -> {
             List<String> values = new ArrayList<>();
@@ -350,7 +348,7 @@ public final class Simulation {
             default -> { }
         }
         op.wrote(value, item, context, readOf);
-        DynamoNode n = cluster.slot(node).node;
+        DynamoNode n = cluster.node(node);
         CompletableFuture<Context> f = kind.isDelete()
                 ? n.delete(SimConfig.TABLE, bytes(key), context, RequestOptions.DEFAULT)
                 : n.put(SimConfig.TABLE, bytes(key), context, bytes(value), RequestOptions.DEFAULT);

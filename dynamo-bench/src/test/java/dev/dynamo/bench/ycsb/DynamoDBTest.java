@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.reconcilers.LwwReconciler;
+import dev.dynamo.testing.CoordinatedRequests;
+import dev.dynamo.testing.TestCluster;
+import dev.dynamo.testing.TimeKind;
+import dev.dynamo.testing.TransportKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,11 +52,14 @@ class DynamoDBTest {
 
     @TempDir
     static Path dir;
-    private static LoopbackCluster cluster;
+    private static final CoordinatedRequests COORDINATED = new CoordinatedRequests();
+    private static TestCluster cluster;
 
     @BeforeAll
     static void startCluster() {
-        cluster = LoopbackCluster.start(3, 16, dir, TableConfig.of(TABLE, 3, 2, 2, "memory", LwwReconciler.NAME));
+        cluster = TestCluster.builder().nodes(3).partitions(16).transport(TransportKind.NETTY).time(TimeKind.REAL)
+                .dataDir(dir).observers(COORDINATED).nodeOptions(NodeOptions.DEFAULTS.withSystemEngine("memory"))
+                .table(TableConfig.of(TABLE, 3, 2, 2, "memory", LwwReconciler.NAME)).build();
     }
 
     @AfterAll
@@ -63,7 +71,7 @@ class DynamoDBTest {
 
     private static Properties properties(String... extra) {
         Properties p = new Properties();
-        p.setProperty("dynamo.hosts", String.join(",", cluster.hosts()));
+        p.setProperty("dynamo.hosts", String.join(",", cluster.binaryAddresses()));
         for (int i = 0; i < extra.length; i += 2) {
             p.setProperty(extra[i], extra[i + 1]);
         }
@@ -172,7 +180,7 @@ class DynamoDBTest {
 
     @Test
     void anyNodeRoutingSpreadsRequestsOverEveryNode() throws Exception {
-        Map<String, Long> before = cluster.coordinatedByNode();
+        Map<String, Long> before = COORDINATED.byNode();
         DynamoDB db = open(properties("dynamo.routing", "any"));
         try {
             for (int i = 0; i < 30; i++) {
@@ -186,7 +194,7 @@ class DynamoDBTest {
         } finally {
             db.cleanup();
         }
-        Map<String, Long> after = cluster.coordinatedByNode();
+        Map<String, Long> after = COORDINATED.byNode();
         for (String node : after.keySet()) {
             assertTrue(after.get(node) - before.get(node) >= 10, "node " + node + " got its turn: " + before + " -> " + after);
         }

@@ -32,13 +32,13 @@ class HttpAdminTest {
 
     @Test
     void hintsForADownNodeShowInClusterAndMetricsAndDrainWhenItReturns() throws InterruptedException {
-        try (HttpTestCluster c = HttpTestCluster.start(4, dir, TableConfig.of("t", 3, 2, 3, "memory", "lww"))) {
+        try (HttpTestServer c = HttpTestServer.start(4, dir, TableConfig.of("t", 3, 2, 3, "memory", "lww"))) {
             // a key n1 does not replicate: with four nodes, n1 is the one substitute for a down replica
             String key = keyNotReplicatedBy(c, "n1");
-            Ring ring = c.node("n1").cluster().ring();
-            Table t = c.node("n1").table("t");
+            Ring ring = c.cluster().node("n1").cluster().ring();
+            Table t = c.cluster().node("n1").table("t");
             String down = ring.preferenceList(ring.partitionOf(bytes(key), t.partitioner()), 3).get(0);
-            c.network().crash(down);
+            c.cluster().network().crash(down);
 
             assertEquals(204, c.put("/tables/t/keys/" + key, "v").statusCode(), "w=3 met through the sloppy quorum");
             JsonNode cluster = json(c.get("/cluster"));
@@ -46,9 +46,9 @@ class HttpAdminTest {
             assertTrue(body(c.get("/metrics")).lines().anyMatch(l -> l.startsWith("dynamo_hints_pending{")
                     && l.contains("target=\"" + down + "\"") && l.endsWith(" 1.0")));
 
-            c.network().restart(down);
+            c.cluster().network().restart(down);
             waitFor(() -> json(c.get("/cluster")).path("hints_pending").isEmpty(), 30_000);
-            GetResult onOwner = c.node(down).get("t", bytes(key), new RequestOptions(1, null, null)).join();
+            GetResult onOwner = c.cluster().node(down).get("t", bytes(key), new RequestOptions(1, null, null)).join();
             assertEquals("v", new String(onOwner.value(), StandardCharsets.UTF_8), "the hint reached its owner");
             assertTrue(body(c.get("/metrics")).lines().anyMatch(l -> l.startsWith("dynamo_hints_pending{")
                     && l.contains("target=\"" + down + "\"") && l.endsWith(" 0.0")));
@@ -57,8 +57,8 @@ class HttpAdminTest {
 
     @Test
     void repairCopiesWhatAReplicaMissedAndReportsProgress() throws InterruptedException {
-        try (HttpTestCluster c = HttpTestCluster.start(3, dir, TableConfig.of("t", 3, 2, 2, "memory", "lww"))) {
-            c.network().crash("n3");
+        try (HttpTestServer c = HttpTestServer.start(3, dir, TableConfig.of("t", 3, 2, 2, "memory", "lww"))) {
+            c.cluster().network().crash("n3");
             List<String> keys = List.of("a", "b", "c", "d", "e");
             for (String k : keys) {
                 assertEquals(204, c.put("/tables/t/keys/" + k, "v-" + k).statusCode());
@@ -67,7 +67,7 @@ class HttpAdminTest {
                 assertEquals(n.path("id").asText().equals("n3") ? "suspected" : "up", n.path("status").asText(),
                         "n1 coordinated writes that n3 failed");
             }
-            c.network().restart("n3");
+            c.cluster().network().restart("n3");
 
             HttpResponse<byte[]> start = c.send("POST", "/repair?table=t", null);
             assertTrue(start.statusCode() == 202 || start.statusCode() == 200, () -> body(start));
@@ -77,7 +77,7 @@ class HttpAdminTest {
             assertEquals(done.path("partitions_total").asInt(), done.path("partitions_done").asInt(), done::toString);
             assertTrue(done.path("bytes_exchanged").asLong() > 0, done::toString);
             for (String k : keys) {
-                GetResult r = c.node("n3").get("t", bytes(k), new RequestOptions(1, null, null)).join();
+                GetResult r = c.cluster().node("n3").get("t", bytes(k), new RequestOptions(1, null, null)).join();
                 assertEquals("v-" + k, new String(r.value(), StandardCharsets.UTF_8), "n3 got " + k + " by repair");
             }
             assertFalse(json(c.get("/cluster")).path("anti_entropy").path("running").asBoolean());
@@ -86,16 +86,16 @@ class HttpAdminTest {
 
     @Test
     void repairRejectsUnknownTablesParametersAndMethods() {
-        try (HttpTestCluster c = HttpTestCluster.start(1, dir, TableConfig.of("t", 1, 1, 1, "memory", "lww"))) {
+        try (HttpTestServer c = HttpTestServer.start(1, dir, TableConfig.of("t", 1, 1, 1, "memory", "lww"))) {
             assertError(c.send("POST", "/repair?table=nope", null), 404, "unknown_table");
             assertError(c.send("POST", "/repair?tabel=t", null), 400, "bad_request");
             assertError(c.send("PUT", "/repair", new byte[0]), 405, "method_not_allowed");
         }
     }
 
-    private static String keyNotReplicatedBy(HttpTestCluster c, String node) {
-        Ring ring = c.node(node).cluster().ring();
-        Table t = c.node(node).table("t");
+    private static String keyNotReplicatedBy(HttpTestServer c, String node) {
+        Ring ring = c.cluster().node(node).cluster().ring();
+        Table t = c.cluster().node(node).table("t");
         for (int i = 0; i < 10_000; i++) {
             String key = "k" + i;
             if (!ring.preferenceList(ring.partitionOf(bytes(key), t.partitioner()), 3).contains(node)) {

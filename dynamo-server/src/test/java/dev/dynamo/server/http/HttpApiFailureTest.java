@@ -37,7 +37,7 @@ class HttpApiFailureTest {
 
     @Test
     void threeNodesServeAndDescribeTheCluster() {
-        try (HttpTestCluster c = HttpTestCluster.start(3, dir, TableConfig.of("t", 3, 2, 2, "memory", "lww"))) {
+        try (HttpTestServer c = HttpTestServer.start(3, dir, TableConfig.of("t", 3, 2, 2, "memory", "lww"))) {
             assertEquals(204, c.put("/tables/t/keys/k", "v").statusCode());
             assertEquals("v", body(c.get("/tables/t/keys/k?r=3")));
 
@@ -52,7 +52,7 @@ class HttpApiFailureTest {
                 partitions += n.path("partitions").asInt();
             }
             assertEquals(Set.of("n1", "n2", "n3"), ids);
-            assertEquals(HttpTestCluster.Q, partitions, "every partition has one owner");
+            assertEquals(HttpTestServer.Q, partitions, "every partition has one owner");
             assertError(c.get("/tables/t/keys/k?r=4"), 400, "bad_request");
         }
     }
@@ -61,10 +61,10 @@ class HttpApiFailureTest {
     void tooFewReplicasIs503WithRequiredAndAcknowledged() {
         // a long deadline: on a starved machine the replicas' failures must still arrive before it
         TableConfig t = TableConfig.of("t", 3, 2, 2, "memory", "lww").withTimeoutMillis(15_000);
-        try (HttpTestCluster c = HttpTestCluster.start(3, dir, t)) {
+        try (HttpTestServer c = HttpTestServer.start(3, dir, t)) {
             assertEquals(204, c.put("/tables/t/keys/k", "v").statusCode());
-            c.network().crash("n2");
-            c.network().crash("n3");
+            c.cluster().network().crash("n2");
+            c.cluster().network().crash("n3");
 
             HttpResponse<byte[]> put = c.put("/tables/t/keys/k", "w");
             assertError(put, 503, "insufficient_replicas");
@@ -91,7 +91,7 @@ class HttpApiFailureTest {
     @Test
     void aDeadlineThatPassesIs504() {
         TableConfig t = TableConfig.of("t", 2, 2, 2, "memory", "lww").withTimeoutMillis(200);
-        try (HttpTestCluster c = HttpTestCluster.withSilentPeer(dir, t)) {
+        try (HttpTestServer c = HttpTestServer.withSilentPeer(dir, t)) {
             assertError(c.get("/tables/t/keys/k"), 504, "timeout");
             assertError(c.put("/tables/t/keys/k", "v"), 504, "timeout");
             assertError(c.get("/tables/t/keys/k?timeout_ms=50"), 504, "timeout");
@@ -105,7 +105,7 @@ class HttpApiFailureTest {
     @Test
     void closeLetsARequestInFlightFinishAndRefusesNewOnes() throws Exception {
         TableConfig t = TableConfig.of("t", 2, 2, 2, "memory", "lww").withTimeoutMillis(3_000);
-        try (HttpTestCluster c = HttpTestCluster.withSilentPeer(dir, t)) {
+        try (HttpTestServer c = HttpTestServer.withSilentPeer(dir, t)) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             int port = c.server().port();
             try (Socket idle = new Socket("127.0.0.1", port)) {
@@ -150,7 +150,7 @@ class HttpApiFailureTest {
     void theNioTransportWorksToo() {
         HttpApiServer.Options nio = HttpApiServer.Options.DEFAULT.withNativeTransport(false).withIoThreads(1)
                 .withWorkerThreads(1);
-        try (HttpTestCluster c = HttpTestCluster.start(1, dir, nio, TableConfig.of("t", 1, 1, 1, "memory", "lww"))) {
+        try (HttpTestServer c = HttpTestServer.start(1, dir, nio, TableConfig.of("t", 1, 1, 1, "memory", "lww"))) {
             assertEquals("nio", c.server().transport());
             assertEquals(204, c.put("/tables/t/keys/k", "v").statusCode());
             assertEquals("v", body(c.get("/tables/t/keys/k")));
@@ -160,7 +160,7 @@ class HttpApiFailureTest {
     @Test
     void closeStopsAcceptingAndIsIdempotent() {
         int port;
-        try (HttpTestCluster c = HttpTestCluster.start(1, dir, TableConfig.of("t", 1, 1, 1, "memory", "lww"))) {
+        try (HttpTestServer c = HttpTestServer.start(1, dir, TableConfig.of("t", 1, 1, 1, "memory", "lww"))) {
             port = c.server().port();
             assertEquals(200, c.get("/health").statusCode());
             c.server().close();
@@ -172,9 +172,9 @@ class HttpApiFailureTest {
 
     @Test
     void aTakenPortFailsWithTheAddress() throws IOException {
-        try (HttpTestCluster c = HttpTestCluster.start(1, dir, TableConfig.of("t", 1, 1, 1, "memory", "lww"))) {
+        try (HttpTestServer c = HttpTestServer.start(1, dir, TableConfig.of("t", 1, 1, 1, "memory", "lww"))) {
             UncheckedIOException e = assertThrows(UncheckedIOException.class,
-                    () -> HttpApiServer.start(c.node("n1"), "127.0.0.1", c.server().port(), c.metrics()));
+                    () -> HttpApiServer.start(c.cluster().node("n1"), "127.0.0.1", c.server().port(), c.metrics()));
             assertTrue(e.getMessage().contains("127.0.0.1:" + c.server().port()), e.getMessage());
         }
     }

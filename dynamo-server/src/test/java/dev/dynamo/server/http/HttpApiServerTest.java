@@ -37,11 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpApiServerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HttpTestCluster c;
+    private HttpTestServer c;
 
     @BeforeAll
     void start(@TempDir Path dir) {
-        c = HttpTestCluster.start(1, dir,
+        c = HttpTestServer.start(1, dir,
                 TableConfig.of("default", 1, 1, 1, "memory", "lww"),
                 TableConfig.of("sib", 1, 1, 1, "memory", "siblings"),
                 TableConfig.of("small", 1, 1, 1, "memory", "lww").withMaxValueBytes(16));
@@ -259,7 +259,7 @@ class HttpApiServerTest {
             assertEquals(200, r.statusCode(), key);
             assertEquals("value of " + key, body(r));
             // the key is the UTF-8 bytes: the Java API sees the same key
-            GetResult direct = c.node("n1").get("default", key.getBytes(StandardCharsets.UTF_8),
+            GetResult direct = c.cluster().node("n1").get("default", key.getBytes(StandardCharsets.UTF_8),
                     RequestOptions.DEFAULT).join();
             assertEquals("value of " + key, new String(direct.value(), StandardCharsets.UTF_8), key);
         }
@@ -313,13 +313,13 @@ class HttpApiServerTest {
     void clusterDescribesTheRing() {
         JsonNode j = json(c.get("/cluster"));
         assertEquals("n1", j.path("node").asText());
-        assertEquals(HttpTestCluster.Q, j.path("q").asInt());
+        assertEquals(HttpTestServer.Q, j.path("q").asInt());
         assertTrue(j.path("ring_version").isIntegralNumber());
         JsonNode n1 = j.path("nodes").get(0);
         assertEquals("n1", n1.path("id").asText());
         assertEquals("up", n1.path("status").asText());
         assertEquals("local:n1", n1.path("address").asText());
-        assertEquals(HttpTestCluster.Q, n1.path("partitions").asInt());
+        assertEquals(HttpTestServer.Q, n1.path("partitions").asInt());
     }
 
     @Test

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dynamo.api.Context;
 import dev.dynamo.api.VectorClock;
 import dev.dynamo.core.table.TableConfig;
-import dev.dynamo.core.testing.InJvmCluster;
 import dev.dynamo.server.metrics.NodeMetrics;
 import dev.dynamo.sim.fuzz.Mutator;
+import dev.dynamo.testing.TestCluster;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -48,7 +48,7 @@ class HttpApiFuzzTest {
         Mutator m = new Mutator(new Random(seed));
         // lww: blind puts to a siblings table would pile up siblings and slow every later input down
         TableConfig table = TableConfig.of("t", 1, 1, 1, "memory", "lww").withMaxValueBytes(4096);
-        try (InJvmCluster c = InJvmCluster.start(1, 8, seed, dir, table);
+        try (TestCluster c = TestCluster.builder().nodes(1).partitions(8).seed(seed).dataDir(dir).table(table).build();
              NodeMetrics metrics = new NodeMetrics("n1", false)) {
             HttpApi api = new HttpApi(c.node("n1"), metrics, Runnable::run);
             int limit = HttpApiServer.bodyLimit(c.node("n1").tables());
@@ -71,7 +71,7 @@ class HttpApiFuzzTest {
                         ch.writeInbound(Unpooled.wrappedBuffer(input, at, n));
                         at += n;
                     }
-                    c.settle(50); // node work (replica writes) runs on virtual time
+                    c.runFor(50); // node work (replica writes) runs on virtual time
                     ch.runPendingTasks();
                     ch.checkException();
                     collect(ch, out);

@@ -12,11 +12,11 @@ import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.table.TableConfig;
-import dev.dynamo.core.testing.InJvmCluster;
 import dev.dynamo.core.version.Dot;
 import dev.dynamo.core.version.SiblingSet;
 import dev.dynamo.core.version.SiblingSetCodec;
 import dev.dynamo.core.version.Version;
+import dev.dynamo.testing.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,7 +98,8 @@ class MessageCodecFuzzTest {
         int inputs = Math.max(1, FuzzBudget.inputs(FuzzBudget.DEFAULT_INPUTS) / 5);
         long seed = FuzzBudget.seed() + 1;
         Mutator m = new Mutator(new Random(seed));
-        try (InJvmCluster c = InJvmCluster.start(1, 8, seed, dir, TableConfig.of("t", 1, 1, 1, "memory", "siblings"))) {
+        try (TestCluster c = TestCluster.builder().nodes(1).partitions(8).seed(seed).dataDir(dir)
+                .table(TableConfig.of("t", 1, 1, 1, "memory", "siblings")).build()) {
             DynamoNode node = c.node("n1");
             List<byte[]> corpus = new ArrayList<>();
             for (int i = 0; i < 64; i++) {
@@ -108,9 +109,9 @@ class MessageCodecFuzzTest {
                 byte[] input = m.mutate(corpus.get(m.random().nextInt(corpus.size())),
                         corpus.get(m.random().nextInt(corpus.size())));
                 CompletableFuture<byte[]> reply = node.handle("fuzzer", input);
-                c.settle(10);
+                c.runFor(10);
                 if (!reply.isDone()) {
-                    c.settle(5_000);
+                    c.runFor(5_000);
                 }
                 assertTrue(reply.isDone(), "input " + i + " (seed " + seed + ") got no answer: " + Mutator.hex(input));
                 Message answer = MessageCodec.decode(reply.get());

@@ -2,7 +2,7 @@ package dev.dynamo.storage.mvstore;
 
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.StorageEngine;
-import dev.dynamo.core.spi.StorageEngineContractTest;
+import dev.dynamo.testing.contract.StorageEngineContractTest;
 import java.nio.file.Path;
 
 class MvStoreStorageEngineTest extends StorageEngineContractTest {

@@ -2,7 +2,7 @@ package dev.dynamo.storage.rocksdb;
 
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.StorageEngine;
-import dev.dynamo.core.spi.StorageEngineContractTest;
+import dev.dynamo.testing.contract.StorageEngineContractTest;
 import java.nio.file.Path;
 
 class RocksDbStorageEngineTest extends StorageEngineContractTest {
