@@ -31,6 +31,9 @@ class OperatorCommandsTest {
         try (ProcessCluster c = new ProcessCluster(dir, 3, Map.of("default",
                 "n = 3\nr = 2\nw = 2\nengine = mvstore\nreconciler = lww"))) {
             c.startAll();
+            // healthy is not yet known: n1 lists a member only once gossip has brought it, so a node
+            // killed before that would be missing from the status instead of shown as down
+            awaitStatusLists(c, "n3");
             c.kill9(3);
             for (int i = 0; i < 50; i++) {
                 assertEquals(204, c.put(1, "default", "key-" + i, "value-" + i).statusCode());
@@ -62,6 +65,19 @@ class OperatorCommandsTest {
     }
 
     private record Result(int code, String out, String err) {
+    }
+
+    /** Waits (at most 60 s) until {@code bin/dynamo status} through n1 lists {@code node}. */
+    private static void awaitStatusLists(ProcessCluster c, String node) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        Result status = cli("status", "--http", c.node(1).http());
+        while (status.out.lines().noneMatch(l -> l.startsWith(node + " "))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("n1 never listed " + node + ":\n" + status.out + status.err);
+            }
+            Thread.sleep(200);
+            status = cli("status", "--http", c.node(1).http());
+        }
     }
 
     private static Result cli(String... args) {
