@@ -1,4 +1,4 @@
-package dev.dynamo.server.metrics;
+package dev.dynamo.http.metrics;
 
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.MembershipView;

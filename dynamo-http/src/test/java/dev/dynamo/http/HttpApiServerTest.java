@@ -1,4 +1,4 @@
-package dev.dynamo.server.http;
+package dev.dynamo.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,5 @@
 /**
- * A node's metrics: {@link dev.dynamo.server.metrics.NodeMetrics} observes every request of a
+ * A node's metrics: {@link dev.dynamo.http.metrics.NodeMetrics} observes every request of a
  * {@link dev.dynamo.core.node.DynamoNode} and serves them in the Prometheus text format on
  * {@code GET /metrics}.
  *
@@ -8,4 +8,4 @@
  * DynamoNode node = new DynamoNode(config, tables, cluster, transport, scheduler, metrics);
  * }</pre>
  */
-package dev.dynamo.server.metrics;
+package dev.dynamo.http.metrics;

@@ -1,9 +1,9 @@
-package dev.dynamo.server.http;
+package dev.dynamo.http;
 
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.Table;
-import dev.dynamo.server.metrics.NodeMetrics;
+import dev.dynamo.http.metrics.NodeMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -1,8 +1,8 @@
-package dev.dynamo.server.http;
+package dev.dynamo.http;
 
-import static dev.dynamo.server.http.HttpApiServerTest.assertError;
-import static dev.dynamo.server.http.HttpApiServerTest.body;
-import static dev.dynamo.server.http.HttpApiServerTest.json;
+import static dev.dynamo.http.HttpApiServerTest.assertError;
+import static dev.dynamo.http.HttpApiServerTest.body;
+import static dev.dynamo.http.HttpApiServerTest.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

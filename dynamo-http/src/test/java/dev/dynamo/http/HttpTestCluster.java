@@ -1,4 +1,4 @@
-package dev.dynamo.server.http;
+package dev.dynamo.http;
 
 import dev.dynamo.core.node.ClusterState;
 import dev.dynamo.core.node.DynamoNode;
@@ -14,7 +14,7 @@ import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.time.SystemScheduler;
 import dev.dynamo.core.transport.local.LocalNetwork;
 import dev.dynamo.core.transport.local.LocalTransport;
-import dev.dynamo.server.metrics.NodeMetrics;
+import dev.dynamo.http.metrics.NodeMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -115,6 +115,11 @@ final class HttpTestCluster implements AutoCloseable {
             @Override
             public CompletableFuture<byte[]> send(String node, byte[] request, long timeoutMillis) {
                 return new CompletableFuture<>(); // never answers, never fails
+            }
+
+            @Override
+            public int inFlight() {
+                return 0; // it never receives
             }
 
             @Override

@@ -1,4 +1,4 @@
-package dev.dynamo.server.metrics;
+package dev.dynamo.http.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

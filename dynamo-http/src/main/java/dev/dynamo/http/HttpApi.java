@@ -1,4 +1,4 @@
-package dev.dynamo.server.http;
+package dev.dynamo.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +24,7 @@ import dev.dynamo.core.node.Table;
 import dev.dynamo.core.node.TableConfig;
 import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
-import dev.dynamo.server.metrics.NodeMetrics;
+import dev.dynamo.http.metrics.NodeMetrics;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

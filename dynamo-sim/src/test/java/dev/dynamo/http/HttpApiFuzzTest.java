@@ -1,4 +1,4 @@
-package dev.dynamo.server.http;
+package dev.dynamo.http;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -6,7 +6,7 @@ import dev.dynamo.api.Context;
 import dev.dynamo.api.VectorClock;
 import dev.dynamo.core.node.TableConfig;
 import dev.dynamo.core.testing.InJvmCluster;
-import dev.dynamo.server.metrics.NodeMetrics;
+import dev.dynamo.http.metrics.NodeMetrics;
 import dev.dynamo.sim.fuzz.Mutator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

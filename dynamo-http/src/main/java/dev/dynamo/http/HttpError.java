@@ -1,4 +1,4 @@
-package dev.dynamo.server.http;
+package dev.dynamo.http;
 
 import java.util.Map;
 
