@@ -3,7 +3,7 @@ package dev.dynamo.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.testing.InJvmCluster;
 import dev.dynamo.core.testing.KeepAllTestReconcilerProvider;
 import java.nio.file.Files;

@@ -1,16 +1,16 @@
 package dev.dynamo.client;
 
+import dev.dynamo.api.BadRequestException;
 import dev.dynamo.api.Context;
 import dev.dynamo.api.DynamoClient;
 import dev.dynamo.api.DynamoException;
-import dev.dynamo.api.BadRequestException;
 import dev.dynamo.api.GetResult;
 import dev.dynamo.api.InsufficientReplicasException;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.UnknownTableException;
-import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.Message;
-import dev.dynamo.core.node.MessageCodec;
+import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.protocol.MessageCodec;
+import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.core.spi.TransportException;
 import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.SystemScheduler;
@@ -19,8 +19,8 @@ import dev.dynamo.transport.netty.NettyConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -146,7 +146,7 @@ public final class DynamoClusterClient implements DynamoClient {
                 timeoutMillis(options)));
         return execute("get", table, key.clone(), quorum(options.r()), request, attemptMillis(options),
                 answer -> {
-                    Message.GetResult g = DynamoNode.expect(answer, Message.GetResult.class);
+                    Message.GetResult g = Replies.expect(answer, Message.GetResult.class);
                     return new GetResult(g.versions(), Context.fromBytes(g.context()));
                 });
     }
@@ -172,7 +172,7 @@ public final class DynamoClusterClient implements DynamoClient {
         byte[] request = MessageCodec.encode(new Message.Put(table, key, context.toBytes(), value, tombstone,
                 orZero(options.w()), timeoutMillis(options), false));
         return execute(op, table, key.clone(), quorum(options.w()), request, attemptMillis(options),
-                answer -> Context.fromBytes(DynamoNode.expect(answer, Message.PutResult.class).context()));
+                answer -> Context.fromBytes(Replies.expect(answer, Message.PutResult.class).context()));
     }
 
     private static int orZero(Integer value) {
@@ -448,7 +448,7 @@ public final class DynamoClusterClient implements DynamoClient {
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
-        return sent.thenApply(answer -> Topology.from(DynamoNode.expect(answer, Message.RingResult.class)))
+        return sent.thenApply(answer -> Topology.from(Replies.expect(answer, Message.RingResult.class)))
                 .exceptionallyCompose(e -> {
                     Throwable cause = unwrap(e);
                     LOG.debug("ring request to {} failed: {}", address, cause.toString());

@@ -1,6 +1,6 @@
 package dev.dynamo.client;
 
-import dev.dynamo.core.node.Message;
+import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.spi.Partitioner;

@@ -1,17 +1,17 @@
 package dev.dynamo.client;
 
-import dev.dynamo.core.node.ClusterState;
+import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.coordination.RequestObserver;
 import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.Message;
 import dev.dynamo.core.node.NodeConfig;
-import dev.dynamo.core.node.RequestObserver;
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.ring.RingPlanner;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.spi.TransportContext;
+import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.time.SystemScheduler;
 import dev.dynamo.transport.netty.NettyTransport;
 import java.nio.file.Path;

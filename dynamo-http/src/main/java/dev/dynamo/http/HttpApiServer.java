@@ -2,7 +2,7 @@ package dev.dynamo.http;
 
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.Table;
+import dev.dynamo.core.table.Table;
 import dev.dynamo.http.metrics.NodeMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.netty.bootstrap.ServerBootstrap;

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynamo.api.Context;
 import dev.dynamo.api.GetResult;
 import dev.dynamo.api.RequestOptions;
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.table.TableConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;

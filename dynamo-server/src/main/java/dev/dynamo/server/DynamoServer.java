@@ -1,20 +1,20 @@
 package dev.dynamo.server;
 
+import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.PhiAccrualFailureDetector;
-import dev.dynamo.core.node.ClusterState;
 import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.TableConfig;
 import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.spi.TransportContext;
+import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.time.SystemScheduler;
+import dev.dynamo.http.HttpApiServer;
+import dev.dynamo.http.metrics.NodeMetrics;
 import dev.dynamo.server.config.ClusterMember;
 import dev.dynamo.server.config.ConfigException;
 import dev.dynamo.server.config.ServerConfig;
-import dev.dynamo.http.HttpApiServer;
-import dev.dynamo.http.metrics.NodeMetrics;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -187,7 +187,7 @@ public final class DynamoServer implements AutoCloseable {
         if (saved.isEmpty() || saved.get().ring().version() <= configured.ring().version()) {
             return configured;
         }
-        Map<String, dev.dynamo.core.node.Message.NodeAddress> addresses = new HashMap<>(saved.get().addresses());
+        Map<String, dev.dynamo.core.protocol.Message.NodeAddress> addresses = new HashMap<>(saved.get().addresses());
         addresses.putAll(configured.addresses());
         LOG.info("node {}: routing with the saved ring version {} from {} (configured: version {})",
                 config.node().id(), saved.get().ring().version(), file.path(), configured.ring().version());

@@ -1,7 +1,7 @@
 package dev.dynamo.server;
 
-import dev.dynamo.core.node.ClusterState;
-import dev.dynamo.core.node.Message;
+import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.Ring;
 import java.io.IOException;
 import java.io.Reader;

@@ -236,7 +236,7 @@ final class Checker {
                 fates.put(op.id(), excuse.startsWith("superseded") ? Fate.SUPERSEDED : Fate.DISCARDED_BY_DESIGN);
                 continue;
             }
-            if (config.durability() == dev.dynamo.core.node.TableConfig.Durability.BUFFERED
+            if (config.durability() == dev.dynamo.core.table.TableConfig.Durability.BUFFERED
                     && known.lostEverywhereInCrashes()) {
                 fates.put(op.id(), Fate.LOST_IN_CRASH);
                 continue;
@@ -423,7 +423,7 @@ final class Checker {
                 if (known != null && deletedLater(op, known.version())) {
                     continue;
                 }
-                if (known != null && config.durability() == dev.dynamo.core.node.TableConfig.Durability.BUFFERED
+                if (known != null && config.durability() == dev.dynamo.core.table.TableConfig.Durability.BUFFERED
                         && known.lostEverywhereInCrashes()) {
                     continue;
                 }

@@ -1,15 +1,15 @@
 package dev.dynamo.sim;
 
-import dev.dynamo.core.node.ClusterState;
+import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.coordination.RequestObserver;
 import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.Message;
 import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.node.NodeOptions;
-import dev.dynamo.core.node.RequestObserver;
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.ring.RingPlanner;
+import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.time.VirtualScheduler;
 import dev.dynamo.core.transport.local.LocalNetwork;
 import dev.dynamo.core.transport.local.LocalTransport;

@@ -1,6 +1,6 @@
 package dev.dynamo.sim;
 
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.table.TableConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;

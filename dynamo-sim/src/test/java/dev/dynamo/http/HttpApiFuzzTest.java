@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamo.api.Context;
 import dev.dynamo.api.VectorClock;
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.testing.InJvmCluster;
 import dev.dynamo.http.metrics.NodeMetrics;
 import dev.dynamo.sim.fuzz.Mutator;

@@ -7,9 +7,9 @@ import dev.dynamo.api.DynamoException;
 import dev.dynamo.api.GetResult;
 import dev.dynamo.api.InsufficientReplicasException;
 import dev.dynamo.api.RequestOptions;
-import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.Message;
-import dev.dynamo.core.node.MessageCodec;
+import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.protocol.MessageCodec;
+import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.transport.netty.BinaryClient;
 import dev.dynamo.transport.netty.NettyConfig;
 import java.time.Duration;
@@ -63,7 +63,7 @@ public final class AnyNodeClient implements DynamoClient {
     public CompletableFuture<GetResult> getAsync(String table, byte[] key, RequestOptions options) {
         byte[] request = MessageCodec.encode(new Message.Get(table, key, orZero(options.r()), millis(options)));
         return send(request, answer -> {
-            Message.GetResult g = DynamoNode.expect(answer, Message.GetResult.class);
+            Message.GetResult g = Replies.expect(answer, Message.GetResult.class);
             return new GetResult(g.versions(), Context.fromBytes(g.context()));
         });
     }
@@ -83,7 +83,7 @@ public final class AnyNodeClient implements DynamoClient {
                                              boolean tombstone, RequestOptions options) {
         byte[] request = MessageCodec.encode(new Message.Put(table, key, context.toBytes(), value, tombstone,
                 orZero(options.w()), millis(options), false));
-        return send(request, answer -> Context.fromBytes(DynamoNode.expect(answer, Message.PutResult.class)
+        return send(request, answer -> Context.fromBytes(Replies.expect(answer, Message.PutResult.class)
                 .context()));
     }
 

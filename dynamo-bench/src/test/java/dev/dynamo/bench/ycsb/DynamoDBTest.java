@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.reconcilers.LwwReconciler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

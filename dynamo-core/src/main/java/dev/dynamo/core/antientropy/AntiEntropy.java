@@ -1,13 +1,14 @@
 package dev.dynamo.core.antientropy;
 
-import dev.dynamo.core.node.ClusterState;
-import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.Message;
-import dev.dynamo.core.node.MessageCodec;
-import dev.dynamo.core.node.Table;
+import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.cluster.NodeContext;
+import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.protocol.MessageCodec;
+import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.store.SiblingStore;
 import dev.dynamo.core.store.StorageKeys;
+import dev.dynamo.core.table.Table;
 import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.Scheduler;
 import dev.dynamo.core.version.SiblingSet;
@@ -65,16 +66,15 @@ public final class AntiEntropy implements AutoCloseable {
     private volatile Cancellable timer;
     private volatile boolean closed;
 
-    public AntiEntropy(String self, Map<String, Table> tables, Supplier<ClusterState> cluster, Transport transport,
-                       Scheduler scheduler, long intervalMillis, int keysPerSecond, long requestTimeoutMillis) {
-        this.self = self;
-        this.tables = tables;
-        this.cluster = cluster;
-        this.transport = transport;
-        this.scheduler = scheduler;
+    public AntiEntropy(NodeContext node, long intervalMillis, int keysPerSecond) {
+        this.self = node.self();
+        this.tables = node.tables();
+        this.cluster = node.cluster();
+        this.transport = node.transport();
+        this.scheduler = node.scheduler();
         this.intervalMillis = intervalMillis;
         this.millisPerKey = Math.max(0, 1000L / keysPerSecond);
-        this.requestTimeoutMillis = requestTimeoutMillis;
+        this.requestTimeoutMillis = node.requestTimeoutMillis();
         int q = cluster.get().ring().q();
         for (Table t : tables.values()) {
             MerkleTree[] perPartition = new MerkleTree[q];
@@ -323,7 +323,7 @@ public final class AntiEntropy implements AutoCloseable {
         bytesExchanged.addAndGet(bytes.length);
         return transport.send(peer, bytes, requestTimeoutMillis).thenApply(reply -> {
             bytesExchanged.addAndGet(reply.length);
-            return DynamoNode.expect(reply, type);
+            return Replies.expect(reply, type);
         });
     }
 

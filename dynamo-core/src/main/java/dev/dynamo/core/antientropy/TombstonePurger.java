@@ -1,12 +1,13 @@
 package dev.dynamo.core.antientropy;
 
-import dev.dynamo.core.node.ClusterState;
-import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.Message;
-import dev.dynamo.core.node.MessageCodec;
-import dev.dynamo.core.node.Table;
+import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.cluster.NodeContext;
+import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.protocol.MessageCodec;
+import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.store.SiblingStore;
+import dev.dynamo.core.table.Table;
 import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.Scheduler;
 import dev.dynamo.core.version.SiblingSet;
@@ -52,16 +53,15 @@ public final class TombstonePurger implements AutoCloseable {
     private volatile Cancellable timer;
     private volatile boolean closed;
 
-    public TombstonePurger(String self, Map<String, Table> tables, Supplier<ClusterState> cluster, Transport transport,
-                           Scheduler scheduler, long graceMillis, long intervalMillis, long requestTimeoutMillis) {
-        this.self = self;
-        this.tables = tables;
-        this.cluster = cluster;
-        this.transport = transport;
-        this.scheduler = scheduler;
+    public TombstonePurger(NodeContext node, long graceMillis, long intervalMillis) {
+        this.self = node.self();
+        this.tables = node.tables();
+        this.cluster = node.cluster();
+        this.transport = node.transport();
+        this.scheduler = node.scheduler();
         this.graceMillis = graceMillis;
         this.intervalMillis = intervalMillis;
-        this.requestTimeoutMillis = requestTimeoutMillis;
+        this.requestTimeoutMillis = node.requestTimeoutMillis();
     }
 
     public void start() {
@@ -140,7 +140,7 @@ public final class TombstonePurger implements AutoCloseable {
         List<CompletableFuture<SiblingSet>> answers = new ArrayList<>();
         for (String peer : c.others()) {
             answers.add(transport.send(peer, read, requestTimeoutMillis)
-                    .thenApply(b -> DynamoNode.expect(b, Message.ReplicaReadResult.class).siblings()));
+                    .thenApply(b -> Replies.expect(b, Message.ReplicaReadResult.class).siblings()));
         }
         return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
             for (CompletableFuture<SiblingSet> a : answers) {

@@ -1,9 +1,10 @@
 package dev.dynamo.core.handoff;
 
-import dev.dynamo.core.membership.FailureDetector;
-import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.Message;
-import dev.dynamo.core.node.MessageCodec;
+import dev.dynamo.core.cluster.NodeContext;
+import dev.dynamo.core.failure.FailureDetector;
+import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.protocol.MessageCodec;
+import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.Scheduler;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * the other replicas instead.
  *
  * <pre>{@code
- * HintedHandoff h = new HintedHandoff("n1", hints, transport, detector, scheduler, 1_000, 100, grace);
+ * HintedHandoff h = new HintedHandoff(nodeContext, hints, 1_000, 100, grace);
  * h.start();
  * }</pre>
  */
@@ -50,21 +51,19 @@ public final class HintedHandoff implements AutoCloseable {
     private volatile Cancellable timer;
     private volatile boolean closed;
 
-    public HintedHandoff(String self, HintStore hints, Transport transport, FailureDetector detector,
-                         Scheduler scheduler, long intervalMillis, int batchSize, long graceMillis,
-                         long requestTimeoutMillis) {
+    public HintedHandoff(NodeContext node, HintStore hints, long intervalMillis, int batchSize, long graceMillis) {
         if (intervalMillis < 1 || batchSize < 1) {
             throw new IllegalArgumentException("hint interval and batch size must be >= 1");
         }
-        this.self = self;
+        this.self = node.self();
         this.hints = hints;
-        this.transport = transport;
-        this.detector = detector;
-        this.scheduler = scheduler;
+        this.transport = node.transport();
+        this.detector = node.detector();
+        this.scheduler = node.scheduler();
         this.intervalMillis = intervalMillis;
         this.batchSize = batchSize;
         this.graceMillis = graceMillis;
-        this.requestTimeoutMillis = requestTimeoutMillis;
+        this.requestTimeoutMillis = node.requestTimeoutMillis();
     }
 
     public void start() {
@@ -132,7 +131,7 @@ public final class HintedHandoff implements AutoCloseable {
             inFlight.decrementAndGet();
             if (error == null) {
                 try {
-                    DynamoNode.expect(bytes, Message.ReplicaWriteResult.class);
+                    Replies.expect(bytes, Message.ReplicaWriteResult.class);
                     detector.success(h.target());
                     if (hints.remove(h)) {
                         delivered.incrementAndGet();

@@ -1,8 +1,9 @@
 package dev.dynamo.core.membership;
 
-import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.Message;
-import dev.dynamo.core.node.MessageCodec;
+import dev.dynamo.core.failure.FailureDetector;
+import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.protocol.MessageCodec;
+import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.Scheduler;
@@ -257,7 +258,7 @@ public final class Gossiper implements AutoCloseable {
             LOG.debug("gossip to {} could not be sent: {}", peer, e.toString());
             return;
         }
-        sent.thenApply(bytes -> DynamoNode.expect(bytes, Message.GossipReply.class))
+        sent.thenApply(bytes -> Replies.expect(bytes, Message.GossipReply.class))
                 .whenComplete((reply, error) -> {
                     if (error != null) {
                         LOG.debug("gossip with {} failed: {}", peer, error.toString());

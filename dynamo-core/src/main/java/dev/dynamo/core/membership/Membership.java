@@ -1,14 +1,16 @@
 package dev.dynamo.core.membership;
 
-import dev.dynamo.core.node.ClusterState;
+import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.coordination.PendingReplicas;
+import dev.dynamo.core.failure.FailureDetector;
 import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.Message;
-import dev.dynamo.core.node.Table;
+import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.ring.RingPlan;
 import dev.dynamo.core.ring.RingPlanner;
 import dev.dynamo.core.spi.Transport;
+import dev.dynamo.core.table.Table;
 import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.Scheduler;
 import java.util.ArrayList;

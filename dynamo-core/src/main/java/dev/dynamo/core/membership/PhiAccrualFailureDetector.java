@@ -1,5 +1,6 @@
 package dev.dynamo.core.membership;
 
+import dev.dynamo.core.failure.FailureDetector;
 import dev.dynamo.core.time.Clock;
 import java.util.HashMap;
 import java.util.Map;

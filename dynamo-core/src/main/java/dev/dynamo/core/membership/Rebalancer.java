@@ -1,13 +1,15 @@
 package dev.dynamo.core.membership;
 
+import dev.dynamo.core.failure.FailureDetector;
 import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.Message;
-import dev.dynamo.core.node.MessageCodec;
-import dev.dynamo.core.node.Table;
+import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.protocol.MessageCodec;
+import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.spi.KeyValue;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.store.StorageKeys;
+import dev.dynamo.core.table.Table;
 import dev.dynamo.core.time.Scheduler;
 import dev.dynamo.core.version.SiblingSet;
 import dev.dynamo.core.version.SiblingSetCodec;
@@ -126,7 +128,7 @@ public final class Rebalancer implements AutoCloseable {
 
     // ------------------------------------------------------------------ writes during a move
 
-    /** The {@link dev.dynamo.core.membership.PendingReplicas} of this node: cheap, never blocks. */
+    /** The {@link dev.dynamo.core.coordination.PendingReplicas} of this node: cheap, never blocks. */
     public List<String> pending(int n, int partition) {
         GossipState state = gossiper.state();
         Transition t = state.activeTransition();
@@ -294,7 +296,7 @@ public final class Rebalancer implements AutoCloseable {
         Message.PartitionPull request = new Message.PartitionPull(p.transfer.table(), p.transfer.partition(),
                 p.nextKey, config.transferChunkKeys(), config.transferChunkBytes());
         transport.send(source, MessageCodec.encode(request), config.gossipTimeoutMillis())
-                .thenApply(b -> DynamoNode.expect(b, Message.PartitionChunk.class))
+                .thenApply(b -> Replies.expect(b, Message.PartitionChunk.class))
                 .whenComplete((chunk, error) -> {
                     if (error != null) {
                         retry(transition, p, source, error);
@@ -558,7 +560,7 @@ public final class Rebalancer implements AutoCloseable {
             byte[] msg = MessageCodec.encode(new Message.ReplicaWrite(h.table(), h.partition(), h.key(), h.siblings(),
                     false, ""));
             sends.add(transport.send(replica, msg, config.gossipTimeoutMillis())
-                    .thenApply(b -> DynamoNode.expect(b, Message.ReplicaWriteResult.class)));
+                    .thenApply(b -> Replies.expect(b, Message.ReplicaWriteResult.class)));
         }
         return CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0]))
                 .thenRun(() -> node.hints().remove(h));

@@ -1,5 +1,6 @@
 package dev.dynamo.core.node;
 
+import dev.dynamo.core.table.TableConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamo.api.Context;
 import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.TableConfig;
 import dev.dynamo.core.store.SiblingStore;
+import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.testing.InJvmCluster;
 import dev.dynamo.core.testing.KeepAllTestReconcilerProvider;
 import dev.dynamo.core.version.SiblingSet;

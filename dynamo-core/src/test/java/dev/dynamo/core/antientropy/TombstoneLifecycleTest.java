@@ -9,7 +9,7 @@ import dev.dynamo.api.Context;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.NodeOptions;
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.testing.InJvmCluster;
 import dev.dynamo.core.testing.KeepAllTestReconcilerProvider;
 import dev.dynamo.core.version.SiblingSet;

@@ -3,8 +3,8 @@ package dev.dynamo.core.membership;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynamo.core.node.Message;
-import dev.dynamo.core.node.MessageCodec;
+import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.time.VirtualScheduler;
 import dev.dynamo.core.transport.local.LocalNetwork;
 import dev.dynamo.core.transport.local.LocalTransport;

@@ -17,6 +17,10 @@ import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.api.Versioned;
+import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.protocol.MessageCodec;
+import dev.dynamo.core.protocol.Replies;
+import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.testing.InJvmCluster;
 import dev.dynamo.core.testing.KeepAllTestReconcilerProvider;
 import java.nio.file.Path;
@@ -159,15 +163,15 @@ class DynamoNodeTest {
     void binaryProtocolCarriesTypedErrorsAndResults() {
         DynamoNode n1 = cluster.node("n1");
         byte[] put = MessageCodec.encode(new Message.Put(T, bytes("k"), new byte[0], bytes("v"), false, 0, 0, false));
-        Message.PutResult pr = DynamoNode.expect(cluster.await(n1.handle("client", put)), Message.PutResult.class);
+        Message.PutResult pr = Replies.expect(cluster.await(n1.handle("client", put)), Message.PutResult.class);
         byte[] get = MessageCodec.encode(new Message.Get(T, bytes("k"), 0, 0));
-        Message.GetResult gr = DynamoNode.expect(cluster.await(n1.handle("client", get)), Message.GetResult.class);
+        Message.GetResult gr = Replies.expect(cluster.await(n1.handle("client", get)), Message.GetResult.class);
         assertArrayEquals(bytes("v"), gr.versions().get(0).value());
         assertEquals(Context.fromBytes(pr.context()), Context.fromBytes(gr.context()));
         byte[] bad = MessageCodec.encode(new Message.Get("missing", bytes("k"), 0, 0));
         assertThrows(UnknownTableException.class,
-                () -> DynamoNode.expect(cluster.await(n1.handle("client", bad)), Message.GetResult.class));
-        assertThrows(BadRequestException.class, () -> DynamoNode.expect(
+                () -> Replies.expect(cluster.await(n1.handle("client", bad)), Message.GetResult.class));
+        assertThrows(BadRequestException.class, () -> Replies.expect(
                 cluster.await(n1.handle("client", new byte[] {99, 1, 2})), Message.GetResult.class));
     }
 }

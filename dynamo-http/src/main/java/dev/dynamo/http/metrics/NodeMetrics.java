@@ -1,10 +1,10 @@
 package dev.dynamo.http.metrics;
 
+import dev.dynamo.core.coordination.RequestObserver;
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.MembershipView;
 import dev.dynamo.core.membership.NodeStatus;
 import dev.dynamo.core.node.DynamoNode;
-import dev.dynamo.core.node.RequestObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,8 +1,8 @@
 package dev.dynamo.server.config;
 
-import dev.dynamo.core.node.Message;
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.NodeInfo;
+import dev.dynamo.core.table.TableConfig;
 import java.util.Objects;
 
 /**

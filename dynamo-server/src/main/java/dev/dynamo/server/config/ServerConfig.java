@@ -1,15 +1,15 @@
 package dev.dynamo.server.config;
 
+import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.MembershipConfig;
-import dev.dynamo.core.node.ClusterState;
-import dev.dynamo.core.node.Message;
 import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.node.NodeOptions;
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.ring.RingPlanner;
+import dev.dynamo.core.table.TableConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynamo.core.node.ClusterState;
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.server.config.ConfigLoader;
 import dev.dynamo.server.config.ServerConfig;
 import java.io.PrintWriter;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dynamo.core.node.ClusterState;
+import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.node.NodeConfig;
-import dev.dynamo.core.node.TableConfig;
+import dev.dynamo.core.table.TableConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

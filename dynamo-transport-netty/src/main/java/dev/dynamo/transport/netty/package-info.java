@@ -22,7 +22,7 @@
  *   <caption>Kinds</caption>
  *   <tr><th>kind</th><th>sent by</th><th>payload</th></tr>
  *   <tr><td>0 request</td><td>client</td><td>the request: opaque bytes (the store encodes its
- *       messages with {@code dev.dynamo.core.node.MessageCodec})</td></tr>
+ *       messages with {@code dev.dynamo.core.protocol.MessageCodec})</td></tr>
  *   <tr><td>1 response</td><td>server</td><td>the answer to the request with this id</td></tr>
  *   <tr><td>2 failure</td><td>server</td><td>UTF-8 text: the request with this id failed
  *       (the handler's exception class and message)</td></tr>

@@ -1,4 +1,4 @@
-package dev.dynamo.core.membership;
+package dev.dynamo.core.coordination;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.dynamo.core.node;
+package dev.dynamo.core.table;
 
 import java.util.Map;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.dynamo.core.node;
+package dev.dynamo.core.coordination;
 
 /**
  * Sees every coordinated request as it ends; the server binds it to its metrics registry.

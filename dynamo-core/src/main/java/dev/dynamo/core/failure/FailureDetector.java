@@ -1,4 +1,4 @@
-package dev.dynamo.core.membership;
+package dev.dynamo.core.failure;
 
 /**
  * A node's local opinion of which peers are reachable, fed by request outcomes (and, with

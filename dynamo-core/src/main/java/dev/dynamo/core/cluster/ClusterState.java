@@ -1,5 +1,6 @@
-package dev.dynamo.core.node;
+package dev.dynamo.core.cluster;
 
+import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.Ring;
 import java.util.List;
 import java.util.Map;

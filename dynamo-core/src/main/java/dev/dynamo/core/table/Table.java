@@ -1,4 +1,4 @@
-package dev.dynamo.core.node;
+package dev.dynamo.core.table;
 
 import dev.dynamo.core.spi.Partitioner;
 import dev.dynamo.core.spi.Reconciler;

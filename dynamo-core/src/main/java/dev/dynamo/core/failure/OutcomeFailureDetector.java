@@ -1,4 +1,4 @@
-package dev.dynamo.core.membership;
+package dev.dynamo.core.failure;
 
 import dev.dynamo.core.time.Clock;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package dev.dynamo.core.node;
+package dev.dynamo.core.protocol;
 
 import dev.dynamo.api.VectorClock;
 import dev.dynamo.api.Versioned;

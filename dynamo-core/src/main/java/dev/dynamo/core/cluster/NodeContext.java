@@ -1,0 +1,40 @@
+package dev.dynamo.core.cluster;
+
+import dev.dynamo.core.failure.FailureDetector;
+import dev.dynamo.core.spi.Transport;
+import dev.dynamo.core.table.Table;
+import dev.dynamo.core.time.Scheduler;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * What a node's background services (hinted handoff, anti-entropy, tombstone purge,
+ * rebalancing) see of the node: its id, open tables, current view of the cluster, the
+ * transport to its peers, its scheduler and failure detector, and how long a request to a
+ * peer may take. One object instead of the same arguments to every service.
+ *
+ * <pre>{@code
+ * NodeContext context = new NodeContext("n1", tables, node::cluster, transport, scheduler, detector, 1_000);
+ * AntiEntropy ae = new AntiEntropy(context, 60_000, 10_000);
+ * }</pre>
+ *
+ * @param tables               the open tables by name, fixed for the node's life
+ * @param cluster              the current ring and addresses; membership replaces what it supplies
+ * @param requestTimeoutMillis the deadline of one request to a peer
+ */
+public record NodeContext(String self, Map<String, Table> tables, Supplier<ClusterState> cluster,
+                          Transport transport, Scheduler scheduler, FailureDetector detector,
+                          long requestTimeoutMillis) {
+    public NodeContext {
+        Objects.requireNonNull(self, "self");
+        tables = Map.copyOf(tables);
+        Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(detector, "detector");
+        if (requestTimeoutMillis < 1) {
+            throw new IllegalArgumentException("requestTimeoutMillis must be >= 1, got " + requestTimeoutMillis);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.dynamo.core.coordination;
+
+import dev.dynamo.api.Context;
+import dev.dynamo.api.DynamoException;
+import dev.dynamo.api.DynamoTimeoutException;
+import dev.dynamo.api.InsufficientReplicasException;
+import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.protocol.MessageCodec;
+import dev.dynamo.core.protocol.Replies;
+import dev.dynamo.core.spi.Transport;
+import dev.dynamo.core.store.SiblingStore;
+import dev.dynamo.core.table.Table;
+import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.core.time.Cancellable;
+import dev.dynamo.core.time.Scheduler;
+import dev.dynamo.core.version.SiblingSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Coordinates a put or delete (paper §4.5): a node outside the key's preference list forwards
+ * the write to one inside it; a node inside makes the new version here (a new dot of this
+ * node's actor over the client's context), sends it to the other replicas (substitutes with a
+ * hint for suspected or unreachable ones, §4.6) and answers once W replicas, itself included,
+ * have stored it. While partitions move, the write also goes to the key's pending replicas,
+ * whose answers do not count towards W.
+ *
+ * <p>On a {@code buffered} table only the first other replica is asked to sync (the paper's
+ * one durable write); on a {@code sync} table every replica is.
+ *
+ * <pre>{@code
+ * WriteCoordinator writes = new WriteCoordinator("n1", replicas, transport, scheduler);
+ * Context c = writes.put(cluster, new WriteRequest("put", table, key, Context.EMPTY, value, false, 2, 1_000, false)).join();
+ * }</pre>
+ */
+public final class WriteCoordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(WriteCoordinator.class);
+
+    private final String actor;
+    private final ReplicaSelector replicas;
+    private final Transport transport;
+    private final Scheduler scheduler;
+    private volatile PendingReplicas pendingReplicas = PendingReplicas.NONE;
+
+    /** @param actor the name this node's new versions carry in their dots (see the node's incarnation) */
+    public WriteCoordinator(String actor, ReplicaSelector replicas, Transport transport, Scheduler scheduler) {
+        this.actor = Objects.requireNonNull(actor, "actor");
+        this.replicas = Objects.requireNonNull(replicas, "replicas");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    }
+
+    /** Installs where writes also go while partitions move (membership's rebalancer). */
+    public void setPendingReplicas(PendingReplicas pending) {
+        this.pendingReplicas = Objects.requireNonNull(pending, "pending");
+    }
+
+    /** Coordinates (or forwards) the write on the ring of {@code state}; completes with the new version's context. */
+    public CompletableFuture<Context> put(ClusterState state, WriteRequest req) {
+        Table t = req.table();
+        int partition = state.ring().partitionOf(req.key(), t.partitioner());
+        List<String> pref = state.ring().preferenceList(partition, t.config().n());
+        if (!replicas.isAmong(pref) && !req.forwarded()) {
+            return forward(req, pref);
+        }
+        if (pref.size() < req.w()) {
+            return CompletableFuture.failedFuture(InsufficientReplicasException.of(req.op(), req.w(), 0));
+        }
+        SiblingStore.Coordinated coordinated = t.store().coordinate(partition, req.key(), req.context(), req.value(),
+                req.tombstone(), actor, scheduler.clock().millis());
+        Context written = coordinated.context();
+        Substitutes substitutes = replicas.substitutes(state, partition, pref);
+        List<Target> others = new ArrayList<>();
+        for (Target target : replicas.targets(pref, substitutes)) {
+            if (!replicas.isSelf(target.node())) {
+                others.add(target);
+            }
+        }
+        QuorumTracker quorum = new QuorumTracker(req.w(), others.size() + 1);
+        CompletableFuture<Context> result = new CompletableFuture<>();
+        if (quorum.success() == QuorumTracker.Decision.SUCCEEDED) {
+            result.complete(written);
+        }
+        long attemptTimeout = ReplicaSelector.attemptTimeout(req.timeoutMillis());
+        writePending(t, partition, req.key(), coordinated.siblings(), pref, others, attemptTimeout);
+        if (others.isEmpty()) {
+            return result;
+        }
+        Cancellable deadline = scheduler.schedule(() -> result.completeExceptionally(new DynamoTimeoutException(
+                req.op() + " on table '" + req.tableName() + "' timed out after " + req.timeoutMillis() + " ms")),
+                req.timeoutMillis());
+        for (int i = 0; i < others.size(); i++) {
+            // buffered tables: the paper's one durable write, asked of the first other replica
+            boolean sync = t.config().durability() == TableConfig.Durability.SYNC || i == 0;
+            writeSlot(t, partition, req.key(), coordinated.siblings(), sync, others.get(i), substitutes,
+                    attemptTimeout, error -> {
+                        QuorumTracker.Decision d;
+                        boolean all;
+                        synchronized (quorum) {
+                            d = error == null ? quorum.success() : quorum.failure();
+                            all = quorum.allAnswered();
+                        }
+                        if (d == QuorumTracker.Decision.SUCCEEDED) {
+                            result.complete(written);
+                        } else if (d == QuorumTracker.Decision.FAILED) {
+                            result.completeExceptionally(
+                                    InsufficientReplicasException.of(req.op(), req.w(), quorum.successes()));
+                        }
+                        if (all) {
+                            deadline.cancel();
+                        }
+                    });
+        }
+        return result;
+    }
+
+    /** Paper §4.5: a write is coordinated by a node of the key's preference list; pass it to one. */
+    private CompletableFuture<Context> forward(WriteRequest req, List<String> pref) {
+        Message.Put fwd = new Message.Put(req.tableName(), req.key(), req.context().toBytes(), req.value(),
+                req.tombstone(), req.w(), req.timeoutMillis(), true);
+        return forward(req, MessageCodec.encode(fwd), replicas.availableFirst(pref), 0);
+    }
+
+    private CompletableFuture<Context> forward(WriteRequest req, byte[] request, List<String> order, int index) {
+        if (index >= order.size()) {
+            return CompletableFuture.failedFuture(InsufficientReplicasException.of(req.op(), req.w(), 0));
+        }
+        return transport.send(order.get(index), request, req.timeoutMillis())
+                .thenApply(b -> Context.fromBytes(Replies.expect(b, Message.PutResult.class).context()))
+                .exceptionallyCompose(e -> {
+                    Throwable cause = Replies.unwrap(e);
+                    if (cause instanceof DynamoException) {
+                        return CompletableFuture.failedFuture(cause); // the coordinator answered: pass it on
+                    }
+                    return forward(req, request, order, index + 1);
+                });
+    }
+
+    /**
+     * While a partition moves, sends the write to its pending new replicas as well, so that
+     * they miss nothing written after their copy started; their answers do not count
+     * towards W (a failure here is repaired like any replica that missed a write).
+     */
+    private void writePending(Table t, int partition, byte[] key, SiblingSet set, List<String> pref,
+                              List<Target> others, long timeoutMillis) {
+        List<String> extra = pendingReplicas.pending(t.config().n(), partition);
+        if (extra.isEmpty()) {
+            return;
+        }
+        byte[] msg = null;
+        for (String node : extra) {
+            // a target that only keeps a hint for someone else still needs the write in its own table
+            if (replicas.isSelf(node) || pref.contains(node)
+                    || others.stream().anyMatch(o -> o.node().equals(node) && !o.isHint())) {
+                continue;
+            }
+            if (msg == null) {
+                msg = MessageCodec.encode(new Message.ReplicaWrite(t.config().name(), partition, key, set, false, ""));
+            }
+            transport.send(node, msg, timeoutMillis).thenApply(b -> Replies.expect(b, Message.ReplicaWriteResult.class))
+                    .whenComplete((ok, error) -> {
+                        replicas.outcome(node, error);
+                        if (error != null) {
+                            LOG.debug("pending replica {} failed a write: {}", node, error.toString());
+                        }
+                    });
+        }
+    }
+
+    /** Writes one slot: to its target, or on failure to the next substitute with a hint. */
+    private void writeSlot(Table t, int partition, byte[] key, SiblingSet set, boolean sync, Target target,
+                           Substitutes substitutes, long timeoutMillis, Consumer<Throwable> done) {
+        byte[] msg = MessageCodec.encode(new Message.ReplicaWrite(t.config().name(), partition, key, set, sync,
+                target.hintFor()));
+        transport.send(target.node(), msg, timeoutMillis)
+                .thenApply(b -> Replies.expect(b, Message.ReplicaWriteResult.class))
+                .whenComplete((ok, error) -> {
+                    replicas.outcome(target.node(), error);
+                    if (error == null) {
+                        done.accept(null);
+                        return;
+                    }
+                    LOG.debug("replica {} failed a write: {}", target.node(), error.toString());
+                    String sub = ReplicaSelector.isTransportFailure(error) ? substitutes.next() : null;
+                    if (sub == null || replicas.isSelf(sub)) {
+                        done.accept(error);
+                    } else {
+                        writeSlot(t, partition, key, set, sync, target.substitutedBy(sub), substitutes,
+                                timeoutMillis, done);
+                    }
+                });
+    }
+}

@@ -1,0 +1,122 @@
+package dev.dynamo.core.node;
+
+import dev.dynamo.core.handoff.HintStore;
+import dev.dynamo.core.spi.EngineContext;
+import dev.dynamo.core.spi.Partitioner;
+import dev.dynamo.core.spi.Plugins;
+import dev.dynamo.core.spi.Reconciler;
+import dev.dynamo.core.spi.StorageEngine;
+import dev.dynamo.core.store.SiblingCompactor;
+import dev.dynamo.core.store.SiblingStore;
+import dev.dynamo.core.table.Table;
+import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.core.time.Clock;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a node keeps on disk, opened together and closed together: its tables (each
+ * with its engine, reconciler and partitioner found among the installed plugins), the hint
+ * store of sloppy-quorum writes kept for other nodes, and the incarnation that names its
+ * writes. If any part fails to open, the parts already open are closed again.
+ */
+final class NodeStorage implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeStorage.class);
+
+    private final Map<String, Table> tables;
+    private final HintStore hints;
+    private final Incarnation incarnation;
+
+    private NodeStorage(Map<String, Table> tables, HintStore hints, Incarnation incarnation) {
+        this.tables = tables;
+        this.hints = hints;
+        this.incarnation = incarnation;
+    }
+
+    static NodeStorage open(NodeConfig config, List<TableConfig> tableConfigs, NodeOptions options, Clock clock) {
+        Map<String, Table> tables = openTables(config, tableConfigs, clock);
+        HintStore hints;
+        try {
+            StorageEngine hintEngine = Plugins.engine(options.systemEngine()).open(new EngineContext("__hints",
+                    config.dataDir().resolve("__hints"), Map.of(), clock));
+            hints = new HintStore(hintEngine, config.maxClockEntries());
+        } catch (RuntimeException e) {
+            tables.values().forEach(t -> closeQuietly(t.engine()));
+            throw e;
+        }
+        try {
+            return new NodeStorage(tables, hints, Incarnation.open(config, options, clock));
+        } catch (RuntimeException e) {
+            tables.values().forEach(t -> closeQuietly(t.engine()));
+            hints.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, Table> openTables(NodeConfig config, List<TableConfig> configs, Clock clock) {
+        Map<String, Table> open = new LinkedHashMap<>();
+        try {
+            for (TableConfig tc : configs) {
+                if (open.containsKey(tc.name())) {
+                    throw new IllegalArgumentException("table '" + tc.name() + "' is configured twice");
+                }
+                Reconciler reconciler = Plugins.reconciler(tc.reconciler()).create(tc.name(), tc.reconcilerProperties());
+                Partitioner partitioner = Plugins.partitioner(tc.partitioner());
+                Path dir = config.dataDir().resolve(tc.name());
+                StorageEngine engine = Plugins.engine(tc.engine())
+                        .open(new EngineContext(tc.name(), dir, tc.engineProperties(), clock));
+                SiblingStore store = new SiblingStore(tc.name(), engine, config.maxClockEntries(),
+                        tc.durability() == TableConfig.Durability.SYNC, new SiblingCompactor(reconciler));
+                open.put(tc.name(), new Table(tc, engine, store, reconciler, partitioner));
+            }
+        } catch (RuntimeException e) {
+            open.values().forEach(t -> closeQuietly(t.engine()));
+            throw e;
+        }
+        return Map.copyOf(open);
+    }
+
+    Map<String, Table> tables() {
+        return tables;
+    }
+
+    HintStore hints() {
+        return hints;
+    }
+
+    Incarnation incarnation() {
+        return incarnation;
+    }
+
+    /** Flushes and closes every part; a part that fails is logged and the others still close. */
+    @Override
+    public void close() {
+        try {
+            hints.sync();
+        } catch (RuntimeException e) {
+            LOG.warn("hint store sync on close failed", e);
+        }
+        hints.close();
+        incarnation.close();
+        for (Table t : tables.values()) {
+            try {
+                t.engine().sync();
+            } catch (RuntimeException e) {
+                LOG.warn("table '{}': sync on close failed", t.config().name(), e);
+            }
+            closeQuietly(t.engine());
+        }
+    }
+
+    private static void closeQuietly(StorageEngine engine) {
+        try {
+            engine.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing an engine failed", e);
+        }
+    }
+}
