@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dynamo.api.BadRequestException;
 import dev.dynamo.api.Context;
 import dev.dynamo.api.DynamoException;
-import dev.dynamo.api.DynamoTimeoutException;
+import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.GetResult;
 import dev.dynamo.api.InsufficientReplicasException;
-import dev.dynamo.api.ObsoleteVersionException;
 import dev.dynamo.api.RequestOptions;
-import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.api.Versioned;
 import dev.dynamo.core.antientropy.AntiEntropy;
@@ -145,7 +143,7 @@ final class HttpApi {
             e = ValueTooLargeException.of(config.name(), contentLength, config.maxValueBytes());
         } else if (config != null) {
             e = new ValueTooLargeException("value is over table '" + config.name() + "' limit of "
-                    + config.maxValueBytes() + " bytes (max-value-bytes)", -1, config.maxValueBytes());
+                    + config.maxValueBytes() + " bytes (max-value-bytes)", config.name(), -1, config.maxValueBytes());
         } else {
             e = new ValueTooLargeException("request body " + (contentLength >= 0 ? "of " + contentLength + " bytes "
                     : "") + "is over this server's limit of " + limit + " bytes", contentLength, limit);
@@ -164,7 +162,7 @@ final class HttpApi {
     /** The reply to a request that arrives while the server shuts down. */
     Reply shuttingDown(String method) {
         return counted(method, RequestTarget.Route.NONE.tag(), errorReply(method, RequestTarget.Route.NONE.tag(),
-                new HttpError(503, "shutting_down", "node " + node.id() + " is shutting down; retry on another node")));
+                new HttpError(ErrorCode.SHUTTING_DOWN, "node " + node.id() + " is shutting down; retry on another node")));
     }
 
     private Reply counted(String method, String routeTag, Reply r) {
@@ -181,11 +179,11 @@ final class HttpApi {
     private CompletableFuture<Reply> dispatch(String method, RequestTarget target, String contextHeader, byte[] body) {
         RequestTarget.Route route = target.route();
         if (route == RequestTarget.Route.NONE) {
-            throw new HttpError(404, "no_route", "no route for " + method + " " + shorten(target.path())
+            throw new HttpError(ErrorCode.NO_ROUTE, "no route for " + method + " " + shorten(target.path())
                     + "; routes: " + ROUTES);
         }
         if (!allowed(route, method)) {
-            throw new HttpError(405, "method_not_allowed", method + " is not allowed on "
+            throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed on "
                     + shorten(target.path()) + "; allowed: " + route.allow(), Map.of("Allow", route.allow()));
         }
         switch (route) {
@@ -306,7 +304,7 @@ final class HttpApi {
         try {
             return CompletableFuture.supplyAsync(op, workers).thenCompose(Function.identity());
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new HttpError(503, "overloaded", "node " + node.id()
+            return CompletableFuture.failedFuture(new HttpError(ErrorCode.OVERLOADED, "node " + node.id()
                     + " has too many requests queued; retry later or on another node"));
         }
     }
@@ -317,9 +315,9 @@ final class HttpApi {
             headers.put(CONTEXT_HEADER, r.context().toBase64());
         }
         if (!r.isFound()) {
-            Map<String, Object> body = error("not_found", "key not found in table '" + table + "'"
+            Map<String, Object> body = errorBody(ErrorCode.NOT_FOUND, "key not found in table '" + table + "'"
                     + (r.context().isEmpty() ? "" : " (deleted; the context covers the delete)"));
-            return new Reply(404, JSON, toJson(body), headers);
+            return errorReply(ErrorCode.NOT_FOUND, body, headers);
         }
         if (!r.hasSiblings()) {
             return new Reply(200, OCTETS, r.value(), headers);
@@ -445,7 +443,7 @@ final class HttpApi {
     private Membership membership() {
         Membership m = membership;
         if (m == null) {
-            throw new HttpError(404, "no_route", "node " + node.id() + " runs without membership");
+            throw new HttpError(ErrorCode.NO_ROUTE, "node " + node.id() + " runs without membership");
         }
         return m;
     }
@@ -491,8 +489,8 @@ final class HttpApi {
         if (change.isCompletedExceptionally()) {
             Throwable cause = change.handle((ok, e) -> e).join();
             cause = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
-            Map<String, Object> body = error("membership_refused", what + " refused: " + cause.getMessage());
-            return new Reply(409, JSON, toJson(body), Map.of());
+            Map<String, Object> body = errorBody(ErrorCode.MEMBERSHIP_REFUSED, what + " refused: " + cause.getMessage());
+            return errorReply(ErrorCode.MEMBERSHIP_REFUSED, body, Map.of());
         }
         boolean done = change.isDone();
         change.whenComplete((ok, e) -> {
@@ -571,51 +569,48 @@ final class HttpApi {
 
     Reply errorReply(String method, String routeTag, Throwable error) {
         Throwable cause = unwrap(error);
-        if (cause instanceof HttpError he) {
-            return new Reply(he.status(), JSON, toJson(error(he.code(), he.getMessage())), he.headers());
+        if (!(cause instanceof DynamoException de)) {
+            // an untyped failure is a bug or a broken engine: the operator needs the stack, the client a pointer
+            LOG.error("HTTP {} on route '{}' failed on node {}", method, routeTag, node.id(), cause);
+            return internalReply();
         }
-        if (cause instanceof InsufficientReplicasException ir) {
-            Map<String, Object> body = error(ir.code(), ir.getMessage());
+        if (de.errorCode() == ErrorCode.INTERNAL) {
+            // the store's own untyped error (for example a node shutting down): its message says it all
+            LOG.warn("HTTP {} on route '{}' failed on node {}: {}", method, routeTag, node.id(), cause.toString());
+            return internalReply();
+        }
+        Map<String, Object> body = errorBody(de.errorCode(), de.getMessage());
+        putTypedFields(de, body);
+        return errorReply(de.errorCode(), body, de instanceof HttpError he ? he.headers() : Map.of());
+    }
+
+    /** The body of a 500: the cause is in this node's log, not for the client to see. */
+    private Reply internalReply() {
+        return errorReply(ErrorCode.INTERNAL, errorBody(ErrorCode.INTERNAL, "internal error on node " + node.id()
+                + "; see its log"), Map.of());
+    }
+
+    /** The fields an error body carries besides code and message (README, "Errors": extra fields). */
+    private static void putTypedFields(DynamoException e, Map<String, Object> body) {
+        if (e instanceof InsufficientReplicasException ir) {
             body.put("required", ir.required());
             body.put("acknowledged", ir.acknowledged());
-            return new Reply(503, JSON, toJson(body), Map.of());
-        }
-        if (cause instanceof ValueTooLargeException vt) {
-            Map<String, Object> body = error(vt.code(), vt.getMessage());
+        } else if (e instanceof ValueTooLargeException vt) {
             if (vt.size() >= 0) {
                 body.put("size", vt.size());
             }
             body.put("max", vt.max());
-            return new Reply(413, JSON, toJson(body), Map.of());
         }
-        int status = -1;
-        if (cause instanceof BadRequestException) {
-            status = 400;
-        } else if (cause instanceof UnknownTableException) {
-            status = 404;
-        } else if (cause instanceof DynamoTimeoutException) {
-            status = 504;
-        } else if (cause instanceof ObsoleteVersionException) {
-            status = 409;
-        }
-        if (status > 0) {
-            return new Reply(status, JSON, toJson(error(((DynamoException) cause).code(), cause.getMessage())),
-                    Map.of());
-        }
-        if (cause instanceof DynamoException) {
-            // the store's own untyped error (for example a node shutting down): its message says it all
-            LOG.warn("HTTP {} on route '{}' failed on node {}: {}", method, routeTag, node.id(), cause.toString());
-        } else {
-            // an untyped failure is a bug or a broken engine: the operator needs the stack, the client a pointer
-            LOG.error("HTTP {} on route '{}' failed on node {}", method, routeTag, node.id(), cause);
-        }
-        return new Reply(500, JSON, toJson(error("internal", "internal error on node " + node.id()
-                + "; see its log")), Map.of());
     }
 
-    private static Map<String, Object> error(String code, String message) {
+    /** An error reply with the HTTP status of {@code code}. */
+    private Reply errorReply(ErrorCode code, Map<String, Object> body, Map<String, String> headers) {
+        return new Reply(code.httpStatus(), JSON, toJson(body), headers);
+    }
+
+    private static Map<String, Object> errorBody(ErrorCode code, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", code);
+        body.put("error", code.wire());
         body.put("message", message);
         return body;
     }

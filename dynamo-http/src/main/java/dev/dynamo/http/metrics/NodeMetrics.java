@@ -1,5 +1,6 @@
 package dev.dynamo.http.metrics;
 
+import dev.dynamo.api.ErrorCode;
 import dev.dynamo.core.coordination.RequestObserver;
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.MembershipView;
@@ -173,7 +174,7 @@ public final class NodeMetrics implements RequestObserver, AutoCloseable {
     @Override
     public void requestEnded(String op, String table, String outcome, long nanos) {
         try {
-            String tableTag = "unknown_table".equals(outcome) ? UNKNOWN_TABLE_TAG : String.valueOf(table);
+            String tableTag = ErrorCode.UNKNOWN_TABLE.wire().equals(outcome) ? UNKNOWN_TABLE_TAG : String.valueOf(table);
             RequestMeters m = requestMeters.computeIfAbsent(
                     new RequestKey(String.valueOf(op), tableTag, String.valueOf(outcome)), this::newRequestMeters);
             m.count().increment();
