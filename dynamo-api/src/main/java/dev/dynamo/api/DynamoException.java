@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * Base of every error the store reports to a client. {@link #errorCode()} says which one;
- * {@link #code()} is its stable wire name (for example {@code insufficient_replicas}). The
+ * {@link #code()} is its stable wire name (for example {@code insufficient_replicas}, as in
+ * docs/http-api.md). The
  * store's own codes have a subclass each with their typed fields ({@link ErrorCode#exceptionType()});
  * a plain {@code DynamoException} is {@link ErrorCode#INTERNAL} unless it names another code
  * without fields of its own.

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * Every error code of the store, each declared once with its wire name and the HTTP status
- * the HTTP API answers it with. The wire name is what {@link DynamoException#code()}
+ * the HTTP API answers it with (the table of docs/http-api.md, "Errors"). The wire name is what {@link DynamoException#code()}
  * returns, what the binary protocol's error message carries and what an HTTP error body's
  * {@code "error"} field says; it never changes once released.
  *

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The error codes as documented (README, "Errors"): wire names, HTTP statuses, exception types. */
+/** The error codes as documented (docs/http-api.md, "Errors"): wire names, HTTP statuses, exception types. */
 class ErrorCodeTest {
 
     /** The documented table, written out independently of the enum so that a change to either shows. */

@@ -7,7 +7,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The outcome of a run: per operation type a latency histogram (microseconds) and counts,
- * plus errors by API.md code.
+ * plus errors by error code (docs/http-api.md).
  */
 public record BenchReport(Map<String, Histogram> latencies, Map<String, Long> errors, double seconds) {
 

@@ -140,7 +140,7 @@ public final class HttpDynamoClient implements DynamoClient {
     }
 
     /**
-     * The typed exception of an API error body (see the README, "Errors"), as the binary
+     * The typed exception of an API error body (see docs/http-api.md, "Errors"), as the binary
      * client would throw it; {@code table} is the one the request named. A body without a
      * code this version knows (a newer node's, or not the API's at all) is internal.
      */

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the packages of {@code dev.dynamo.core} free of cycles, so that each can be read,
- * tested and replaced from the bottom up (docs/architecture.md, "Package map"). A package
+ * tested and replaced from the bottom up (docs/architecture.md, "Packages of dynamo-core"). A package
  * depends on another when one of its main source files imports a class of it or names one
  * by its qualified name in code (comments and strings do not count).
  */

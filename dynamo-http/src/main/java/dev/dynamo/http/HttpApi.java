@@ -47,7 +47,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP/JSON API of API.md on top of a {@link DynamoNode}, free of Netty: a request
+ * The HTTP/JSON API of docs/http-api.md on top of a {@link DynamoNode}, free of Netty: a request
  * (method, target, context header, body) in, a {@link Reply} future out. Calls into the node
  * run on {@code workers}, never on the caller's thread, because a node's local replica work
  * (engine reads, writes, fsync) may block.
@@ -364,8 +364,8 @@ final class HttpApi {
         Membership m = membership;
         if (m != null) {
             Map<String, Object> out = membershipJson(m);
-            out.put("hints_pending", node.hints().pending());
-            out.put("anti_entropy", progressJson(node.antiEntropy().progress()));
+            out.put("hints_pending", node.background().hints().pending());
+            out.put("anti_entropy", progressJson(node.background().antiEntropy().progress()));
             return out;
         }
         ClusterState state = node.cluster();
@@ -386,12 +386,12 @@ final class HttpApi {
         out.put("ring_version", ring.version());
         out.put("q", ring.q());
         out.put("nodes", nodes);
-        out.put("hints_pending", node.hints().pending());
-        out.put("anti_entropy", progressJson(node.antiEntropy().progress()));
+        out.put("hints_pending", node.background().hints().pending());
+        out.put("anti_entropy", progressJson(node.background().antiEntropy().progress()));
         return out;
     }
 
-    /** This node's local view (DESIGN.md: failure detection is local): "suspected" after failed requests. */
+    /** This node's local view (docs/membership.md: failure detection is local): "suspected" after failed requests. */
     private String status(String id) {
         return id.equals(node.id()) || node.failureDetector().isAvailable(id) ? "up" : "suspected";
     }
@@ -422,7 +422,7 @@ final class HttpApi {
         if (table != null) {
             node.table(table); // unknown_table (404) before anything starts
         }
-        AntiEntropy ae = node.antiEntropy();
+        AntiEntropy ae = node.background().antiEntropy();
         if ("GET".equals(method)) {
             return jsonReply(200, progressJson(ae.progress()));
         }
@@ -590,7 +590,7 @@ final class HttpApi {
                 + "; see its log"), Map.of());
     }
 
-    /** The fields an error body carries besides code and message (README, "Errors": extra fields). */
+    /** The fields an error body carries besides code and message (docs/http-api.md, "Errors": extra fields). */
     private static void putTypedFields(DynamoException e, Map<String, Object> body) {
         if (e instanceof InsufficientReplicasException ir) {
             body.put("required", ir.required());

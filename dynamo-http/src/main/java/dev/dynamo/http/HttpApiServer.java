@@ -41,11 +41,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP/JSON API of a node (API.md): {@code GET/PUT/DELETE /tables/{table}/keys/{key}},
+ * The HTTP/JSON API of a node (docs/http-api.md): {@code GET/PUT/DELETE /tables/{table}/keys/{key}},
  * {@code GET /tables}, {@code GET /cluster}, {@code GET /health}, {@code GET /metrics}, on
  * Netty (epoll when available, NIO otherwise) with keep-alive and HTTP/1.1 pipelining.
  * Requests go to the node's asynchronous Java API on a small worker pool, so neither the
- * event loop nor a worker ever waits for replicas. See the README, "HTTP/JSON API", for the
+ * event loop nor a worker ever waits for replicas. See docs/http-api.md for the
  * wire contract.
  *
  * <pre>{@code

@@ -1,5 +1,5 @@
 /**
- * The HTTP/JSON API every node serves (API.md, detailed in the README, "HTTP/JSON API"):
+ * The HTTP/JSON API every node serves (docs/http-api.md):
  * {@link dev.dynamo.http.HttpApiServer} puts a
  * {@link dev.dynamo.core.node.DynamoNode} on Netty.
  *

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The HTTP API of API.md over real HTTP against a one-node cluster (other tests start their own). */
+/** The HTTP API of docs/http-api.md over real HTTP against a one-node cluster (other tests start their own). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HttpApiServerTest {

@@ -102,7 +102,7 @@ public final class DynamoServer implements AutoCloseable {
             // bind (port 0); until the node is set, requests fail as "starting".
             NodeHolder holder = new NodeHolder(id, config);
             Transport transport = Plugins.transport(config.transport()).create(new TransportContext(id,
-                    holder::binaryAddress, transportProperties(config), scheduler, null));
+                    holder::binaryAddress, transportProperties(config), scheduler));
             opened.push(transport);
             transport.start(holder);
             ServerConfig bound = config;

@@ -33,7 +33,7 @@ import java.util.Objects;
  * <p>Thread-safe (every method is synchronized); the simulation uses it from one thread.
  *
  * <pre>{@code
- * CrashableEngine e = new CrashableEngine("t", mvstore, ledgerOrNull, clockOrNull);
+ * CrashableEngine e = new CrashableEngine("t", mvstore, diskOrNull);
  * e.put(k, v1);
  * e.sync();
  * e.put(k, v2);
@@ -48,33 +48,27 @@ public final class CrashableEngine implements StorageEngine {
 
     private final String table;
     private final StorageEngine delegate;
-    private final VersionLedger ledger;
-    private final NodeScheduler.NodeClock clock;
+    private final SimDisk disk;
     private final boolean ownsDelegate;
     /** Key (wrapped copy) to its value at the last sync, null when it was absent then; insertion order. */
     private final Map<ByteBuffer, byte[]> undo = new LinkedHashMap<>();
     private boolean crashed;
     private boolean closed;
 
-    /**
-     * @param ledger null: report nothing
-     * @param clock  the node's clock, or null outside a simulation (then nothing is reported)
-     */
-    public CrashableEngine(String table, StorageEngine delegate, VersionLedger ledger, NodeScheduler.NodeClock clock) {
-        this(table, delegate, ledger, clock, true);
+    /** @param disk the node's storage in a simulation, which learns what is stored and lost; null: report nothing */
+    public CrashableEngine(String table, StorageEngine delegate, SimDisk disk) {
+        this(table, delegate, disk, true);
     }
 
     /**
      * @param ownsDelegate false when {@code delegate} outlives this engine: a memory engine
      *                     standing in for the node's disk, handed to the next incarnation
      */
-    public CrashableEngine(String table, StorageEngine delegate, VersionLedger ledger, NodeScheduler.NodeClock clock,
-                           boolean ownsDelegate) {
+    public CrashableEngine(String table, StorageEngine delegate, SimDisk disk, boolean ownsDelegate) {
         this.ownsDelegate = ownsDelegate;
         this.table = Objects.requireNonNull(table, "table");
         this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.ledger = ledger;
-        this.clock = clock;
+        this.disk = disk;
     }
 
     public String table() {
@@ -158,8 +152,8 @@ public final class CrashableEngine implements StorageEngine {
                 delegate.put(key, durable);
             }
             out.add(new Rollback(key, current, durable));
-            if (ledger != null && clock != null) {
-                ledger.lost(clock.node(), table, key, current, durable, clock.trueMillis());
+            if (disk != null) {
+                disk.ledger().lost(disk.node(), table, key, current, durable, disk.trueMillis());
             }
         }
         undo.clear();
@@ -194,8 +188,8 @@ public final class CrashableEngine implements StorageEngine {
     }
 
     private void report(byte[] key, byte[] value) {
-        if (ledger != null && clock != null) {
-            ledger.stored(clock.node(), table, key, value, clock.trueMillis());
+        if (disk != null) {
+            disk.ledger().stored(disk.node(), table, key, value, disk.trueMillis());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.dynamo.sim;
 
 import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.coordination.RequestObserver;
+import dev.dynamo.core.failure.OutcomeFailureDetector;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.node.NodeOptions;
@@ -9,6 +10,7 @@ import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.ring.RingPlanner;
+import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.time.VirtualScheduler;
 import dev.dynamo.core.transport.local.LocalNetwork;
@@ -41,14 +43,16 @@ final class SimCluster implements AutoCloseable {
         final String id;
         final NodeConfig config;
         final NodeScheduler scheduler;
+        final SimDisk disk;
         DynamoNode node;
         LocalTransport transport;
         int incarnation;
 
-        Slot(String id, NodeConfig config, NodeScheduler scheduler) {
+        Slot(String id, NodeConfig config, NodeScheduler scheduler, SimDisk disk) {
             this.id = id;
             this.config = config;
             this.scheduler = scheduler;
+            this.disk = disk;
         }
 
         boolean isUp() {
@@ -76,7 +80,7 @@ final class SimCluster implements AutoCloseable {
             infos.add(NodeInfo.of(id));
             addresses.add(new Message.NodeAddress(id, "local:" + id, "local:" + id));
             NodeConfig config = new NodeConfig(id, "127.0.0.1", 0, 0, dataDir.resolve(id), 1.0, 10);
-            slots.put(id, new Slot(id, config, new NodeScheduler(time, id, ledger, disk)));
+            slots.put(id, new Slot(id, config, new NodeScheduler(time), new SimDisk(time, id, ledger, disk)));
         }
         Ring ring = new RingPlanner().initial(q, infos);
         this.state = ClusterState.of(ring, addresses);
@@ -87,7 +91,9 @@ final class SimCluster implements AutoCloseable {
 
     private void start(Slot s) {
         s.transport = network.transport(s.id);
-        s.node = new DynamoNode(s.config, tables, state, s.transport, s.scheduler, RequestObserver.NONE, options);
+        s.node = new DynamoNode(s.config, tables, state, s.transport, s.scheduler, RequestObserver.NONE, options,
+                new OutcomeFailureDetector(s.scheduler.clock(), options.failuresToSuspect(), options.probeIntervalMillis()),
+                PluginRegistry.installed().withExtension(SimDisk.class, s.disk));
         s.transport.start(s.node);
         s.node.startBackground();
         s.incarnation++;
@@ -151,7 +157,7 @@ final class SimCluster implements AutoCloseable {
         }
         network.crash(id);
         int lost = 0;
-        for (CrashableEngine e : s.scheduler.clock().takeEngines()) {
+        for (CrashableEngine e : s.disk.takeEngines()) {
             lost += e.crash().size();
         }
         // close() only stops timers now: the engines refuse sync and close after the crash
@@ -176,7 +182,7 @@ final class SimCluster implements AutoCloseable {
     void commit(String id) {
         Slot s = slot(id);
         if (s.isUp()) {
-            for (CrashableEngine e : s.scheduler.clock().engines()) {
+            for (CrashableEngine e : s.disk.engines()) {
                 e.sync();
             }
         }

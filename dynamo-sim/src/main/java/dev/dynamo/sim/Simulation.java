@@ -203,7 +203,7 @@ public final class Simulation {
                     return -1;
                 }
                 for (SimCluster.Slot s : cluster.slots()) {
-                    s.node.antiEntropy().repair(SimConfig.TABLE);
+                    s.node.background().antiEntropy().repair(SimConfig.TABLE);
                 }
                 nextRepair = time.clock().millis() + 2_000;
             }
@@ -213,7 +213,7 @@ public final class Simulation {
 
     private boolean converged() {
         for (SimCluster.Slot s : cluster.slots()) {
-            if (s.node.hints().pendingTotal() > 0) {
+            if (s.node.background().hints().pendingTotal() > 0) {
                 return false;
             }
         }

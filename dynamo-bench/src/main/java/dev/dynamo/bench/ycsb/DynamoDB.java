@@ -250,7 +250,7 @@ public final class DynamoDB extends DB {
     }
 
     /**
-     * The status YCSB counts: {@code ERROR_<CODE>} with the store's error code (API.md), e.g.
+     * The status YCSB counts: {@code ERROR_<CODE>} with the store's error code (docs/http-api.md), e.g.
      * {@code ERROR_TIMEOUT}, {@code ERROR_INSUFFICIENT_REPLICAS}. Each instance (one per YCSB
      * thread) also logs its first few errors with their message, so a run's log says why.
      */

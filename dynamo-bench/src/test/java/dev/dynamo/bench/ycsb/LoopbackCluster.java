@@ -58,7 +58,7 @@ final class LoopbackCluster implements AutoCloseable {
             String id = "n" + i;
             AtomicReference<DynamoNode> handler = new AtomicReference<>();
             Transport t = Plugins.transport("netty").create(new TransportContext(id, addresses::get,
-                    Map.of("bind", "127.0.0.1:0", "io-threads", "1"), scheduler, null));
+                    Map.of("bind", "127.0.0.1:0", "io-threads", "1"), scheduler));
             transports.put(id, t);
             t.start((from, request) -> {
                 DynamoNode node = handler.get();

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * keys-per-second limit so anti-entropy never crowds out client traffic.
  *
  * <pre>{@code
- * AntiEntropy ae = node.antiEntropy();
+ * AntiEntropy ae = node.background().antiEntropy();
  * ae.repair(null).join();            // every table, every partition this node replicates
  * ae.progress();                     // partitions done / total, keys repaired, bytes exchanged
  * }</pre>

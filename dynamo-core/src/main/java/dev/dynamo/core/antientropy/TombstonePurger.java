@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * so a delayed hint cannot bring back what was purged.
  *
  * <pre>{@code
- * node.tombstonePurger().purge().join();   // returns the number of keys purged
+ * node.background().tombstonePurger().purge().join();   // returns the number of keys purged
  * }</pre>
  */
 public final class TombstonePurger implements AutoCloseable {

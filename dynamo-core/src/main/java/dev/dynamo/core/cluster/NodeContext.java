@@ -1,5 +1,6 @@
 package dev.dynamo.core.cluster;
 
+import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.core.failure.FailureDetector;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.table.Table;
@@ -36,5 +37,14 @@ public record NodeContext(String self, Map<String, Table> tables, Supplier<Clust
         if (requestTimeoutMillis < 1) {
             throw new IllegalArgumentException("requestTimeoutMillis must be >= 1, got " + requestTimeoutMillis);
         }
+    }
+
+    /** The open table, or {@link UnknownTableException}. */
+    public Table table(String name) {
+        Table t = tables.get(name);
+        if (t == null) {
+            throw new UnknownTableException(name);
+        }
+        return t;
     }
 }

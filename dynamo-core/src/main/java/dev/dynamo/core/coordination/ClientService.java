@@ -77,14 +77,16 @@ public final class ClientService {
 
     /** A binary put or delete, possibly forwarded by a node outside the key's preference list. */
     public CompletableFuture<Message.PutResult> serve(Message.Put p) {
+        String op = p.tombstone() ? "delete" : "put";
         Context ctx;
         try {
             ctx = Context.fromBytes(p.context());
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException(e.getMessage());
+            return observed(op, p.table(), System.nanoTime(),
+                    CompletableFuture.failedFuture(new BadRequestException(e.getMessage())));
         }
         RequestOptions o = new RequestOptions(null, p.w() == 0 ? null : p.w(), millis(p.timeoutMillis()));
-        return write(p.tombstone() ? "delete" : "put", p.table(), p.key(), ctx, p.value(), p.tombstone(), o,
+        return write(op, p.table(), p.key(), ctx, p.value(), p.tombstone(), o,
                 p.forwarded()).thenApply(c -> new Message.PutResult(c.toBytes()));
     }
 

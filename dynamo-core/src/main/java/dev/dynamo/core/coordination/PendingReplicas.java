@@ -6,7 +6,7 @@ import java.util.List;
  * Where writes must also go while partitions move between nodes: the nodes that are
  * becoming replicas of a partition but are not yet in its preference list. Coordinators
  * send every write to them too, so a new replica misses nothing written while it copies
- * the partition (DESIGN.md "Membership": writes during a move reach both).
+ * the partition (docs/membership.md, "Join, leave and remove": writes during a move reach both).
  *
  * <pre>{@code
  * node.setPendingReplicas((n, partition) -> rebalancer.pending(n, partition));

@@ -13,6 +13,7 @@ import dev.dynamo.core.time.Scheduler;
 import dev.dynamo.core.version.SiblingSet;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,7 @@ public final class ReadCoordinator {
         CompletableFuture<GetResult> result = new CompletableFuture<>();
         QuorumTracker quorum = new QuorumTracker(r, pref.size());
         Map<Target, SiblingSet> answers = new LinkedHashMap<>();
+        Map<Target, SiblingSet> repairs = new HashMap<>();
         Deadline deadline = new Deadline();
         List<Target> targets = new ArrayList<>(replicas.targets(pref, substitutes));
         targets.sort(Comparator.comparing(target -> !replicas.isSelf(target.node())));
@@ -97,7 +99,7 @@ public final class ReadCoordinator {
                             }
                             if (done) {
                                 deadline.cancel();
-                                readRepair(t, partition, key, answers, quorum);
+                                readRepair(t, partition, key, answers, repairs, quorum);
                             }
                         } catch (RuntimeException e) {
                             LOG.error("get coordination failed", e);
@@ -109,7 +111,7 @@ public final class ReadCoordinator {
             deadline.arm(scheduler.schedule(() -> {
                 result.completeExceptionally(new DynamoTimeoutException("get on table '" + t.config().name()
                         + "' timed out after " + timeoutMillis + " ms"));
-                readRepair(t, partition, key, answers, quorum);
+                readRepair(t, partition, key, answers, repairs, quorum);
             }, timeoutMillis));
         }
         return result;
@@ -152,8 +154,13 @@ public final class ReadCoordinator {
         }
     }
 
-    /** Sends the merged versions to every replica that answered without some of them. */
-    private void readRepair(Table t, int partition, byte[] key, Map<Target, SiblingSet> answers, Object lock) {
+    /**
+     * Sends the merged versions to every replica that answered without some of them. Runs at
+     * the deadline and again once every replica has answered; {@code repairs} (what each replica
+     * was already sent, guarded by {@code lock}) keeps the second run from repeating a repair.
+     */
+    private void readRepair(Table t, int partition, byte[] key, Map<Target, SiblingSet> answers,
+                            Map<Target, SiblingSet> repairs, Object lock) {
         Map<Target, SiblingSet> snapshot;
         synchronized (lock) {
             snapshot = new LinkedHashMap<>(answers);
@@ -165,6 +172,11 @@ public final class ReadCoordinator {
         snapshot.forEach((target, set) -> {
             if (!merged.hasVersionsMissingFrom(set)) {
                 return;
+            }
+            synchronized (lock) {
+                if (merged.equals(repairs.put(target, merged))) {
+                    return; // sent this replica exactly these versions already
+                }
             }
             observer.readRepair(t.config().name());
             if (replicas.isSelf(target.node())) {

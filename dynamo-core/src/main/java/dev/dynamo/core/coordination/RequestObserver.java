@@ -14,7 +14,7 @@ public interface RequestObserver {
 
     /**
      * @param op      get, put or delete
-     * @param outcome ok, or the API.md error code
+     * @param outcome ok, or the error code (docs/http-api.md)
      */
     void requestEnded(String op, String table, String outcome, long nanos);
 

@@ -1,5 +1,5 @@
 /**
- * The request path (paper §4.5-§4.6; docs/architecture.md "Request path"). A client request
+ * The request path (paper §4.5-§4.6; docs/architecture.md, "The request path"). A client request
  * enters at {@link dev.dynamo.core.coordination.ClientService}, which checks it and hands it to
  * the {@link dev.dynamo.core.coordination.ReadCoordinator} or the
  * {@link dev.dynamo.core.coordination.WriteCoordinator}. Each coordination is a pipeline of small

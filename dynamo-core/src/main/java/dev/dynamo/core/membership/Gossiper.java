@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Spreads the {@link GossipState} (DESIGN.md "Membership"). Every gossip interval (one
+ * Spreads the {@link GossipState} (docs/membership.md, "Gossip"). Every gossip interval (one
  * <em>round</em>) a node bumps its heartbeat and exchanges its whole state with one random
  * live peer: it sends {@link Message.Gossip}, the peer merges and answers with its merged
  * state in {@link Message.GossipReply}, which the sender merges. As in Cassandra, it also

@@ -124,7 +124,7 @@ public final class Membership implements AutoCloseable {
         Random random = new Random(self.id().hashCode() * 1_000_003L + generation);
         this.gossiper = new Gossiper(me, ring, seeds, config, transport, scheduler, detector, random,
                 this::requestSync);
-        this.rebalancer = new Rebalancer(node, gossiper, config, transport, scheduler, detector, this::requestSync);
+        this.rebalancer = new Rebalancer(node.context(), node.background().hints(), gossiper, config, this::requestSync);
         int spread = 1;
         for (Table t : node.tables()) {
             spread = Math.max(spread, t.config().n());

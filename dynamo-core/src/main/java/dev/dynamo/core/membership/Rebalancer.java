@@ -1,7 +1,8 @@
 package dev.dynamo.core.membership;
 
+import dev.dynamo.core.cluster.NodeContext;
 import dev.dynamo.core.failure.FailureDetector;
-import dev.dynamo.core.node.DynamoNode;
+import dev.dynamo.core.handoff.HintStore;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.protocol.Replies;
@@ -25,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves data while the ring changes (DESIGN.md "Membership"). Driven by the gossiped state:
+ * Moves data while the ring changes (docs/membership.md, "Join, leave and remove"). Driven by the gossiped state:
  * for the next step of the active {@link Transition} (see {@link RingSteps}) it pulls every
  * (table, partition) this node becomes a replica of from an old replica, chunk by chunk
  * ({@link Message.PartitionPull} / {@link Message.PartitionChunk}), merging each key into
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * so every key ends on exactly its preference nodes.
  *
  * <pre>{@code
- * Rebalancer r = new Rebalancer(node, gossiper, config, transport, scheduler, detector, () -> upkeep());
+ * Rebalancer r = new Rebalancer(node.context(), node.background().hints(), gossiper, config, () -> upkeep());
  * node.setPendingReplicas(r::pending);
  * r.tick();                     // after every state change and every gossip round
  * RebalanceProgress p = r.progress();
@@ -74,7 +75,8 @@ public final class Rebalancer implements AutoCloseable {
     }
 
     private final String self;
-    private final DynamoNode node;
+    private final NodeContext node;
+    private final HintStore hints;
     private final Gossiper gossiper;
     private final MembershipConfig config;
     private final Transport transport;
@@ -104,18 +106,18 @@ public final class Rebalancer implements AutoCloseable {
      * @param wake asks for a {@link #tick} soon, from the owner's single upkeep path (a
      *             finished pull, a cleanup that is due)
      */
-    public Rebalancer(DynamoNode node, Gossiper gossiper, MembershipConfig config, Transport transport,
-                      Scheduler scheduler, FailureDetector detector, Runnable wake) {
+    public Rebalancer(NodeContext node, HintStore hints, Gossiper gossiper, MembershipConfig config, Runnable wake) {
         this.node = Objects.requireNonNull(node, "node");
-        this.self = node.id();
+        this.hints = Objects.requireNonNull(hints, "hints");
+        this.self = node.self();
         this.gossiper = Objects.requireNonNull(gossiper, "gossiper");
         this.config = Objects.requireNonNull(config, "config");
-        this.transport = Objects.requireNonNull(transport, "transport");
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-        this.detector = Objects.requireNonNull(detector, "detector");
+        this.transport = node.transport();
+        this.scheduler = node.scheduler();
+        this.detector = node.detector();
         this.wake = Objects.requireNonNull(wake, "wake");
         Map<String, Integer> t = new HashMap<>();
-        for (Table table : node.tables()) {
+        for (Table table : node.tables().values()) {
             t.put(table.config().name(), table.config().n());
         }
         this.tables = Map.copyOf(t);
@@ -467,7 +469,7 @@ public final class Rebalancer implements AutoCloseable {
     /** Deletes every stored key of a partition whose preference list (under {@code ring}) lacks this node. */
     long cleanup(Ring ring) {
         long removed = 0;
-        for (Table t : node.tables()) {
+        for (Table t : node.tables().values()) {
             int n = t.config().n();
             for (int p = 0; p < ring.q(); p++) {
                 if (ring.contains(self) && ring.preferenceList(p, n).contains(self)) {
@@ -510,7 +512,7 @@ public final class Rebalancer implements AutoCloseable {
      */
     private void redirectHints(GossipState s) {
         Ring ring = s.ring();
-        for (String target : node.hints().pending().keySet()) {
+        for (String target : hints.pending().keySet()) {
             // with no change in progress, a hint target outside the ring left or was removed:
             // only ring nodes ever get hints
             if (ring.contains(target)) {
@@ -522,7 +524,7 @@ public final class Rebalancer implements AutoCloseable {
                 }
             }
             List<dev.dynamo.core.handoff.HintStore.Hint> batch = new ArrayList<>();
-            node.hints().forEach(target, h -> {
+            hints.forEach(target, h -> {
                 batch.add(h);
                 return batch.size() < config.transferChunkKeys();
             });
@@ -548,7 +550,7 @@ public final class Rebalancer implements AutoCloseable {
     private CompletableFuture<Void> redirect(Ring ring, dev.dynamo.core.handoff.HintStore.Hint h) {
         Integer n = tables.get(h.table());
         if (n == null || h.partition() >= ring.q()) {
-            node.hints().remove(h); // a table no longer configured: nowhere to go
+            hints.remove(h); // a table no longer configured: nowhere to go
             return CompletableFuture.completedFuture(null);
         }
         List<CompletableFuture<?>> sends = new ArrayList<>();
@@ -563,7 +565,7 @@ public final class Rebalancer implements AutoCloseable {
                     .thenApply(b -> Replies.expect(b, Message.ReplicaWriteResult.class)));
         }
         return CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0]))
-                .thenRun(() -> node.hints().remove(h));
+                .thenRun(() -> hints.remove(h));
     }
 
     // ------------------------------------------------------------------ progress

@@ -7,8 +7,6 @@ import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.GetResult;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.UnknownTableException;
-import dev.dynamo.core.antientropy.AntiEntropy;
-import dev.dynamo.core.antientropy.TombstonePurger;
 import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.cluster.NodeContext;
 import dev.dynamo.core.coordination.ClientService;
@@ -21,13 +19,12 @@ import dev.dynamo.core.coordination.RequestObserver;
 import dev.dynamo.core.coordination.WriteCoordinator;
 import dev.dynamo.core.failure.FailureDetector;
 import dev.dynamo.core.failure.OutcomeFailureDetector;
-import dev.dynamo.core.handoff.HintStore;
-import dev.dynamo.core.handoff.HintedHandoff;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.protocol.MessageHandlers;
 import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.core.spi.MessageHandler;
+import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.table.Table;
 import dev.dynamo.core.table.TableConfig;
@@ -58,9 +55,8 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     private final ClientService clients;
     private final WriteCoordinator writes;
     private final MessageHandlers handlers = new MessageHandlers();
-    private final HintedHandoff handoff;
-    private final AntiEntropy antiEntropy;
-    private final TombstonePurger tombstonePurger;
+    private final NodeContext context;
+    private final BackgroundServices background;
     private volatile ClusterState cluster;
     private volatile boolean closed;
     private volatile PeerService peerService;
@@ -87,32 +83,34 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     /** A node whose coordinators consult {@code detector} (for instance membership's phi accrual detector). */
     public DynamoNode(NodeConfig config, List<TableConfig> tableConfigs, ClusterState cluster, Transport transport,
                       Scheduler scheduler, RequestObserver observer, NodeOptions options, FailureDetector detector) {
+        this(config, tableConfigs, cluster, transport, scheduler, observer, options, detector, PluginRegistry.installed());
+    }
+
+    /** A node that opens its engines, reconcilers and partitioners from {@code plugins}. */
+    public DynamoNode(NodeConfig config, List<TableConfig> tableConfigs, ClusterState cluster, Transport transport,
+                      Scheduler scheduler, RequestObserver observer, NodeOptions options, FailureDetector detector,
+                      PluginRegistry plugins) {
         this.config = config;
         this.options = options;
         this.cluster = cluster;
         this.detector = Objects.requireNonNull(detector, "detector");
-        this.storage = NodeStorage.open(config, tableConfigs, options, scheduler.clock());
+        this.storage = NodeStorage.open(config, tableConfigs, options, scheduler.clock(), plugins);
         long requestTimeout = tableConfigs.stream().mapToLong(TableConfig::timeoutMillis).max()
                 .orElse(TableConfig.DEFAULT_TIMEOUT_MILLIS);
-        NodeContext context = new NodeContext(config.id(), storage.tables(), () -> this.cluster, transport, scheduler,
+        this.context = new NodeContext(config.id(), storage.tables(), () -> this.cluster, transport, scheduler,
                 detector, requestTimeout);
         ReplicaSelector replicas = new ReplicaSelector(config.id(), detector);
         LocalReplica local = new LocalReplica(config.id(), storage.hints());
         this.writes = new WriteCoordinator(storage.incarnation().actor(), replicas, transport, scheduler);
         this.clients = new ClientService(this::table, () -> this.cluster,
                 new ReadCoordinator(replicas, local, transport, scheduler, observer), writes, observer);
-        this.handoff = new HintedHandoff(context, storage.hints(), options.hintIntervalMillis(), options.hintBatchSize(),
-                options.tombstoneGraceMillis());
-        this.antiEntropy = new AntiEntropy(context, options.antiEntropyIntervalMillis(),
-                options.antiEntropyKeysPerSecond());
-        this.tombstonePurger = new TombstonePurger(context, options.tombstoneGraceMillis(),
-                options.tombstoneGcIntervalMillis());
+        this.background = new BackgroundServices(context, storage.hints(), options);
         ReplicaService replica = new ReplicaService(local, this::table);
         handlers.register(Message.ReplicaRead.class, replica::read)
                 .register(Message.ReplicaWrite.class, replica::write)
                 .register(Message.Purge.class, replica::purge)
-                .register(Message.MerkleRequest.class, (from, m) -> CompletableFuture.completedFuture(antiEntropy.hashes(m)))
-                .register(Message.DigestRequest.class, (from, m) -> CompletableFuture.completedFuture(antiEntropy.digests(m)))
+                .register(Message.MerkleRequest.class, (from, m) -> CompletableFuture.completedFuture(background.antiEntropy().hashes(m)))
+                .register(Message.DigestRequest.class, (from, m) -> CompletableFuture.completedFuture(background.antiEntropy().digests(m)))
                 .register(Message.Get.class, (from, m) -> clients.serve(m))
                 .register(Message.Put.class, (from, m) -> clients.serve(m))
                 .register(Message.RingRequest.class, (from, m) -> CompletableFuture.completedFuture(ringResult()));
@@ -120,17 +118,12 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
 
     /** Starts background work: hint delivery (and, when enabled, anti-entropy and tombstone purge). */
     public void startBackground() {
-        handoff.start();
-        antiEntropy.start();
-        tombstonePurger.start();
+        background.start();
     }
 
-    public TombstonePurger tombstonePurger() {
-        return tombstonePurger;
-    }
-
-    public AntiEntropy antiEntropy() {
-        return antiEntropy;
+    /** Hinted handoff, anti-entropy and tombstone purge, for status and operator-started repair. */
+    public BackgroundServices background() {
+        return background;
     }
 
     public NodeOptions options() {
@@ -139,14 +132,6 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
 
     public FailureDetector failureDetector() {
         return detector;
-    }
-
-    public HintStore hints() {
-        return storage.hints();
-    }
-
-    public HintedHandoff handoff() {
-        return handoff;
     }
 
     public NodeConfig config() {
@@ -181,11 +166,12 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
 
     /** The open table, or {@link UnknownTableException}. */
     public Table table(String name) {
-        Table t = storage.tables().get(name);
-        if (t == null) {
-            throw new UnknownTableException(name);
-        }
-        return t;
+        return context.table(name);
+    }
+
+    /** What the node's background services see of it (membership's rebalancer too). */
+    public NodeContext context() {
+        return context;
     }
 
     // ---------------------------------------------------------------- client operations
@@ -254,9 +240,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
             return;
         }
         closed = true;
-        handoff.close();
-        antiEntropy.close();
-        tombstonePurger.close();
+        background.close();
         storage.close();
     }
 }

@@ -1,7 +1,7 @@
 package dev.dynamo.core.node;
 
 import dev.dynamo.core.spi.EngineContext;
-import dev.dynamo.core.spi.Plugins;
+import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.spi.StorageEngine;
 import dev.dynamo.core.time.Clock;
 import java.nio.ByteBuffer;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * count, and whether the last run closed cleanly; written and synced at start and at close.
  *
  * <pre>{@code
- * Incarnation inc = Incarnation.open(config, options, clock);
+ * Incarnation inc = Incarnation.open(config, options, clock, PluginRegistry.installed());
  * String actor = inc.actor();          // "n1", or "n1#2" after two crashes
  * inc.close();                         // marks the shutdown clean
  * }</pre>
@@ -45,9 +45,9 @@ final class Incarnation implements AutoCloseable {
         this.actor = actor;
     }
 
-    static Incarnation open(NodeConfig config, NodeOptions options, Clock clock) {
-        StorageEngine engine = Plugins.engine(options.systemEngine()).open(new EngineContext("__node",
-                config.dataDir().resolve("__node"), Map.of(), clock));
+    static Incarnation open(NodeConfig config, NodeOptions options, Clock clock, PluginRegistry plugins) {
+        StorageEngine engine = plugins.engine(options.systemEngine()).open(new EngineContext("__node",
+                config.dataDir().resolve("__node"), Map.of(), clock, plugins.extensions()));
         try {
             byte[] stored = engine.get(KEY);
             long restarts = 0;

@@ -3,7 +3,7 @@ package dev.dynamo.core.node;
 import dev.dynamo.core.handoff.HintStore;
 import dev.dynamo.core.spi.EngineContext;
 import dev.dynamo.core.spi.Partitioner;
-import dev.dynamo.core.spi.Plugins;
+import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.spi.Reconciler;
 import dev.dynamo.core.spi.StorageEngine;
 import dev.dynamo.core.store.SiblingCompactor;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything a node keeps on disk, opened together and closed together: its tables (each
- * with its engine, reconciler and partitioner found among the installed plugins), the hint
+ * with its engine, reconciler and partitioner found in the node's plugin registry), the hint
  * store of sloppy-quorum writes kept for other nodes, and the incarnation that names its
  * writes. If any part fails to open, the parts already open are closed again.
  */
@@ -37,19 +37,20 @@ final class NodeStorage implements AutoCloseable {
         this.incarnation = incarnation;
     }
 
-    static NodeStorage open(NodeConfig config, List<TableConfig> tableConfigs, NodeOptions options, Clock clock) {
-        Map<String, Table> tables = openTables(config, tableConfigs, clock);
+    static NodeStorage open(NodeConfig config, List<TableConfig> tableConfigs, NodeOptions options, Clock clock,
+                            PluginRegistry plugins) {
+        Map<String, Table> tables = openTables(config, tableConfigs, clock, plugins);
         HintStore hints;
         try {
-            StorageEngine hintEngine = Plugins.engine(options.systemEngine()).open(new EngineContext("__hints",
-                    config.dataDir().resolve("__hints"), Map.of(), clock));
+            StorageEngine hintEngine = plugins.engine(options.systemEngine()).open(new EngineContext("__hints",
+                    config.dataDir().resolve("__hints"), Map.of(), clock, plugins.extensions()));
             hints = new HintStore(hintEngine, config.maxClockEntries());
         } catch (RuntimeException e) {
             tables.values().forEach(t -> closeQuietly(t.engine()));
             throw e;
         }
         try {
-            return new NodeStorage(tables, hints, Incarnation.open(config, options, clock));
+            return new NodeStorage(tables, hints, Incarnation.open(config, options, clock, plugins));
         } catch (RuntimeException e) {
             tables.values().forEach(t -> closeQuietly(t.engine()));
             hints.close();
@@ -57,18 +58,19 @@ final class NodeStorage implements AutoCloseable {
         }
     }
 
-    private static Map<String, Table> openTables(NodeConfig config, List<TableConfig> configs, Clock clock) {
+    private static Map<String, Table> openTables(NodeConfig config, List<TableConfig> configs, Clock clock,
+                                                 PluginRegistry plugins) {
         Map<String, Table> open = new LinkedHashMap<>();
         try {
             for (TableConfig tc : configs) {
                 if (open.containsKey(tc.name())) {
                     throw new IllegalArgumentException("table '" + tc.name() + "' is configured twice");
                 }
-                Reconciler reconciler = Plugins.reconciler(tc.reconciler()).create(tc.name(), tc.reconcilerProperties());
-                Partitioner partitioner = Plugins.partitioner(tc.partitioner());
+                Reconciler reconciler = plugins.reconciler(tc.reconciler()).create(tc.name(), tc.reconcilerProperties());
+                Partitioner partitioner = plugins.partitioner(tc.partitioner());
                 Path dir = config.dataDir().resolve(tc.name());
-                StorageEngine engine = Plugins.engine(tc.engine())
-                        .open(new EngineContext(tc.name(), dir, tc.engineProperties(), clock));
+                StorageEngine engine = plugins.engine(tc.engine())
+                        .open(new EngineContext(tc.name(), dir, tc.engineProperties(), clock, plugins.extensions()));
                 SiblingStore store = new SiblingStore(tc.name(), engine, config.maxClockEntries(),
                         tc.durability() == TableConfig.Durability.SYNC, new SiblingCompactor(reconciler));
                 open.put(tc.name(), new Table(tc, engine, store, reconciler, partitioner));

@@ -12,15 +12,22 @@ import java.util.function.Function;
  * @param addressOf   resolves a node id to its "host:port" (null when unknown); membership may change it
  * @param properties  transport settings ({@code transport.<name>.*} with that prefix removed)
  * @param scheduler   time and timers; transports must not read the system clock directly
- * @param shared      an object shared by every node of one in-JVM cluster (the {@code local}
- *                    transport's network), or null
+ * @param extensions  what the host gives transports beyond this: for the {@code local} transport,
+ *                    the in-JVM network every node of one cluster shares; none in production
  */
 public record TransportContext(String localNode, Function<String, String> addressOf,
-                               Map<String, String> properties, Scheduler scheduler, Object shared) {
+                               Map<String, String> properties, Scheduler scheduler, Extensions extensions) {
     public TransportContext {
         Objects.requireNonNull(localNode, "localNode");
         Objects.requireNonNull(addressOf, "addressOf");
         properties = Map.copyOf(Objects.requireNonNull(properties, "properties"));
         Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(extensions, "extensions");
+    }
+
+    /** A context with no extensions, as a production node creates its transport. */
+    public TransportContext(String localNode, Function<String, String> addressOf, Map<String, String> properties,
+                            Scheduler scheduler) {
+        this(localNode, addressOf, properties, scheduler, Extensions.NONE);
     }
 }

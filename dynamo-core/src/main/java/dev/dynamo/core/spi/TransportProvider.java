@@ -5,7 +5,7 @@ package dev.dynamo.core.spi;
  * ({@code META-INF/services/dev.dynamo.core.spi.TransportProvider}).
  *
  * <pre>{@code
- * Transport t = Plugins.transport("netty").create(new TransportContext("n1", addresses, props, scheduler, null));
+ * Transport t = Plugins.transport("netty").create(new TransportContext("n1", addresses, props, scheduler));
  * }</pre>
  */
 public interface TransportProvider {

@@ -64,12 +64,12 @@ class AntiEntropyTest {
                 int p = c.ring().partitionOf(key, n1.table(T).partitioner());
                 s1.coordinate(p, key, Context.EMPTY, bytes("only-on-n1-" + i), false, "n1", 1_000_000 + i);
             }
-            AntiEntropy.Progress before = n1.antiEntropy().progress();
-            AntiEntropy.Progress after = c.await(n1.antiEntropy().repair(null));
+            AntiEntropy.Progress before = n1.background().antiEntropy().progress();
+            AntiEntropy.Progress after = c.await(n1.background().antiEntropy().repair(null));
             assertEquals(after.partitionsTotal(), after.partitionsDone());
             assertEquals(differing, after.keysRepaired() - before.keysRepaired(), "exactly the differing keys");
             for (int p = 0; p < c.ring().q(); p++) {
-                assertArrayEquals(n1.antiEntropy().tree(T, p).inner(), n2.antiEntropy().tree(T, p).inner(),
+                assertArrayEquals(n1.background().antiEntropy().tree(T, p).inner(), n2.background().antiEntropy().tree(T, p).inner(),
                         "trees of partition " + p + " agree");
             }
             for (int i = 0; i < differing; i++) {
@@ -78,7 +78,7 @@ class AntiEntropyTest {
                 assertEquals(s1.get(p, key), s2.get(p, key));
             }
             // a second run finds nothing to do
-            AntiEntropy.Progress again = c.await(n1.antiEntropy().repair(null));
+            AntiEntropy.Progress again = c.await(n1.background().antiEntropy().repair(null));
             assertEquals(after.keysRepaired(), again.keysRepaired());
             return after.bytesExchanged() - before.bytesExchanged();
         }

@@ -67,7 +67,7 @@ class TombstoneLifecycleTest {
     }
 
     private int purge() {
-        return c.await(c.node("n1").tombstonePurger().purge());
+        return c.await(c.node("n1").background().tombstonePurger().purge());
     }
 
     @Test
@@ -77,7 +77,7 @@ class TombstoneLifecycleTest {
         c.settle(3_000); // the n3 slot times out and moves to the substitute n4 as a hint
         c.client("n1").delete(T, key, ctx);
         c.settle(3_000);
-        assertTrue(c.node("n4").hints().pending().containsKey("n3"), "n4 holds a hint for n3");
+        assertTrue(c.node("n4").background().hints().pending().containsKey("n3"), "n4 holds a hint for n3");
         // keep the hint from going home until long after the grace period
         c.network().heal();
         c.network().setDropProbability("n4", "n3", 1.0);
@@ -87,8 +87,8 @@ class TombstoneLifecycleTest {
         assertTrue(on("n1").isEmpty() && on("n2").isEmpty() && on("n3").isEmpty());
         c.network().clearFaults();
         c.settle(10_000); // the stale hint is now older than the grace period: dropped, not delivered
-        assertEquals(List.of(), List.copyOf(c.node("n4").hints().pending().keySet()));
-        assertTrue(c.node("n4").handoff().expired() > 0);
+        assertEquals(List.of(), List.copyOf(c.node("n4").background().hints().pending().keySet()));
+        assertTrue(c.node("n4").background().handoff().expired() > 0);
         assertTrue(on("n3").isEmpty(), "the old value did not come back to n3");
         assertDeletedEverywhere();
     }
@@ -105,11 +105,11 @@ class TombstoneLifecycleTest {
         assertTrue(on("n1").isDeleted());
         assertFalse(on("n3").isDeleted(), "n3 still has v1");
         c.network().heal();
-        c.await(c.node("n1").antiEntropy().repair(null));
+        c.await(c.node("n1").background().antiEntropy().repair(null));
         assertTrue(on("n3").isDeleted(), "anti-entropy gave n3 the tombstone, not n1 the value");
         assertEquals(1, purge());
-        c.await(c.node("n3").antiEntropy().repair(null));
-        c.await(c.node("n2").antiEntropy().repair(null));
+        c.await(c.node("n3").background().antiEntropy().repair(null));
+        c.await(c.node("n2").background().antiEntropy().repair(null));
         assertTrue(on("n1").isEmpty() && on("n2").isEmpty() && on("n3").isEmpty());
         assertDeletedEverywhere();
     }
@@ -141,7 +141,7 @@ class TombstoneLifecycleTest {
         c.network().heal();
         assertFalse(on("n3").isDeleted(), "n3 came back with v1");
         assertFalse(c.client("n3").get(T, key).isFound(), "the tombstone wins over the returning value");
-        c.await(c.node("n1").antiEntropy().repair(null));
+        c.await(c.node("n1").background().antiEntropy().repair(null));
         assertEquals(1, purge());
         c.settle(10_000);
         assertDeletedEverywhere();

@@ -60,8 +60,8 @@ class SloppyQuorumTest {
             expected.put(string(keys.get(i)), "one-down-" + i);
         }
         c.settle(3_000); // slots whose replica timed out after the put returned move on to substitutes
-        assertTrue(n1.hints().pendingTotal() == 0, "n1 coordinates: it never hints to itself");
-        long hintsHeld = c.nodeIds().stream().mapToLong(id -> c.node(id).hints().pending().getOrDefault("n2", 0L)).sum();
+        assertTrue(n1.background().hints().pendingTotal() == 0, "n1 coordinates: it never hints to itself");
+        long hintsHeld = c.nodeIds().stream().mapToLong(id -> c.node(id).background().hints().pending().getOrDefault("n2", 0L)).sum();
         assertTrue(hintsHeld >= 20, "substitutes hold a hint for n2 per key: " + hintsHeld);
         // two preference nodes cut off: the coordinator and a substitute still make W=2
         c.network().isolate("n3");
@@ -74,7 +74,7 @@ class SloppyQuorumTest {
         c.network().heal();
         c.settle(30_000);
         for (String id : c.nodeIds()) {
-            assertEquals(Map.of(), c.node(id).hints().pending(), "hint store of " + id + " is empty");
+            assertEquals(Map.of(), c.node(id).background().hints().pending(), "hint store of " + id + " is empty");
         }
         for (byte[] k : keys) {
             List<String> pref = pref(c, k);
@@ -88,7 +88,7 @@ class SloppyQuorumTest {
                         string(c.node(id).table(T).store().get(p, k).versions().get(0).value()));
             }
         }
-        assertFalse(c.node("n4").handoff().delivered() + c.node("n5").handoff().delivered() == 0);
+        assertFalse(c.node("n4").background().handoff().delivered() + c.node("n5").background().handoff().delivered() == 0);
     }
 
     private static List<String> pref(InJvmCluster c, byte[] k) {

@@ -112,7 +112,7 @@ class RebalanceTest {
             assertEquals(List.of(), problems, "every acknowledged key on exactly its preference nodes");
             assertTrue(h.acked.size() > 1_000, "the writer kept writing: " + h.acked.size());
             assertEquals(0, h.keyCount("n2"), "the node that left holds nothing");
-            live.forEach(id -> assertEquals(null, h.nodes.get(id).hints().pending().get("n4"),
+            live.forEach(id -> assertEquals(null, h.nodes.get(id).background().hints().pending().get("n4"),
                     id + " handed its hints for removed n4 to the keys' replicas"));
             live.forEach(id -> assertEquals(NodeStatus.REMOVED, h.members.get(id).state().member("n4").status(),
                     id + " shows n4 removed"));

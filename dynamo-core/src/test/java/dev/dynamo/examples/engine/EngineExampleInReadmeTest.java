@@ -9,14 +9,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Extending: a storage engine" shows the example engine and its provider
+ * docs/extending.md, section "A storage engine", shows the example engine and its provider
  * verbatim, and the services line that registers it, so the documented code is code that
- * compiles and passes the contract. Surefire runs in the module directory, so the README is
+ * compiles and passes the contract. Surefire runs in the module directory, so docs/ is
  * one level up.
  */
 class EngineExampleInReadmeTest {
 
-    private static final Path README = Path.of("..", "README.md");
+    private static final Path README = Path.of("..", "docs", "extending.md");
     private static final Path EXAMPLES = Path.of("src", "test", "java", "dev", "dynamo", "examples", "engine");
     private static final Path SERVICES =
             Path.of("src", "test", "resources", "META-INF", "services", "dev.dynamo.core.spi.StorageEngineProvider");
@@ -27,7 +27,7 @@ class EngineExampleInReadmeTest {
         for (String file : List.of("AppendLogEngine.java", "AppendLogEngineProvider.java")) {
             String code = Files.readString(EXAMPLES.resolve(file)).strip();
             assertTrue(readme.contains(code), () -> README.toAbsolutePath().normalize() + " does not show "
-                    + EXAMPLES.resolve(file) + " verbatim: copy it into the section \"Extending: a storage engine\"");
+                    + EXAMPLES.resolve(file) + " verbatim: copy it into the section \"A storage engine\"");
         }
     }
 
@@ -35,6 +35,6 @@ class EngineExampleInReadmeTest {
     void readmeShowsTheServicesLineThatRegistersTheExample() throws IOException {
         String line = AppendLogEngineProvider.class.getName();
         assertTrue(Files.readAllLines(SERVICES).contains(line), () -> SERVICES + " does not list " + line);
-        assertTrue(Files.readString(README).contains("\n" + line + "\n"), () -> "README.md does not show " + line);
+        assertTrue(Files.readString(README).contains("\n" + line + "\n"), () -> README + " does not show " + line);
     }
 }

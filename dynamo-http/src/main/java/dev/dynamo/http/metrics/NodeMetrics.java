@@ -113,25 +113,25 @@ public final class NodeMetrics implements RequestObserver, AutoCloseable {
      * @param peers every other member, so each target has a series even at zero
      */
     public void bindNode(DynamoNode node, java.util.Collection<String> peers) {
-        Gauge.builder("dynamo.hints.stored", node, n -> n.hints().pendingTotal())
+        Gauge.builder("dynamo.hints.stored", node, n -> n.background().hints().pendingTotal())
                 .description("Hinted writes stored here for any node, not yet delivered").register(registry);
         for (String peer : peers) {
-            Gauge.builder("dynamo.hints.pending", node, n -> n.hints().pending().getOrDefault(peer, 0L))
+            Gauge.builder("dynamo.hints.pending", node, n -> n.background().hints().pending().getOrDefault(peer, 0L))
                     .description("Hinted writes stored here for a node that was unreachable, not yet delivered")
                     .tag("target", peer).register(registry);
         }
-        FunctionCounter.builder("dynamo.hints.delivered", node, n -> n.handoff().delivered())
+        FunctionCounter.builder("dynamo.hints.delivered", node, n -> n.background().handoff().delivered())
                 .description("Hints delivered to their intended node and deleted here").register(registry);
-        FunctionCounter.builder("dynamo.hints.expired", node, n -> n.handoff().expired())
+        FunctionCounter.builder("dynamo.hints.expired", node, n -> n.background().handoff().expired())
                 .description("Hints dropped unsent because they outlived the tombstone grace period")
                 .register(registry);
-        FunctionCounter.builder("dynamo.antientropy.keys.repaired", node, n -> n.antiEntropy().progress().keysRepaired())
+        FunctionCounter.builder("dynamo.antientropy.keys.repaired", node, n -> n.background().antiEntropy().progress().keysRepaired())
                 .description("Keys sent or received by Merkle-tree anti-entropy").register(registry);
-        FunctionCounter.builder("dynamo.antientropy.bytes", node, n -> n.antiEntropy().progress().bytesExchanged())
+        FunctionCounter.builder("dynamo.antientropy.bytes", node, n -> n.background().antiEntropy().progress().bytesExchanged())
                 .description("Bytes of trees, digests and versions exchanged by anti-entropy").register(registry);
-        FunctionCounter.builder("dynamo.antientropy.runs", node, n -> n.antiEntropy().progress().runs())
+        FunctionCounter.builder("dynamo.antientropy.runs", node, n -> n.background().antiEntropy().progress().runs())
                 .description("Completed anti-entropy runs").register(registry);
-        Gauge.builder("dynamo.antientropy.running", node, n -> n.antiEntropy().progress().running() ? 1 : 0)
+        Gauge.builder("dynamo.antientropy.running", node, n -> n.background().antiEntropy().progress().running() ? 1 : 0)
                 .description("1 while an anti-entropy run is in progress").register(registry);
     }
 

@@ -9,14 +9,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Extending: a reconciler" shows the example reconciler and its provider
+ * docs/extending.md, section "A reconciler", shows the example reconciler and its provider
  * verbatim, and the services line that registers it, so the documented code is code that
- * compiles and passes the contract. Surefire runs in the module directory, so the README is
+ * compiles and passes the contract. Surefire runs in the module directory, so docs/ is
  * one level up.
  */
 class ReconcilerExampleInReadmeTest {
 
-    private static final Path README = Path.of("..", "README.md");
+    private static final Path README = Path.of("..", "docs", "extending.md");
     private static final Path EXAMPLES = Path.of("src", "test", "java", "dev", "dynamo", "examples", "reconciler");
     private static final Path SERVICES =
             Path.of("src", "test", "resources", "META-INF", "services", "dev.dynamo.core.spi.ReconcilerProvider");
@@ -27,7 +27,7 @@ class ReconcilerExampleInReadmeTest {
         for (String file : List.of("MaxCounterReconciler.java", "MaxCounterReconcilerProvider.java")) {
             String code = Files.readString(EXAMPLES.resolve(file)).strip();
             assertTrue(readme.contains(code), () -> README.toAbsolutePath().normalize() + " does not show "
-                    + EXAMPLES.resolve(file) + " verbatim: copy it into the section \"Extending: a reconciler\"");
+                    + EXAMPLES.resolve(file) + " verbatim: copy it into the section \"A reconciler\"");
         }
     }
 
@@ -35,6 +35,6 @@ class ReconcilerExampleInReadmeTest {
     void readmeShowsTheServicesLineThatRegistersTheExample() throws IOException {
         String line = MaxCounterReconcilerProvider.class.getName();
         assertTrue(Files.readAllLines(SERVICES).contains(line), () -> SERVICES + " does not list " + line);
-        assertTrue(Files.readString(README).contains("\n" + line + "\n"), () -> "README.md does not show " + line);
+        assertTrue(Files.readString(README).contains("\n" + line + "\n"), () -> README + " does not show " + line);
     }
 }

@@ -1,6 +1,6 @@
 package dev.dynamo.server.cli;
 
-/** Exit codes of the command line (documented in the README, "Exit codes"). */
+/** Exit codes of the command line (documented in docs/operating.md, "Exit codes"). */
 final class ExitCodes {
     /** The command did what was asked. */
     static final int OK = 0;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * </pre>
  *
  * Exit codes: {@value ExitCodes#OK} success, {@value ExitCodes#NOT_FOUND} key not found
- * (get) or a node down (status), {@value ExitCodes#ERROR} any error, with its API.md
+ * (get) or a node down (status), {@value ExitCodes#ERROR} any error, with its docs/http-api.md
  * error code on stderr.
  */
 @Command(name = "dynamo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
                 MembershipCommand.Leave.class, MembershipCommand.Remove.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:get: key not found; status: some node is down",
-                        "2:error (its API.md error code is printed to stderr) or bad usage"})
+                        "2:error (its error code, listed in docs/http-api.md, is printed to stderr) or bad usage"})
 public final class Main implements Callable<Integer> {
 
     private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * Parses a configuration directory into a {@link ServerConfig}:
  *
  * <pre>
- * conf/node.properties            this node and the cluster (README.md, "Configuration", lists every key)
+ * conf/node.properties            this node and the cluster (docs/operating.md, "Configuration", lists every key)
  * conf/tables/default.properties  one file per table; the table is named after the file
  * conf/tables/cart.properties
  * </pre>

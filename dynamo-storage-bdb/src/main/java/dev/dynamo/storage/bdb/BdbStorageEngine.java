@@ -19,18 +19,18 @@ import dev.dynamo.core.spi.KeyValue;
 import dev.dynamo.core.spi.StorageEngine;
 import dev.dynamo.core.spi.StorageException;
 import dev.dynamo.core.spi.WriteBatch;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.dynamo.core.spi.support.DataDirectory;
+import dev.dynamo.core.spi.support.EngineGuard;
+import dev.dynamo.core.spi.support.EngineLabel;
+import dev.dynamo.core.spi.support.EngineProperties;
+import dev.dynamo.core.spi.support.KeyRange;
+import dev.dynamo.core.spi.support.PagedScan;
+import dev.dynamo.core.spi.support.TableFileName;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,24 +77,20 @@ public final class BdbStorageEngine implements StorageEngine {
     private static final String DATABASE_NAME = "data";
     /** Attempts of a write that keeps losing lock conflicts before it fails. */
     private static final int WRITE_ATTEMPTS = 10;
-    /** A scan reads at most this many entries per page ... */
-    private static final int PAGE_ENTRIES = 256;
-    /** ... and stops a page once it holds this many bytes. */
-    private static final long PAGE_BYTES = 4L << 20;
+    /** A scan page holds at most 256 entries or 4 MiB, so a cursor is never open for long. */
+    private static final PagedScan.Limits PAGE = new PagedScan.Limits(256, 4L << 20);
 
-    private final String table;
-    private final Path home;
+    private final EngineLabel label;
     private final Environment environment;
     private final Database database;
     /** Shared by every call and scan page; exclusive for close. */
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private volatile boolean closed;
+    private final EngineGuard guard;
 
-    private BdbStorageEngine(String table, Path home, Environment environment, Database database) {
-        this.table = table;
-        this.home = home;
+    private BdbStorageEngine(EngineLabel label, Environment environment, Database database) {
+        this.label = label;
         this.environment = environment;
         this.database = database;
+        this.guard = new EngineGuard(label, List.of(DatabaseException.class, IllegalStateException.class));
     }
 
     /**
@@ -108,10 +104,10 @@ public final class BdbStorageEngine implements StorageEngine {
     static BdbStorageEngine open(EngineContext context) {
         String table = context.table();
         Settings settings = Settings.parse(table, context.properties());
-        Path dataDir = context.dataDir();
-        prepareDirectory(table, dataDir);
-        Path home = dataDir.resolve(fileNameOf(table) + ".bdb");
-        prepareDirectory(table, home);
+        Path home = TableFileName.in(context.dataDir(), table, ".bdb");
+        EngineLabel label = new EngineLabel(BdbStorageEngineProvider.NAME, table, home);
+        DataDirectory.prepare(label, context.dataDir());
+        DataDirectory.prepare(label, home);
 
         EnvironmentConfig config = new EnvironmentConfig()
                 .setAllowCreate(true)
@@ -123,29 +119,28 @@ public final class BdbStorageEngine implements StorageEngine {
         try {
             environment = new Environment(home.toFile(), config);
         } catch (DatabaseException | IllegalArgumentException e) {
-            throw new StorageException("bdb engine for table '" + table + "': cannot open the environment in " + home
+            throw label.error("cannot open the environment in " + home
                     + " (is it in use by another process, or corrupt?): " + e.getMessage(), e);
         }
         try {
             Database database = environment.openDatabase(null, DATABASE_NAME,
                     new DatabaseConfig().setAllowCreate(true).setTransactional(true));
             LOG.info("bdb engine for table '{}' opened {}", table, home);
-            return new BdbStorageEngine(table, home, environment, database);
+            return new BdbStorageEngine(label, environment, database);
         } catch (DatabaseException | IllegalArgumentException | IllegalStateException e) {
             try {
                 environment.close();
             } catch (DatabaseException closing) {
                 e.addSuppressed(closing);
             }
-            throw new StorageException("bdb engine for table '" + table + "': cannot open database '" + DATABASE_NAME
-                    + "' in " + home + ": " + e.getMessage(), e);
+            throw label.error("cannot open database '" + DATABASE_NAME + "' in " + home + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public byte[] get(byte[] key) {
         Objects.requireNonNull(key, "key");
-        return shared("get", () -> {
+        return guard.call("get", () -> {
             DatabaseEntry value = new DatabaseEntry();
             OperationStatus status = database.get(null, new DatabaseEntry(key), value, LockMode.READ_COMMITTED);
             return status == OperationStatus.SUCCESS ? bytes(value) : null;
@@ -156,20 +151,21 @@ public final class BdbStorageEngine implements StorageEngine {
     public void put(byte[] key, byte[] value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        shared("put", () -> retryingConflicts(() -> database.put(null, new DatabaseEntry(key), new DatabaseEntry(value))));
+        guard.run("put", () -> retryingConflicts(() -> database.put(null, new DatabaseEntry(key),
+                new DatabaseEntry(value))));
     }
 
     @Override
     public void delete(byte[] key) {
         Objects.requireNonNull(key, "key");
-        shared("delete", () -> retryingConflicts(() -> database.delete(null, new DatabaseEntry(key))));
+        guard.run("delete", () -> retryingConflicts(() -> database.delete(null, new DatabaseEntry(key))));
     }
 
     /** Applies the batch in one transaction, retried if it loses a lock conflict. */
     @Override
     public void write(WriteBatch batch) {
         Objects.requireNonNull(batch, "batch");
-        shared("write a batch of " + batch.ops().size() + " operations to", () -> retryingConflicts(() -> {
+        guard.run("write a batch of " + batch.ops().size() + " operations to", () -> retryingConflicts(() -> {
             Transaction txn = environment.beginTransaction(null, null);
             boolean committed = false;
             try {
@@ -193,52 +189,28 @@ public final class BdbStorageEngine implements StorageEngine {
 
     @Override
     public CloseableIterator<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive) {
-        return shared("scan", () -> new Scan(fromInclusive, toExclusive));
+        KeyRange range = KeyRange.of(fromInclusive, toExclusive);
+        return guard.openScan(() -> new Scan(range));
     }
 
     /** Writes JE's log buffers and fsyncs the log. */
     @Override
     public void sync() {
-        shared("sync", () -> {
-            environment.flushLog(true);
-            return null;
-        });
+        guard.run("sync", () -> environment.flushLog(true));
     }
 
     /** Closes the database and the environment (which checkpoints); idempotent. */
     @Override
     public void close() {
-        Lock exclusive = lock.writeLock();
-        exclusive.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        boolean closedNow = guard.close(() -> {
             try {
                 database.close();
             } finally {
                 environment.close();
             }
-            LOG.info("bdb engine for table '{}' closed {}", table, home);
-        } catch (DatabaseException | IllegalStateException e) {
-            throw failure("close", e);
-        } finally {
-            exclusive.unlock();
-        }
-    }
-
-    /** Runs {@code body} under the shared lock on an open engine, wrapping JE's exceptions. */
-    private <T> T shared(String what, Supplier<T> body) {
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            ensureOpen();
-            return body.get();
-        } catch (DatabaseException | IllegalStateException e) {
-            throw failure(what, e);
-        } finally {
-            shared.unlock();
+        });
+        if (closedNow) {
+            LOG.info("{} closed {}", label.prefix(), label.location());
         }
     }
 
@@ -255,21 +227,6 @@ public final class BdbStorageEngine implements StorageEngine {
         }
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw closedException();
-        }
-    }
-
-    private StorageException closedException() {
-        return new StorageException("bdb engine for table '" + table + "' is closed (" + home + ")");
-    }
-
-    private StorageException failure(String what, RuntimeException cause) {
-        return new StorageException("bdb engine for table '" + table + "': cannot " + what + " " + home + ": "
-                + cause.getMessage(), cause);
-    }
-
     private static byte[] bytes(DatabaseEntry entry) {
         byte[] data = entry.getData();
         if (data == null) {
@@ -281,119 +238,31 @@ public final class BdbStorageEngine implements StorageEngine {
         return Arrays.copyOfRange(data, entry.getOffset(), entry.getOffset() + entry.getSize());
     }
 
-    /** Creates {@code dir} if needed and checks that it is a writable directory. */
-    private static void prepareDirectory(String table, Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            throw new StorageException("bdb engine for table '" + table + "': cannot create data directory "
-                    + dir + " (" + e + "); point the table at a directory this process can create and write", e);
-        }
-        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            throw new StorageException("bdb engine for table '" + table + "': data directory " + dir
-                    + " is not a writable directory");
-        }
-    }
+    /** A live scan in pages, each read by a short read-committed cursor. */
+    private final class Scan extends PagedScan {
 
-    /** The table name made safe as a file name: bytes outside [A-Za-z0-9_-] become %XX. */
-    static String fileNameOf(String table) {
-        if (table.isEmpty()) {
-            return "%";
-        }
-        StringBuilder out = new StringBuilder(table.length());
-        for (byte b : table.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xFF;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-            }
-        }
-        return out.toString();
-    }
-
-    /**
-     * A live scan in pages: each page is read by a short read-committed cursor under the
-     * shared lock; the next page starts at the successor of the last key returned.
-     */
-    private final class Scan implements CloseableIterator<KeyValue> {
-        private final byte[] to;
-        private final ArrayDeque<KeyValue> page = new ArrayDeque<>();
-        /** Where the next page starts (inclusive); null once the range is exhausted. */
-        private byte[] resumeAt;
-        private boolean started;
-
-        Scan(byte[] from, byte[] to) {
-            this.to = to == null ? null : to.clone();
-            this.resumeAt = from == null ? null : from.clone();
+        Scan(KeyRange range) {
+            super(guard, range, PAGE);
         }
 
         @Override
-        public boolean hasNext() {
-            if (closed) {
-                throw closedException();
-            }
-            if (page.isEmpty() && (!started || resumeAt != null)) {
-                shared("scan", () -> {
-                    readPage();
-                    return null;
-                });
-            }
-            return !page.isEmpty();
-        }
-
-        @Override
-        public KeyValue next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException("scan of table '" + table + "' is exhausted or closed");
-            }
-            return page.removeFirst();
-        }
-
-        @Override
-        public void close() {
-            page.clear();
-            started = true;
-            resumeAt = null;
-        }
-
-        /** Caller holds the shared lock. */
-        private void readPage() {
-            boolean first = !started;
-            started = true;
+        protected void readPage(byte[] start, Page page) {
             DatabaseEntry key = new DatabaseEntry();
             DatabaseEntry value = new DatabaseEntry();
-            long bytes = 0;
-            byte[] last = null;
             try (Cursor cursor = database.openCursor(null, CursorConfig.READ_COMMITTED)) {
                 OperationStatus status;
-                if (resumeAt == null && first) {
+                if (start == null) {
                     status = cursor.getNext(key, value, LockMode.DEFAULT);
                 } else {
-                    key.setData(resumeAt);
+                    key.setData(start);
                     status = cursor.getSearchKeyRange(key, value, LockMode.DEFAULT);
                 }
-                while (status == OperationStatus.SUCCESS) {
-                    byte[] k = bytes(key);
-                    if (to != null && Arrays.compareUnsigned(k, to) >= 0) {
-                        resumeAt = null;
-                        return;
-                    }
-                    byte[] v = bytes(value);
-                    page.addLast(new KeyValue(k, v));
-                    last = k;
-                    bytes += k.length + v.length;
-                    if (page.size() >= PAGE_ENTRIES || bytes >= PAGE_BYTES) {
-                        // the smallest key after `last` in unsigned order is `last` + 0x00
-                        resumeAt = Arrays.copyOf(last, last.length + 1);
-                        return;
-                    }
+                while (status == OperationStatus.SUCCESS && page.add(bytes(key), bytes(value))) {
+                    // fresh entries: the page keeps the arrays of the last ones
                     key = new DatabaseEntry();
                     value = new DatabaseEntry();
                     status = cursor.getNext(key, value, LockMode.DEFAULT);
                 }
-                resumeAt = null;
             }
         }
     }
@@ -403,60 +272,16 @@ public final class BdbStorageEngine implements StorageEngine {
         static final String CACHE_PERCENT = "cache-percent";
         static final String SHARED_CACHE = "shared-cache";
         static final String DURABILITY = "durability";
-        /** Sorted, for messages. */
-        private static final List<String> KNOWN = List.of(CACHE_PERCENT, DURABILITY, SHARED_CACHE);
 
         static Settings parse(String table, Map<String, String> properties) {
-            for (String key : properties.keySet()) {
-                if (!KNOWN.contains(key)) {
-                    throw new IllegalArgumentException("table '" + table + "': unknown property engine.bdb." + key
-                            + "; known: " + String.join(", ", KNOWN));
-                }
-            }
-            return new Settings(cachePercent(table, properties.get(CACHE_PERCENT)),
-                    sharedCache(table, properties.get(SHARED_CACHE)),
-                    durability(table, properties.get(DURABILITY)));
-        }
-
-        private static int cachePercent(String table, String raw) {
-            if (raw == null) {
-                return 20;
-            }
-            try {
-                int value = Integer.parseInt(raw.trim());
-                if (value >= 1 && value <= 90) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException("table '" + table + "': engine.bdb." + CACHE_PERCENT
-                    + " must be an integer from 1 to 90, was '" + raw + "'");
-        }
-
-        private static boolean sharedCache(String table, String raw) {
-            if (raw == null) {
-                return true;
-            }
-            return switch (raw.trim()) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new IllegalArgumentException("table '" + table + "': engine.bdb." + SHARED_CACHE
-                        + " must be true or false, was '" + raw + "'");
-            };
-        }
-
-        private static Durability durability(String table, String raw) {
-            if (raw == null) {
-                return Durability.COMMIT_WRITE_NO_SYNC;
-            }
-            return switch (raw.trim()) {
-                case "sync" -> Durability.COMMIT_SYNC;
-                case "write-no-sync" -> Durability.COMMIT_WRITE_NO_SYNC;
-                case "no-sync" -> Durability.COMMIT_NO_SYNC;
-                default -> throw new IllegalArgumentException("table '" + table + "': engine.bdb." + DURABILITY
-                        + " must be sync, write-no-sync or no-sync, was '" + raw + "'");
-            };
+            EngineProperties p = EngineProperties.parse(BdbStorageEngineProvider.NAME, table, properties,
+                    List.of(CACHE_PERCENT, DURABILITY, SHARED_CACHE));
+            return new Settings(p.intInRange(CACHE_PERCENT, 20, 1, 90),
+                    p.bool(SHARED_CACHE, true),
+                    p.oneOf(DURABILITY, Durability.COMMIT_WRITE_NO_SYNC,
+                            Map.entry("sync", Durability.COMMIT_SYNC),
+                            Map.entry("write-no-sync", Durability.COMMIT_WRITE_NO_SYNC),
+                            Map.entry("no-sync", Durability.COMMIT_NO_SYNC)));
         }
     }
 }

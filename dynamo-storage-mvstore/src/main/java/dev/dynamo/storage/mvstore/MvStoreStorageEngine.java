@@ -6,23 +6,21 @@ import dev.dynamo.core.spi.KeyValue;
 import dev.dynamo.core.spi.StorageEngine;
 import dev.dynamo.core.spi.StorageException;
 import dev.dynamo.core.spi.WriteBatch;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.dynamo.core.spi.support.DataDirectory;
+import dev.dynamo.core.spi.support.EngineGuard;
+import dev.dynamo.core.spi.support.EngineLabel;
+import dev.dynamo.core.spi.support.EngineProperties;
+import dev.dynamo.core.spi.support.KeyRange;
+import dev.dynamo.core.spi.support.ScanIterator;
+import dev.dynamo.core.spi.support.TableFileName;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -74,28 +72,27 @@ public final class MvStoreStorageEngine implements StorageEngine {
     /** Background compaction writes at most this many bytes per round. */
     private static final int COMPACT_WRITE_BYTES = 4 * MIB;
 
-    private final String table;
-    private final Path file;
+    private final EngineLabel label;
     private final MVStore store;
     private final MVMap<byte[], byte[]> map;
     private final long writeBufferBytes;
     /** Null when {@code autocommit-delay-ms} is 0. */
     private final ScheduledExecutorService committer;
-    /** Shared by single-key operations, scan steps and commits; exclusive for batches and close. */
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final Set<Scan> openScans = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    /**
+     * Shared by single-key operations, scan steps and commits; exclusive for batches and close.
+     * MVStore throws unchecked exceptions of many classes, all of them failures of the store.
+     */
+    private final EngineGuard guard;
 
-    private MvStoreStorageEngine(String table, Path file, MVStore store, MVMap<byte[], byte[]> map,
-                                 Settings settings) {
-        this.table = table;
-        this.file = file;
+    private MvStoreStorageEngine(EngineLabel label, MVStore store, MVMap<byte[], byte[]> map, Settings settings) {
+        this.label = label;
+        this.guard = new EngineGuard(label, List.of(RuntimeException.class));
         this.store = store;
         this.map = map;
         this.writeBufferBytes = (long) settings.writeBufferMb() * MIB;
         if (settings.autocommitDelayMs() > 0) {
             committer = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread t = new Thread(task, "mvstore-commit-" + table);
+                Thread t = new Thread(task, "mvstore-commit-" + label.table());
                 t.setDaemon(true);
                 return t;
             });
@@ -117,9 +114,9 @@ public final class MvStoreStorageEngine implements StorageEngine {
     static MvStoreStorageEngine open(EngineContext context) {
         String table = context.table();
         Settings settings = Settings.parse(table, context.properties());
-        Path dir = context.dataDir();
-        prepareDirectory(table, dir);
-        Path file = dir.resolve(fileNameOf(table) + ".mv.db");
+        Path file = TableFileName.in(context.dataDir(), table, ".mv.db");
+        EngineLabel label = new EngineLabel(MvStoreStorageEngineProvider.NAME, table, file);
+        DataDirectory.prepare(label, context.dataDir());
         MVStore store;
         try {
             store = new MVStore.Builder()
@@ -129,8 +126,8 @@ public final class MvStoreStorageEngine implements StorageEngine {
                     .autoCommitBufferSize(0)
                     .open();
         } catch (RuntimeException e) {
-            throw new StorageException("mvstore engine for table '" + table + "': cannot open " + file
-                    + " (is it in use by another process, or corrupt?): " + e.getMessage(), e);
+            throw label.error("cannot open " + file + " (is it in use by another process, or corrupt?): "
+                    + e.getMessage(), e);
         }
         MVMap<byte[], byte[]> map;
         try {
@@ -139,66 +136,38 @@ public final class MvStoreStorageEngine implements StorageEngine {
                     .valueType(UnsignedBytesDataType.INSTANCE));
         } catch (RuntimeException e) {
             store.closeImmediately();
-            throw new StorageException("mvstore engine for table '" + table + "': cannot open map '" + MAP_NAME
-                    + "' in " + file + ": " + e.getMessage(), e);
+            throw label.error("cannot open map '" + MAP_NAME + "' in " + file + ": " + e.getMessage(), e);
         }
         LOG.info("mvstore engine for table '{}' opened {} ({} entries)", table, file, map.sizeAsLong());
-        return new MvStoreStorageEngine(table, file, store, map, settings);
+        return new MvStoreStorageEngine(label, store, map, settings);
     }
 
     @Override
     public byte[] get(byte[] key) {
         Objects.requireNonNull(key, "key");
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            ensureOpen();
+        return guard.call("get", () -> {
             byte[] value = map.get(key);
             return value == null ? null : value.clone();
-        } catch (StorageException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failure("get", e);
-        } finally {
-            shared.unlock();
-        }
+        });
     }
 
     @Override
     public void put(byte[] key, byte[] value) {
         byte[] k = Objects.requireNonNull(key, "key").clone();
         byte[] v = Objects.requireNonNull(value, "value").clone();
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            ensureOpen();
+        guard.run("put", () -> {
             map.put(k, v);
             commitIfBufferFull();
-        } catch (StorageException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failure("put", e);
-        } finally {
-            shared.unlock();
-        }
+        });
     }
 
     @Override
     public void delete(byte[] key) {
         Objects.requireNonNull(key, "key");
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            ensureOpen();
+        guard.run("delete", () -> {
             map.remove(key);
             commitIfBufferFull();
-        } catch (StorageException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failure("delete", e);
-        } finally {
-            shared.unlock();
-        }
+        });
     }
 
     /**
@@ -213,10 +182,7 @@ public final class MvStoreStorageEngine implements StorageEngine {
         for (WriteBatch.Op op : batch.ops()) {
             ops.add(new WriteBatch.Op(op.key().clone(), op.isDelete() ? null : op.value().clone()));
         }
-        Lock exclusive = lock.writeLock();
-        exclusive.lock();
-        try {
-            ensureOpen();
+        guard.runExclusive("write a batch of " + ops.size() + " operations to", () -> {
             List<WriteBatch.Op> undo = new ArrayList<>(ops.size());
             try {
                 for (WriteBatch.Op op : ops) {
@@ -225,22 +191,11 @@ public final class MvStoreStorageEngine implements StorageEngine {
                 }
             } catch (RuntimeException e) {
                 rollBack(undo, e);
-                throw failure("write a batch of " + ops.size() + " operations to", e);
+                throw e;
             }
-        } finally {
-            exclusive.unlock();
-        }
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            if (!closed) {
-                commitIfBufferFull();
-            }
-        } catch (RuntimeException e) {
-            throw failure("commit", e);
-        } finally {
-            shared.unlock();
-        }
+        });
+        // the batch is in: a close that slipped in since has committed it, so there is nothing to fail
+        guard.runIfOpen("commit", this::commitIfBufferFull);
     }
 
     private void rollBack(List<WriteBatch.Op> undo, RuntimeException cause) {
@@ -255,9 +210,9 @@ public final class MvStoreStorageEngine implements StorageEngine {
             }
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
-            LOG.error("mvstore engine for table '{}': could not undo a failed batch in {}; closing the engine",
-                    table, file, e);
-            closed = true;
+            LOG.error("{}: could not undo a failed batch in {}; closing the engine", label.prefix(),
+                    label.location(), e);
+            guard.markClosed();
             if (committer != null) {
                 committer.shutdown();
             }
@@ -267,72 +222,44 @@ public final class MvStoreStorageEngine implements StorageEngine {
 
     @Override
     public CloseableIterator<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive) {
-        byte[] from = fromInclusive == null ? null : fromInclusive.clone();
-        byte[] to = toExclusive == null ? null : toExclusive.clone();
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            ensureOpen();
+        KeyRange range = KeyRange.of(fromInclusive, toExclusive);
+        return guard.openScan(() -> {
             // register first: the chunks of the version the cursor reads stay in the file
             MVStore.TxCounter usage = store.registerVersionUsage();
             try {
-                Scan scan = new Scan(map.cursor(from, null, false), to, usage);
-                openScans.add(scan);
-                return scan;
+                return new Scan(map.cursor(range.from(), null, false), range, usage);
             } catch (RuntimeException e) {
                 store.deregisterVersionUsage(usage);
                 throw e;
             }
-        } catch (StorageException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failure("scan", e);
-        } finally {
-            shared.unlock();
-        }
+        });
     }
 
     /** Commits pending writes to the file and forces the file to the disk. */
     @Override
     public void sync() {
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            ensureOpen();
+        guard.run("sync", () -> {
             store.commit();
             store.sync();
-        } catch (StorageException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failure("sync", e);
-        } finally {
-            shared.unlock();
-        }
+        });
     }
 
     /** Closes open scans, commits and closes the file; idempotent. */
     @Override
     public void close() {
-        Lock exclusive = lock.writeLock();
-        exclusive.lock();
-        try {
-            if (closed) {
-                return;
+        boolean closedNow = guard.close(() -> {
+            try {
+                if (committer != null) {
+                    committer.shutdown();
+                }
+                store.close();
+            } catch (RuntimeException e) {
+                store.closeImmediately();
+                throw e;
             }
-            closed = true;
-            if (committer != null) {
-                committer.shutdown();
-            }
-            for (Scan scan : openScans) {
-                scan.release();
-            }
-            store.close();
-            LOG.info("mvstore engine for table '{}' closed {}", table, file);
-        } catch (RuntimeException e) {
-            store.closeImmediately();
-            throw failure("close", e);
-        } finally {
-            exclusive.unlock();
+        });
+        if (closedNow) {
+            LOG.info("{} closed {}", label.prefix(), label.location());
         }
     }
 
@@ -344,141 +271,47 @@ public final class MvStoreStorageEngine implements StorageEngine {
     }
 
     private void commitInBackground() {
-        Lock shared = lock.readLock();
-        shared.lock();
         try {
-            if (closed) {
-                return;
-            }
-            if (store.hasUnsavedChanges()) {
-                store.commit();
-            }
-            store.compact(COMPACT_FILL_RATE, COMPACT_WRITE_BYTES);
+            guard.runIfOpen("commit in the background to", () -> {
+                if (store.hasUnsavedChanges()) {
+                    store.commit();
+                }
+                store.compact(COMPACT_FILL_RATE, COMPACT_WRITE_BYTES);
+            });
         } catch (RuntimeException e) {
-            LOG.warn("mvstore engine for table '{}': background commit to {} failed", table, file, e);
-        } finally {
-            shared.unlock();
+            // logged, not thrown: an exception would cancel the schedule, and the next round may succeed
+            LOG.warn("{}: background commit to {} failed", label.prefix(), label.location(), e);
         }
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw closedException();
-        }
-    }
-
-    private StorageException closedException() {
-        return new StorageException("mvstore engine for table '" + table + "' is closed (" + file + ")");
-    }
-
-    private StorageException failure(String what, RuntimeException cause) {
-        return new StorageException("mvstore engine for table '" + table + "': cannot " + what + " " + file
-                + ": " + cause.getMessage(), cause);
-    }
-
-    /** Creates {@code dir} if needed and checks that it is a writable directory. */
-    private static void prepareDirectory(String table, Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            throw new StorageException("mvstore engine for table '" + table + "': cannot create data directory "
-                    + dir + " (" + e + "); point the table at a directory this process can create and write", e);
-        }
-        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            throw new StorageException("mvstore engine for table '" + table + "': data directory " + dir
-                    + " is not a writable directory");
-        }
-    }
-
-    /** The table name made safe as a file name: bytes outside [A-Za-z0-9_-] become %XX. */
-    static String fileNameOf(String table) {
-        if (table.isEmpty()) {
-            return "%";
-        }
-        StringBuilder out = new StringBuilder(table.length());
-        for (byte b : table.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xFF;
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
-            }
-        }
-        return out.toString();
-    }
-
-    /** Iterates over the snapshot a cursor took; one step at a time under the shared lock. */
-    private final class Scan implements CloseableIterator<KeyValue> {
+    /** Iterates over the snapshot a cursor took, one step at a time under the shared lock. */
+    private final class Scan extends ScanIterator {
         private final Cursor<byte[], byte[]> cursor;
-        private final byte[] to;
-        private MVStore.TxCounter usage;
-        private KeyValue next;
-        private boolean exhausted;
+        private final KeyRange range;
+        private final MVStore.TxCounter usage;
 
-        Scan(Cursor<byte[], byte[]> cursor, byte[] to, MVStore.TxCounter usage) {
+        Scan(Cursor<byte[], byte[]> cursor, KeyRange range, MVStore.TxCounter usage) {
+            super(guard);
             this.cursor = cursor;
-            this.to = to;
+            this.range = range;
             this.usage = usage;
         }
 
         @Override
-        public boolean hasNext() {
-            if (closed) {
-                throw closedException();
-            }
-            if (next != null) {
-                return true;
-            }
-            if (exhausted) {
-                return false;
-            }
-            Lock shared = lock.readLock();
-            shared.lock();
-            try {
-                ensureOpen();
-                if (cursor.hasNext()) {
-                    byte[] key = cursor.next();
-                    if (to == null || Arrays.compareUnsigned(key, to) < 0) {
-                        next = new KeyValue(key.clone(), cursor.getValue().clone());
-                        return true;
-                    }
+        protected KeyValue fetchNext() {
+            if (cursor.hasNext()) {
+                byte[] key = cursor.next();
+                if (!range.isPastEnd(key)) {
+                    return new KeyValue(key.clone(), cursor.getValue().clone());
                 }
-                release();
-                return false;
-            } catch (StorageException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw failure("scan", e);
-            } finally {
-                shared.unlock();
             }
+            return null;
         }
 
+        /** Lets MVStore reuse the snapshot's chunks. */
         @Override
-        public KeyValue next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException("scan of table '" + table + "' is exhausted or closed");
-            }
-            KeyValue current = next;
-            next = null;
-            return current;
-        }
-
-        @Override
-        public void close() {
-            next = null;
-            release();
-        }
-
-        /** Lets MVStore reuse the snapshot's chunks; idempotent, called by close and the engine. */
-        synchronized void release() {
-            exhausted = true;
-            if (usage != null) {
-                store.deregisterVersionUsage(usage);
-                usage = null;
-                openScans.remove(this);
-            }
+        protected void release() {
+            store.deregisterVersionUsage(usage);
         }
     }
 
@@ -487,38 +320,14 @@ public final class MvStoreStorageEngine implements StorageEngine {
         static final String CACHE_SIZE_MB = "cache-size-mb";
         static final String AUTOCOMMIT_DELAY_MS = "autocommit-delay-ms";
         static final String WRITE_BUFFER_MB = "write-buffer-mb";
-        /** Sorted, for messages. */
-        private static final List<String> KNOWN = List.of(AUTOCOMMIT_DELAY_MS, CACHE_SIZE_MB, WRITE_BUFFER_MB);
 
         static Settings parse(String table, Map<String, String> properties) {
-            for (String key : properties.keySet()) {
-                if (!KNOWN.contains(key)) {
-                    throw new IllegalArgumentException("table '" + table + "': unknown property engine.mvstore."
-                            + key + "; known: " + String.join(", ", KNOWN));
-                }
-            }
+            EngineProperties p = EngineProperties.parse(MvStoreStorageEngineProvider.NAME, table, properties,
+                    List.of(AUTOCOMMIT_DELAY_MS, CACHE_SIZE_MB, WRITE_BUFFER_MB));
             return new Settings(
-                    intProperty(table, properties, CACHE_SIZE_MB, 16, 0),
-                    intProperty(table, properties, AUTOCOMMIT_DELAY_MS, 1000, 0),
-                    intProperty(table, properties, WRITE_BUFFER_MB, 16, 1));
-        }
-
-        private static int intProperty(String table, Map<String, String> properties, String key, int defaultValue,
-                                       int min) {
-            String raw = properties.get(key);
-            if (raw == null) {
-                return defaultValue;
-            }
-            try {
-                int value = Integer.parseInt(raw.trim());
-                if (value >= min) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException("table '" + table + "': engine.mvstore." + key + " must be an integer >= "
-                    + min + ", was '" + raw + "'");
+                    p.intAtLeast(CACHE_SIZE_MB, 16, 0),
+                    p.intAtLeast(AUTOCOMMIT_DELAY_MS, 1000, 0),
+                    p.intAtLeast(WRITE_BUFFER_MB, 16, 1));
         }
     }
 }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Map<String, String> addresses = Map.of("n1", "127.0.0.1:7001", "n2", "127.0.0.1:7002");
  * Transport t = Plugins.transport("netty").create(new TransportContext("n1", addresses::get,
- *         Map.of("io-threads", "2"), scheduler, null));
+ *         Map.of("io-threads", "2"), scheduler));
  * t.start(node);                                    // listens on 127.0.0.1:7001
  * t.send("n2", request, 500).thenAccept(reply -> ...);
  * t.close();

@@ -10,7 +10,7 @@ import dev.dynamo.core.spi.TransportProvider;
  *
  * <pre>{@code
  * Transport t = Plugins.transport("netty").create(new TransportContext("n1", addressOf,
- *         Map.of("bind", "0.0.0.0:7001", "io-threads", "4"), scheduler, null));
+ *         Map.of("bind", "0.0.0.0:7001", "io-threads", "4"), scheduler));
  * }</pre>
  */
 public final class NettyTransportProvider implements TransportProvider {

@@ -24,7 +24,7 @@ class NettyTransportContractTest extends TransportContract {
         for (int i = 0; i < n; i++) {
             String id = "node-" + nextNode++;
             TransportContext context = new TransportContext(id, this::addressOf,
-                    Map.of("bind", "127.0.0.1:0", "io-threads", "1", "shutdown-grace-millis", "200"), scheduler, null);
+                    Map.of("bind", "127.0.0.1:0", "io-threads", "1", "shutdown-grace-millis", "200"), scheduler);
             NettyTransport t = (NettyTransport) Plugins.transport("netty").create(context);
             byNode.put(id, t);
             ts.add(t);

@@ -24,7 +24,7 @@ class NettyTransportProviderTest {
     }
 
     private TransportContext context(Map<String, String> properties) {
-        return new TransportContext("n1", id -> null, properties, scheduler, null);
+        return new TransportContext("n1", id -> null, properties, scheduler);
     }
 
     @Test

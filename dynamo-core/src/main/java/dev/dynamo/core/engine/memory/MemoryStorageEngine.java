@@ -3,8 +3,10 @@ package dev.dynamo.core.engine.memory;
 import dev.dynamo.core.spi.CloseableIterator;
 import dev.dynamo.core.spi.KeyValue;
 import dev.dynamo.core.spi.StorageEngine;
-import dev.dynamo.core.spi.StorageException;
 import dev.dynamo.core.spi.WriteBatch;
+import dev.dynamo.core.spi.support.EngineGuard;
+import dev.dynamo.core.spi.support.EngineLabel;
+import dev.dynamo.core.spi.support.ScanIterator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -12,12 +14,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,63 +50,45 @@ import org.slf4j.LoggerFactory;
 public final class MemoryStorageEngine implements StorageEngine {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryStorageEngine.class);
 
-    private final String table;
+    private final EngineLabel label;
     private final ConcurrentHashMap<Key, byte[]> values = new ConcurrentHashMap<>();
     /** The keys of {@link #values}, changed only inside that map's per-key compute. */
     private final ConcurrentSkipListSet<byte[]> keys = new ConcurrentSkipListSet<>(Arrays::compareUnsigned);
     /**
      * Shared by single-key operations and scans, exclusive for batches and close. A stamped
      * lock: a reentrant one keeps per-thread hold counts in a thread-local on every acquire
-     * (a few percent of a node's CPU); nothing here acquires it twice.
+     * (a few percent of a node's CPU); nothing here acquires it twice. Nothing here throws a
+     * failure of a store either, so the guard wraps no exception.
      */
-    private final ReadWriteLock lock = new StampedLock().asReadWriteLock();
-    private volatile boolean closed;
+    private final EngineGuard guard;
 
     /** An empty engine for {@code table} (the name is used in messages only). */
     public MemoryStorageEngine(String table) {
-        this.table = Objects.requireNonNull(table, "table");
-        LOG.debug("memory engine for table '{}' opened", table);
+        this.label = EngineLabel.withoutFiles(MemoryStorageEngineProvider.NAME, Objects.requireNonNull(table, "table"));
+        this.guard = new EngineGuard(label, new StampedLock().asReadWriteLock(), List.of());
+        LOG.debug("{} opened", label.prefix());
     }
 
     @Override
     public byte[] get(byte[] key) {
         Objects.requireNonNull(key, "key");
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            ensureOpen();
+        return guard.call("get", () -> {
             byte[] value = values.get(new Key(key));
             return value == null ? null : value.clone();
-        } finally {
-            shared.unlock();
-        }
+        });
     }
 
     @Override
     public void put(byte[] key, byte[] value) {
         byte[] k = Objects.requireNonNull(key, "key").clone();
         byte[] v = Objects.requireNonNull(value, "value").clone();
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            ensureOpen();
-            store(k, v);
-        } finally {
-            shared.unlock();
-        }
+        guard.run("put", () -> store(k, v));
     }
 
     @Override
     public void delete(byte[] key) {
         Objects.requireNonNull(key, "key");
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            ensureOpen();
-            remove(key);
-        } finally {
-            shared.unlock();
-        }
+        guard.run("delete", () -> remove(key));
     }
 
     @Override
@@ -118,10 +99,7 @@ public final class MemoryStorageEngine implements StorageEngine {
         for (WriteBatch.Op op : batch.ops()) {
             ops.add(new WriteBatch.Op(op.key().clone(), op.isDelete() ? null : op.value().clone()));
         }
-        Lock exclusive = lock.writeLock();
-        exclusive.lock();
-        try {
-            ensureOpen();
+        guard.runExclusive("write a batch to", () -> {
             for (WriteBatch.Op op : ops) {
                 if (op.isDelete()) {
                     remove(op.key());
@@ -129,17 +107,14 @@ public final class MemoryStorageEngine implements StorageEngine {
                     store(op.key(), op.value());
                 }
             }
-        } finally {
-            exclusive.unlock();
-        }
+        });
     }
 
     @Override
     public CloseableIterator<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive) {
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            ensureOpen();
+        // not guard.openScan: the scan holds nothing to release on close, and the engine should
+        // not keep a scan its user forgot to close (and its snapshot) reachable
+        return guard.call("scan", () -> {
             // stored arrays are never mutated (puts replace them), so references are a snapshot
             List<Map.Entry<byte[], byte[]>> snapshot = new ArrayList<>();
             for (byte[] k : range(fromInclusive, toExclusive)) {
@@ -149,9 +124,7 @@ public final class MemoryStorageEngine implements StorageEngine {
                 }
             }
             return new Scan(snapshot);
-        } finally {
-            shared.unlock();
-        }
+        });
     }
 
     /** Under a lock (shared or exclusive); {@code key} and {@code value} are the engine's own copies. */
@@ -212,72 +185,37 @@ public final class MemoryStorageEngine implements StorageEngine {
     /** Nothing to make durable: checks only that the engine is open. */
     @Override
     public void sync() {
-        Lock shared = lock.readLock();
-        shared.lock();
-        try {
-            ensureOpen();
-        } finally {
-            shared.unlock();
-        }
+        guard.run("sync", () -> { });
     }
 
     /** Drops every entry; idempotent. */
     @Override
     public void close() {
-        Lock exclusive = lock.writeLock();
-        exclusive.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        boolean closedNow = guard.close(() -> {
             values.clear();
             keys.clear();
-            LOG.debug("memory engine for table '{}' closed", table);
-        } finally {
-            exclusive.unlock();
+        });
+        if (closedNow) {
+            LOG.debug("{} closed", label.prefix());
         }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw closedException();
-        }
-    }
-
-    private StorageException closedException() {
-        return new StorageException("memory engine for table '" + table + "' is closed");
     }
 
     /** Iterates over a snapshot of references, copying each array handed out. */
-    private final class Scan implements CloseableIterator<KeyValue> {
+    private final class Scan extends ScanIterator {
         private final Iterator<Map.Entry<byte[], byte[]>> snapshot;
-        private boolean scanClosed;
 
         Scan(List<Map.Entry<byte[], byte[]>> snapshot) {
+            super(guard);
             this.snapshot = snapshot.iterator();
         }
 
         @Override
-        public boolean hasNext() {
-            if (closed) {
-                throw closedException();
-            }
-            return !scanClosed && snapshot.hasNext();
-        }
-
-        @Override
-        public KeyValue next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException("scan of table '" + table + "' is exhausted or closed");
+        protected KeyValue fetchNext() {
+            if (!snapshot.hasNext()) {
+                return null;
             }
             Map.Entry<byte[], byte[]> e = snapshot.next();
             return new KeyValue(e.getKey().clone(), e.getValue().clone());
-        }
-
-        @Override
-        public void close() {
-            scanClosed = true;
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.dynamo.core.engine.memory;
 import dev.dynamo.core.spi.EngineContext;
 import dev.dynamo.core.spi.StorageEngine;
 import dev.dynamo.core.spi.StorageEngineProvider;
-import java.util.TreeSet;
+import dev.dynamo.core.spi.support.EngineProperties;
 
 /**
  * Provides the {@code memory} engine: a sorted in-memory map per table that ignores its
@@ -33,11 +33,7 @@ public final class MemoryStorageEngineProvider implements StorageEngineProvider 
      */
     @Override
     public StorageEngine open(EngineContext context) {
-        if (!context.properties().isEmpty()) {
-            throw new IllegalArgumentException("table '" + context.table() + "': engine 'memory' takes no"
-                    + " properties, got engine.memory." + String.join(", engine.memory.",
-                    new TreeSet<>(context.properties().keySet())));
-        }
+        EngineProperties.requireNone(NAME, context.table(), context.properties());
         return new MemoryStorageEngine(context.table());
     }
 }

@@ -1,6 +1,7 @@
 package dev.dynamo.core.transport.local;
 
 import dev.dynamo.core.spi.MessageHandler;
+import dev.dynamo.core.spi.Extensions;
 import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.spi.TransportException;
 import dev.dynamo.core.time.Scheduler;
@@ -67,7 +68,7 @@ import java.util.function.Consumer;
  * network.heal();
  * }</pre>
  *
- * <p>Through the plugin seam, pass the network as {@link TransportContext#shared()}
+ * <p>Through the plugin seam, pass the network among the {@link TransportContext#extensions()}
  * (see {@link #contextFor}) and use {@code Plugins.transport("local")}.
  */
 public final class LocalNetwork {
@@ -172,7 +173,8 @@ public final class LocalNetwork {
      * as {@code nodeId}: no properties, this network's scheduler, addresses {@code "local:<id>"}.
      */
     public TransportContext contextFor(String nodeId) {
-        return new TransportContext(nodeId, id -> "local:" + id, Map.of(), scheduler, this);
+        return new TransportContext(nodeId, id -> "local:" + id, Map.of(), scheduler,
+                Extensions.NONE.with(LocalNetwork.class, this));
     }
 
     /** Ids of the nodes that ever joined, sorted. */

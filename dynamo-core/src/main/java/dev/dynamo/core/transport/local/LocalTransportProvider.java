@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * The {@code local} transport: nodes of one JVM talking through a {@link LocalNetwork}.
  *
- * <p>The network comes from {@link TransportContext#shared()}, which must then be a
- * {@link LocalNetwork} on the context's scheduler. When {@code shared} is null the provider
+ * <p>The network comes from the context's extensions ({@code LocalNetwork.class}), and must run
+ * on the context's scheduler. When there is none the provider
  * builds a <em>private</em> network holding only this node (a single-node cluster: sends
  * to other nodes fail UNREACHABLE); its random seed is the property {@code seed}
  * ({@code transport.local.seed} in the node's configuration, default 0), and
@@ -18,7 +18,7 @@ import java.util.Map;
  * LocalNetwork network = new LocalNetwork(scheduler, seed);
  * Transport n1 = Plugins.transport("local").create(network.contextFor("n1"));
  * Transport n2 = Plugins.transport("local").create(
- *         new TransportContext("n2", id -> null, Map.of(), scheduler, network));
+ *         new TransportContext("n2", id -> null, Map.of(), scheduler, Extensions.NONE.with(LocalNetwork.class, network)));
  * }</pre>
  */
 public final class LocalTransportProvider implements TransportProvider {
@@ -32,27 +32,18 @@ public final class LocalTransportProvider implements TransportProvider {
     }
 
     /**
-     * @throws IllegalArgumentException when {@code shared} is not a {@link LocalNetwork}, the
-     *                                  network runs on another scheduler, or {@code seed} is not a number
+     * @throws IllegalArgumentException when the network runs on another scheduler, or {@code seed} is not a number
      * @throws IllegalStateException    when the node already has an open transport on the network
      */
     @Override
     public LocalTransport create(TransportContext context) {
-        Object shared = context.shared();
-        LocalNetwork network;
-        if (shared == null) {
+        LocalNetwork network = context.extensions().get(LocalNetwork.class).orElse(null);
+        if (network == null) {
             network = new LocalNetwork(context.scheduler(), seed(context.properties()));
-        } else if (shared instanceof LocalNetwork n) {
-            if (n.scheduler() != context.scheduler()) {
-                throw new IllegalArgumentException("transport 'local' for node '" + context.localNode()
-                        + "': the context's scheduler is not the LocalNetwork's; give every node the"
-                        + " network's scheduler so that messages and timers share one clock");
-            }
-            network = n;
-        } else {
+        } else if (network.scheduler() != context.scheduler()) {
             throw new IllegalArgumentException("transport 'local' for node '" + context.localNode()
-                    + "': TransportContext.shared() must be a " + LocalNetwork.class.getName()
-                    + " or null, not a " + shared.getClass().getName());
+                    + "': the context's scheduler is not the LocalNetwork's; give every node the"
+                    + " network's scheduler so that messages and timers share one clock");
         }
         return network.transport(context.localNode());
     }

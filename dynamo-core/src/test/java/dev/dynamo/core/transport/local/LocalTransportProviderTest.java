@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.Transport;
+import dev.dynamo.core.spi.Extensions;
 import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.spi.TransportProvider;
 import dev.dynamo.core.time.VirtualScheduler;
@@ -30,7 +31,7 @@ class LocalTransportProviderTest {
         LocalNetwork network = new LocalNetwork(scheduler, 1);
         TransportProvider provider = Plugins.transport("local");
         try (Transport n1 = provider.create(network.contextFor("n1"));
-             Transport n2 = provider.create(new TransportContext("n2", id -> null, Map.of(), scheduler, network))) {
+             Transport n2 = provider.create(new TransportContext("n2", id -> null, Map.of(), scheduler, Extensions.NONE.with(LocalNetwork.class, network)))) {
             n2.start((from, request) -> CompletableFuture.completedFuture(new byte[] {2}));
             n1.start((from, request) -> CompletableFuture.completedFuture(new byte[] {1}));
 
@@ -45,19 +46,11 @@ class LocalTransportProviderTest {
     @Test
     void nullSharedGivesAPrivateNetworkSeededFromProperties() {
         LocalTransportProvider provider = new LocalTransportProvider();
-        LocalTransport a = provider.create(new TransportContext("a", id -> null, Map.of("seed", "42"), scheduler, null));
-        LocalTransport b = provider.create(new TransportContext("b", id -> null, Map.of(), scheduler, null));
+        LocalTransport a = provider.create(new TransportContext("a", id -> null, Map.of("seed", "42"), scheduler));
+        LocalTransport b = provider.create(new TransportContext("b", id -> null, Map.of(), scheduler));
 
         assertNotSame(a.network(), b.network());
         assertEquals(java.util.Set.of("a"), a.network().nodes());
-    }
-
-    @Test
-    void wrongSharedObjectIsRejected() {
-        LocalTransportProvider provider = new LocalTransportProvider();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> provider.create(new TransportContext("a", id -> null, Map.of(), scheduler, "not a network")));
-        assertTrue(e.getMessage().contains("java.lang.String"), e.getMessage());
     }
 
     @Test
@@ -65,13 +58,13 @@ class LocalTransportProviderTest {
         LocalNetwork network = new LocalNetwork(scheduler, 1);
         VirtualScheduler other = new VirtualScheduler(0);
         assertThrows(IllegalArgumentException.class, () -> new LocalTransportProvider()
-                .create(new TransportContext("a", id -> null, Map.of(), other, network)));
+                .create(new TransportContext("a", id -> null, Map.of(), other, Extensions.NONE.with(LocalNetwork.class, network))));
     }
 
     @Test
     void badSeedNamesKeyAndValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LocalTransportProvider()
-                .create(new TransportContext("a", id -> null, Map.of("seed", "abc"), scheduler, null)));
+                .create(new TransportContext("a", id -> null, Map.of("seed", "abc"), scheduler)));
         assertTrue(e.getMessage().contains("transport.local.seed") && e.getMessage().contains("abc"), e.getMessage());
     }
 }
