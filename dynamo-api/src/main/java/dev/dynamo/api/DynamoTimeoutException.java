@@ -1,15 +1,10 @@
 package dev.dynamo.api;
 
-/** The coordinator's deadline passed before the request completed. */
+/** The coordinator's deadline passed before the request completed ({@link ErrorCode#TIMEOUT}). */
 public class DynamoTimeoutException extends DynamoException {
     private static final long serialVersionUID = 1L;
 
     public DynamoTimeoutException(String message) {
-        super(message);
-    }
-
-    @Override
-    public String code() {
-        return "timeout";
+        super(ErrorCode.TIMEOUT, message);
     }
 }

@@ -1,13 +1,22 @@
 package dev.dynamo.api;
 
-/** Fewer than R (get) or W (put, delete) replicas answered. Nothing acknowledged was lost. */
+/**
+ * Fewer than R (get) or W (put, delete) replicas answered ({@link ErrorCode#INSUFFICIENT_REPLICAS}).
+ * Nothing acknowledged was lost.
+ *
+ * <pre>{@code
+ * catch (InsufficientReplicasException e) {
+ *     log.warn("{} of {} replicas answered", e.acknowledged(), e.required());
+ * }
+ * }</pre>
+ */
 public class InsufficientReplicasException extends DynamoException {
     private static final long serialVersionUID = 1L;
     private final int required;
     private final int acknowledged;
 
     public InsufficientReplicasException(String message, int required, int acknowledged) {
-        super(message);
+        super(ErrorCode.INSUFFICIENT_REPLICAS, message);
         this.required = required;
         this.acknowledged = acknowledged;
     }
@@ -19,16 +28,13 @@ public class InsufficientReplicasException extends DynamoException {
                 + ("get".equals(operation) ? "r" : "w") + " for this request", required, acknowledged);
     }
 
+    /** Acknowledgements the request needed: its R or W. */
     public int required() {
         return required;
     }
 
+    /** Acknowledgements it got (0 when no replica could be reached). */
     public int acknowledged() {
         return acknowledged;
-    }
-
-    @Override
-    public String code() {
-        return "insufficient_replicas";
     }
 }

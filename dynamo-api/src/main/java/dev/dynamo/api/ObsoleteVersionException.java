@@ -1,15 +1,10 @@
 package dev.dynamo.api;
 
-/** A write carried a version that a stored version already supersedes. */
+/** A write carried a version that a stored version already supersedes ({@link ErrorCode#OBSOLETE_VERSION}). */
 public class ObsoleteVersionException extends DynamoException {
     private static final long serialVersionUID = 1L;
 
     public ObsoleteVersionException(String message) {
-        super(message);
-    }
-
-    @Override
-    public String code() {
-        return "obsolete_version";
+        super(ErrorCode.OBSOLETE_VERSION, message);
     }
 }

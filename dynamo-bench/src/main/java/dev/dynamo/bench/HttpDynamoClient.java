@@ -5,9 +5,13 @@ import dev.dynamo.api.Context;
 import dev.dynamo.api.DynamoClient;
 import dev.dynamo.api.DynamoException;
 import dev.dynamo.api.DynamoTimeoutException;
+import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.GetResult;
 import dev.dynamo.api.InsufficientReplicasException;
+import dev.dynamo.api.ObsoleteVersionException;
 import dev.dynamo.api.RequestOptions;
+import dev.dynamo.api.UnknownTableException;
+import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.api.Versioned;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -37,7 +41,7 @@ import java.util.regex.Pattern;
  */
 public final class HttpDynamoClient implements DynamoClient {
     private static final String CONTEXT = "X-Dynamo-Context";
-    private static final Pattern FIELD = Pattern.compile("\"(error|message|required|acknowledged)\":\\s*\"?([^\",}]*)");
+    private static final Pattern FIELD = Pattern.compile("\"(error|message|required|acknowledged|size|max)\":\\s*\"?([^\",}]*)");
 
     private final List<String> nodes;
     private final Duration timeout;
@@ -78,8 +82,8 @@ public final class HttpDynamoClient implements DynamoClient {
                     return switch (r.statusCode()) {
                         case 200 -> new GetResult(List.of(new Versioned(r.body(), 0, ctx.clock())), ctx);
                         case 300 -> new GetResult(siblings(r, ctx), ctx);
-                        case 404 -> notFoundOrError(r, ctx);
-                        default -> throw error(r);
+                        case 404 -> notFoundOrError(r, ctx, table);
+                        default -> throw error(r, table);
                     };
                 });
     }
@@ -91,7 +95,7 @@ public final class HttpDynamoClient implements DynamoClient {
         if (!context.isEmpty()) {
             b.header(CONTEXT, context.toBase64());
         }
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(this::written);
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> written(r, table));
     }
 
     @Override
@@ -100,12 +104,12 @@ public final class HttpDynamoClient implements DynamoClient {
         if (!context.isEmpty()) {
             b.header(CONTEXT, context.toBase64());
         }
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(this::written);
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> written(r, table));
     }
 
-    private Context written(HttpResponse<byte[]> r) {
+    private Context written(HttpResponse<byte[]> r, String table) {
         if (r.statusCode() != 204) {
-            throw error(r);
+            throw error(r, table);
         }
         return context(r);
     }
@@ -127,27 +131,45 @@ public final class HttpDynamoClient implements DynamoClient {
         return header.map(Context::fromBase64).orElse(Context.EMPTY);
     }
 
-    private static GetResult notFoundOrError(HttpResponse<byte[]> r, Context ctx) {
+    private static GetResult notFoundOrError(HttpResponse<byte[]> r, Context ctx, String table) {
         String body = new String(r.body(), StandardCharsets.UTF_8);
-        if (body.contains("\"not_found\"")) {
+        if (ErrorCode.NOT_FOUND.wire().equals(field(body, "error"))) {
             return GetResult.notFound(ctx);
         }
-        throw error(r);
+        throw error(r, table);
     }
 
-    /** The typed exception of an API error body (see docs/http-api.md, "Errors"). */
-    static DynamoException error(HttpResponse<byte[]> r) {
+    /**
+     * The typed exception of an API error body (see docs/http-api.md, "Errors"), as the binary
+     * client would throw it; {@code table} is the one the request named. A body without a
+     * code this version knows (a newer node's, or not the API's at all) is internal.
+     */
+    static DynamoException error(HttpResponse<byte[]> r, String table) {
         String body = new String(r.body(), StandardCharsets.UTF_8);
-        String code = field(body, "error");
         String message = "HTTP " + r.statusCode() + ": " + Optional.ofNullable(field(body, "message")).orElse(body);
-        return switch (code == null ? "" : code) {
-            case "insufficient_replicas" -> new InsufficientReplicasException(message,
-                    Integer.parseInt(Optional.ofNullable(field(body, "required")).orElse("0").trim()),
-                    Integer.parseInt(Optional.ofNullable(field(body, "acknowledged")).orElse("0").trim()));
-            case "timeout" -> new DynamoTimeoutException(message);
-            case "bad_request" -> new BadRequestException(message);
-            default -> new DynamoException(message);
+        ErrorCode code = ErrorCode.fromWire(field(body, "error")).orElse(null);
+        if (code == null) {
+            return new DynamoException(message);
+        }
+        // exhaustive, as in the binary protocol's Errors: a new code does not compile until it is mapped
+        return switch (code) {
+            case BAD_REQUEST -> new BadRequestException(message);
+            case UNKNOWN_TABLE -> new UnknownTableException(table, message);
+            case OBSOLETE_VERSION -> new ObsoleteVersionException(message);
+            case VALUE_TOO_LARGE -> new ValueTooLargeException(message, table, number(body, "size", -1),
+                    number(body, "max", 0));
+            case INSUFFICIENT_REPLICAS -> new InsufficientReplicasException(message,
+                    (int) number(body, "required", 0), (int) number(body, "acknowledged", 0));
+            case TIMEOUT -> new DynamoTimeoutException(message);
+            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, OVERLOADED, SHUTTING_DOWN ->
+                    new DynamoException(code, message);
         };
+    }
+
+    /** A whole-number field of an error body, or {@code absent} when the body has none. */
+    private static long number(String body, String name, long absent) {
+        String text = field(body, name);
+        return text == null ? absent : Long.parseLong(text.trim());
     }
 
     private static String field(String body, String name) {

@@ -10,12 +10,12 @@ import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.time.SystemScheduler;
+import dev.dynamo.http.HttpApiServer;
+import dev.dynamo.http.metrics.NodeMetrics;
 import dev.dynamo.server.config.ClusterMember;
 import dev.dynamo.server.config.ConfigException;
 import dev.dynamo.server.config.ServerConfig;
-import dev.dynamo.server.http.HttpApiServer;
-import dev.dynamo.server.metrics.NodeMetrics;
-import dev.dynamo.transport.netty.NettyTransport;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -107,11 +107,11 @@ public final class DynamoServer implements AutoCloseable {
             transport.start(holder);
             ServerConfig bound = config;
             if (config.node().binaryPort() == 0) {
-                if (!(transport instanceof NettyTransport)) {
-                    throw new ConfigException(config.confDir().resolve("node.properties"), "key 'binary.port' = '0':"
-                            + " any free port works only with transport 'netty'; set a fixed port");
-                }
-                bound = bound.withBoundPorts(((NettyTransport) transport).port(), config.node().httpPort());
+                int port = transport.boundAddress().map(InetSocketAddress::getPort).orElseThrow(() ->
+                        new ConfigException(config.confDir().resolve("node.properties"), "key 'binary.port' = '0':"
+                                + " transport '" + config.transport() + "' listens on no socket, so it cannot pick"
+                                + " a free port; set a fixed port or use transport 'netty'"));
+                bound = bound.withBoundPorts(port, config.node().httpPort());
             }
 
             DynamoNode node = openNode(bound, transport, scheduler, metrics);
@@ -293,13 +293,9 @@ public final class DynamoServer implements AutoCloseable {
     }
 
     private void drainBinary() {
-        if (!(transport instanceof NettyTransport)) {
-            return;
-        }
-        NettyTransport netty = (NettyTransport) transport;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BINARY_DRAIN_MILLIS);
         // closing the transport fails pending sends to replicas, so let coordinated requests finish first
-        while (netty.inFlight() > 0 && System.nanoTime() < deadline) {
+        while (transport.inFlight() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {

@@ -3,6 +3,7 @@ package dev.dynamo.core.node;
 import dev.dynamo.api.BadRequestException;
 import dev.dynamo.api.Context;
 import dev.dynamo.api.DynamoException;
+import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.GetResult;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.UnknownTableException;
@@ -197,7 +198,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
             m = MessageCodec.decode(request);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(MessageCodec.encode(
-                    new Message.Error("bad_request", "malformed message: " + e.getMessage(), 0, 0)));
+                    new Message.Error(ErrorCode.BAD_REQUEST.wire(), "malformed message: " + e.getMessage(), 0, 0)));
         }
         CompletableFuture<? extends Message> answer;
         try {

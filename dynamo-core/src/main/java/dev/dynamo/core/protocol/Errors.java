@@ -3,46 +3,71 @@ package dev.dynamo.core.protocol;
 import dev.dynamo.api.BadRequestException;
 import dev.dynamo.api.DynamoException;
 import dev.dynamo.api.DynamoTimeoutException;
+import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.InsufficientReplicasException;
 import dev.dynamo.api.ObsoleteVersionException;
 import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
 
-/** Maps typed exceptions to {@link Message.Error} and back, so errors cross the wire typed. */
+/**
+ * Maps typed exceptions to {@link Message.Error} and back, so errors cross the wire typed:
+ * the code is the exception's {@link ErrorCode}, its typed fields travel in fields of their
+ * own, and nothing is ever parsed out of the message text. A code the receiver does not know
+ * becomes a plain {@link DynamoException} of code {@code internal}: fail closed.
+ *
+ * <pre>{@code
+ * Message.Error wire = Errors.toMessage(new UnknownTableException("carts"));
+ * DynamoException back = Errors.toException(wire);   // an UnknownTableException, table() "carts"
+ * }</pre>
+ */
 public final class Errors {
     private Errors() {
     }
 
+    /** The error message answering {@code cause}; anything but a {@link DynamoException} is internal. */
     public static Message.Error toMessage(Throwable cause) {
         if (cause instanceof InsufficientReplicasException ir) {
-            return new Message.Error(ir.code(), ir.getMessage(), ir.required(), ir.acknowledged());
+            return message(ir, ir.required(), ir.acknowledged(), null);
         }
         if (cause instanceof ValueTooLargeException vt) {
-            // size and limit ride in the two count fields
-            return new Message.Error(vt.code(), vt.getMessage(), (int) Math.min(Integer.MAX_VALUE, vt.size()),
-                    (int) Math.min(Integer.MAX_VALUE, vt.max()));
+            // the wire's counts are non-negative ints; a size the server does not know (-1) arises only
+            // for an HTTP body cut off unread, which never crosses the binary protocol
+            return message(vt, count(vt.size()), count(vt.max()), vt.table());
+        }
+        if (cause instanceof UnknownTableException ut) {
+            return message(ut, 0, 0, ut.table());
         }
         if (cause instanceof DynamoException de) {
-            return new Message.Error(de.code(), String.valueOf(de.getMessage()), 0, 0);
+            return message(de, 0, 0, null);
         }
-        return new Message.Error("internal", "internal error: " + cause, 0, 0);
+        return new Message.Error(ErrorCode.INTERNAL.wire(), "internal error: " + cause, 0, 0);
     }
 
+    /** The typed exception of a peer's error: the type of its code, with its fields. */
     public static DynamoException toException(Message.Error e) {
-        return switch (e.code()) {
-            case "insufficient_replicas" -> new InsufficientReplicasException(e.message(), e.required(), e.acknowledged());
-            case "timeout" -> new DynamoTimeoutException(e.message());
-            case "unknown_table" -> new UnknownTableException(tableFrom(e.message()));
-            case "value_too_large" -> new ValueTooLargeException(e.message(), e.required(), e.acknowledged());
-            case "bad_request" -> new BadRequestException(e.message());
-            case "obsolete_version" -> new ObsoleteVersionException(e.message());
-            default -> new DynamoException(e.message());
+        ErrorCode code = ErrorCode.fromWire(e.code()).orElse(null);
+        if (code == null) {
+            // a newer peer's code, or garbage: keep its name for whoever reads the log
+            return new DynamoException("error '" + e.code() + "' from a peer: " + e.message());
+        }
+        // exhaustive: a new code does not compile until it says how it is rebuilt
+        return switch (code) {
+            case BAD_REQUEST -> new BadRequestException(e.message());
+            case UNKNOWN_TABLE -> new UnknownTableException(e.table(), e.message());
+            case OBSOLETE_VERSION -> new ObsoleteVersionException(e.message());
+            case VALUE_TOO_LARGE -> new ValueTooLargeException(e.message(), e.table(), e.required(), e.acknowledged());
+            case INSUFFICIENT_REPLICAS -> new InsufficientReplicasException(e.message(), e.required(), e.acknowledged());
+            case TIMEOUT -> new DynamoTimeoutException(e.message());
+            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, OVERLOADED, SHUTTING_DOWN ->
+                    new DynamoException(code, e.message());
         };
     }
 
-    private static String tableFrom(String message) {
-        int a = message.indexOf('\'');
-        int b = message.indexOf('\'', a + 1);
-        return a >= 0 && b > a ? message.substring(a + 1, b) : message;
+    private static Message.Error message(DynamoException e, int first, int second, String table) {
+        return new Message.Error(e.code(), String.valueOf(e.getMessage()), first, second, table);
+    }
+
+    private static int count(long n) {
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, n));
     }
 }

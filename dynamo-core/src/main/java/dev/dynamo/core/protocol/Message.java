@@ -185,13 +185,27 @@ public sealed interface Message {
     }
 
     /**
-     * A failure with an error code of docs/http-api.md ({@code insufficient_replicas}, {@code timeout},
-     * {@code unknown_table}, {@code value_too_large}, {@code bad_request}, {@code internal}).
+     * A failure, typed: {@code code} is an {@link dev.dynamo.api.ErrorCode}'s wire name (a
+     * receiver treats a name it does not know as {@code internal}), {@code message} the
+     * human-readable text, never parsed. The typed fields of the codes that have them:
+     * {@code insufficient_replicas} its required and acknowledged counts;
+     * {@code value_too_large} the value's size and the limit in those two counts, and its
+     * table; {@code unknown_table} its table. {@code table} is null for the other codes, and
+     * in errors from nodes that predate it (see {@link MessageCodec}).
+     *
+     * @param required     the required count, or a value's size; 0 when the code has none
+     * @param acknowledged the acknowledged count, or the size limit; 0 when the code has none
+     * @param table        the table the error is about, or null
      */
-    record Error(String code, String message, int required, int acknowledged) implements Message {
+    record Error(String code, String message, int required, int acknowledged, String table) implements Message {
         public Error {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
+        }
+
+        /** An error about no table. */
+        public Error(String code, String message, int required, int acknowledged) {
+            this(code, message, required, acknowledged, null);
         }
     }
 }

@@ -12,6 +12,14 @@ import java.util.List;
  * Binary form of {@link Message}s: one type byte, then the fields. No Java serialization;
  * every length is checked against what is left, so a hostile message fails with
  * {@link IllegalArgumentException} and never allocates more than its own size.
+ *
+ * <p><b>Compatibility.</b> A message grows only by trailing optional fields, written only
+ * when set and read only when bytes are left, so that this version decodes what older nodes
+ * send. So far: {@link Message.Error#table()} (after the two counts), sent for
+ * {@code unknown_table} and {@code value_too_large}; an error without it decodes with a
+ * null table. A node older than a field rejects a message carrying it as malformed, so in a
+ * cluster being upgraded such errors reach the older nodes as failed requests instead of
+ * typed ones until every node runs the new version.
  */
 public final class MessageCodec {
 
@@ -97,6 +105,10 @@ public final class MessageCodec {
         } else if (message instanceof Message.Error m) {
             out.writeByte(ERROR).writeString(m.code()).writeString(m.message())
                 .writeVarInt(m.required()).writeVarInt(m.acknowledged());
+            if (m.table() != null) {
+                // a trailing field: absent when there is no table, so such errors keep their old bytes
+                out.writeString(m.table());
+            }
         } else if (message instanceof Message.MerkleRequest m) {
             out.writeByte(MERKLE_REQUEST).writeString(m.table()).writeVarInt(m.partition()).writeVarLong(m.inner());
         } else if (message instanceof Message.MerkleHashes m) {
@@ -223,7 +235,8 @@ public final class MessageCodec {
                 }
                 yield new Message.RingResult(ring, nodes, tables);
             }
-            case ERROR -> new Message.Error(in.readString(), in.readString(), in.readVarInt(), in.readVarInt());
+            case ERROR -> new Message.Error(in.readString(), in.readString(), in.readVarInt(), in.readVarInt(),
+                    in.remaining() > 0 ? in.readString() : null);
             case MERKLE_REQUEST -> new Message.MerkleRequest(in.readString(), in.readVarInt(), (int) in.readVarLong());
             case MERKLE_HASHES -> {
                 int n = list(in.readVarInt());

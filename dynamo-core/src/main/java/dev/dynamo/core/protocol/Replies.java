@@ -1,6 +1,7 @@
 package dev.dynamo.core.protocol;
 
 import dev.dynamo.api.DynamoException;
+import dev.dynamo.api.ErrorCode;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -46,7 +47,7 @@ public final class Replies {
     /** The error code a failed request is counted under in metrics: its typed code, else "internal". */
     public static String errorCode(Throwable error) {
         Throwable cause = unwrap(error);
-        return cause instanceof DynamoException de ? de.code() : "internal";
+        return cause instanceof DynamoException de ? de.code() : ErrorCode.INTERNAL.wire();
     }
 
     /** The failure inside the completion wrappers a future adds around it. */

@@ -149,6 +149,11 @@ final class ScriptedTransport implements Transport {
     }
 
     @Override
+    public int inFlight() {
+        return 0; // the node under test only sends through it
+    }
+
+    @Override
     public void close() {
     }
 

@@ -3,6 +3,7 @@ package dev.dynamo.server.cli;
 import dev.dynamo.api.Context;
 import dev.dynamo.api.DynamoClient;
 import dev.dynamo.api.DynamoException;
+import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.client.DynamoClusterClient;
 import java.io.PrintWriter;
@@ -58,7 +59,7 @@ abstract class KeyCommand implements Callable<Integer> {
             return error(err, e.code(), e.getMessage());
         } catch (IllegalArgumentException e) {
             // a malformed seed or context, caught before any request
-            return error(err, "bad_request", e.getMessage());
+            return error(err, ErrorCode.BAD_REQUEST.wire(), e.getMessage());
         } finally {
             out.flush();
             err.flush();

@@ -154,7 +154,9 @@ class MessageCodecFuzzTest {
                     r.nextBoolean() ? "" : "n" + (1 + r.nextInt(3)));
             case 7 -> new Message.ReplicaWriteResult(r.nextBoolean());
             case 8 -> new Message.RingRequest();
-            case 9 -> new Message.Error("bad_request", "oops " + r.nextInt(), r.nextInt(3), r.nextInt(3));
+            // with and without the trailing table field, so mutations cut and graft it too
+            case 9 -> r.nextBoolean() ? new Message.Error("bad_request", "oops " + r.nextInt(), r.nextInt(3), r.nextInt(3))
+                    : new Message.Error("unknown_table", "table '" + table + "' is not configured", 0, 0, table);
             case 10 -> new Message.MerkleRequest(table, partition, r.nextInt(16));
             case 11 -> new Message.MerkleHashes(new long[] {r.nextLong(), r.nextLong(), r.nextLong()});
             case 12 -> new Message.DigestRequest(table, partition, new int[] {r.nextInt(256), r.nextInt(256)});

@@ -11,10 +11,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.spi.TransportException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link Transport} owes: round trips, answers matched to their requests under
  * concurrency and reordering, timeouts, unknown peers, remote failures, close, large
- * messages and payload isolation. A transport is done when its subclass is green, unchanged.
+ * messages, payload isolation, the count of requests in flight and the bound address. A transport is done when its subclass is green, unchanged.
  *
  * <p>A subclass says how to build {@code n} connected transports and how to wait: on
  * virtual time waiting means running the scheduler, on a real network it means polling.
@@ -71,6 +73,14 @@ public abstract class TransportContract {
     /** The timeout used by the timeout test: short, yet longer than a round trip. */
     protected long shortTimeoutMillis() {
         return 100;
+    }
+
+    /**
+     * True when the transport listens on a socket once started, so that
+     * {@link Transport#boundAddress()} must name it; false for in-memory transports.
+     */
+    protected boolean listensOnSocket() {
+        return false;
     }
 
     /** Called after the contract closed every transport of a test. */
@@ -340,6 +350,61 @@ public abstract class TransportContract {
         ts.get(0).start(failingHandler());
 
         assertEquals(0, await(ts.get(0).send(ts.get(1).localNode(), new byte[0], LONG_TIMEOUT_MILLIS)).length);
+    }
+
+    @Test
+    void inFlightCountsHandledRequestsUntilTheirAnswerIsSent() {
+        List<Transport> ts = connected(2);
+        Transport a = ts.get(0);
+        Transport b = ts.get(1);
+        assertEquals(0, b.inFlight(), "before start");
+        List<CompletableFuture<byte[]>> held = new CopyOnWriteArrayList<>();
+        b.start((from, request) -> {
+            CompletableFuture<byte[]> answer = new CompletableFuture<>();
+            held.add(answer);
+            return answer;
+        });
+        a.start(failingHandler());
+        List<CompletableFuture<byte[]>> replies = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            replies.add(a.send(b.localNode(), new byte[] {(byte) i}, LONG_TIMEOUT_MILLIS));
+        }
+        awaitUntil(() -> held.size() == 3, "three requests reach the handler");
+
+        assertEquals(3, b.inFlight(), "every request whose handler was called and has not answered");
+        assertEquals(0, a.inFlight(), "requests a node sends are not its in-flight requests");
+
+        // requests may reach the handler in another order than sent: held.get(i) need not answer replies.get(i)
+        held.get(0).complete(new byte[] {1});
+        held.get(1).completeExceptionally(new IllegalStateException("refused"));
+        awaitUntil(() -> replies.stream().filter(CompletableFuture::isDone).count() == 2, "two replies arrive");
+        awaitUntil(() -> b.inFlight() == 1, "an answer and a failure, once sent, no longer count");
+
+        held.get(2).complete(new byte[0]);
+        awaitUntil(() -> replies.stream().allMatch(CompletableFuture::isDone), "the third reply arrives");
+        awaitUntil(() -> b.inFlight() == 0, "nothing in flight once every request is answered");
+        assertEquals(1, replies.stream().filter(CompletableFuture::isCompletedExceptionally).count(),
+                "exactly the refused request failed");
+    }
+
+    @Test
+    void boundAddressIsKnownFromStartAndKeptAfterClose() {
+        Transport t = connected(1).get(0);
+        assertEquals(Optional.empty(), t.boundAddress(), "before start");
+        t.start(failingHandler());
+
+        Optional<InetSocketAddress> bound = t.boundAddress();
+
+        if (!listensOnSocket()) {
+            assertEquals(Optional.empty(), bound, "a transport without a socket has no bound address");
+            return;
+        }
+        assertTrue(bound.isPresent(), "a started transport names the address it listens on");
+        int port = bound.get().getPort();
+        assertTrue(port > 0 && port <= 65535, "the port actually bound, not the 0 asked for: " + port);
+        assertEquals(bound, t.boundAddress(), "stable while running");
+        t.close();
+        assertEquals(bound, t.boundAddress(), "kept after close");
     }
 
     // ------------------------------------------------------------------ helpers

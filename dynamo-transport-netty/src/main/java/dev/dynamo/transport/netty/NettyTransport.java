@@ -4,7 +4,9 @@ import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.spi.TransportException;
+import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * from {@link TransportContext#addressOf()} at each send, so membership may move a node.
  *
  * <p>{@link #start} listens on the property {@code bind} ({@code host:port}, port 0 for any
- * free port, see {@link #port()}), by default on {@code addressOf(localNode)}, and hands
+ * free port, see {@link #boundAddress()}), by default on {@code addressOf(localNode)}, and hands
  * every request to the given handler: requests of peers (which announce their node id in a
  * hello frame, so the handler's {@code from} is a node id) and of clients such as the
  * partition-aware Java client (whose {@code from} is their {@code host:port}) alike. The
@@ -49,7 +51,7 @@ public final class NettyTransport implements Transport {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object lifecycle = new Object();
     private BinaryServer server;
-    private volatile int port = -1;
+    private volatile InetSocketAddress bound;
 
     /**
      * A transport for {@code context}, not yet listening; starts its event loops.
@@ -111,17 +113,25 @@ public final class NettyTransport implements Transport {
             }
             HostPort hp = HostPort.parse(address);
             server = BinaryServer.start(hp.host(), hp.port(), handler, config, loops);
-            port = server.port();
+            bound = server.localAddress();
             LOG.info("node '{}' serves the binary protocol on {}", localNode, BinaryServer.addressString(server.localAddress()));
         }
     }
 
-    /** The port listened on once started (also after close); -1 before. */
-    public int port() {
-        return port;
+    /** The address listened on once started (also after close), with the port picked for port 0. */
+    @Override
+    public Optional<InetSocketAddress> boundAddress() {
+        return Optional.ofNullable(bound);
     }
 
-    /** Requests received and not yet answered; 0 before start. */
+    /** The port listened on once started (also after close); -1 before. */
+    public int port() {
+        InetSocketAddress a = bound;
+        return a == null ? -1 : a.getPort();
+    }
+
+    /** Requests received and not yet answered, on every connection; 0 before start. */
+    @Override
     public int inFlight() {
         BinaryServer s;
         synchronized (lifecycle) {
@@ -179,6 +189,6 @@ public final class NettyTransport implements Transport {
 
     @Override
     public String toString() {
-        return "NettyTransport[" + localNode + (port >= 0 ? ", port " + port : "") + (closed.get() ? ", closed" : "") + "]";
+        return "NettyTransport[" + localNode + (bound != null ? ", port " + bound.getPort() : "") + (closed.get() ? ", closed" : "") + "]";
     }
 }

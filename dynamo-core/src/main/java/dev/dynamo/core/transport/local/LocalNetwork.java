@@ -497,6 +497,8 @@ public final class LocalNetwork {
                     request.to(), request.payload().length);
             handler = request.target().handler();
         }
+        LocalTransport target = request.target();
+        target.handlingStarted();
         CompletableFuture<byte[]> reply;
         try {
             reply = handler.handle(request.from(), request.payload());
@@ -506,7 +508,13 @@ public final class LocalNetwork {
         if (reply == null) {
             reply = CompletableFuture.failedFuture(new IllegalStateException("handler returned no future"));
         }
-        reply.whenComplete((answer, failure) -> sendResponse(request, answer, failure));
+        reply.whenComplete((answer, failure) -> {
+            try {
+                sendResponse(request, answer, failure);
+            } finally {
+                target.handlingEnded();
+            }
+        });
     }
 
     private void sendResponse(Request request, byte[] answer, Throwable failure) {

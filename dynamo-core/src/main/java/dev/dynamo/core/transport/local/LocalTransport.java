@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -60,6 +61,7 @@ public final class LocalTransport implements Transport {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicReference<MessageHandler> handler = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger handling = new AtomicInteger();
 
     LocalTransport(LocalNetwork network, String nodeId) {
         this.network = network;
@@ -79,6 +81,12 @@ public final class LocalTransport implements Transport {
     /** Number of sends waiting for an answer. */
     public int pendingSends() {
         return pending.size();
+    }
+
+    /** Requests its handler was called with and whose answer has not yet left for the sender. */
+    @Override
+    public int inFlight() {
+        return handling.get();
     }
 
     /**
@@ -151,6 +159,16 @@ public final class LocalTransport implements Transport {
 
     boolean isStarted() {
         return handler.get() != null;
+    }
+
+    /** The network is about to call the handler with a request. */
+    void handlingStarted() {
+        handling.incrementAndGet();
+    }
+
+    /** The handler's answer to a request has been handed to the network (or dropped with this node). */
+    void handlingEnded() {
+        handling.decrementAndGet();
     }
 
     /** Completes a pending send with its answer; false when nobody waits for it any more. */

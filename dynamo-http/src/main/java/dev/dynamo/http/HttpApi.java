@@ -1,0 +1,642 @@
+package dev.dynamo.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dynamo.api.BadRequestException;
+import dev.dynamo.api.Context;
+import dev.dynamo.api.DynamoException;
+import dev.dynamo.api.ErrorCode;
+import dev.dynamo.api.GetResult;
+import dev.dynamo.api.InsufficientReplicasException;
+import dev.dynamo.api.RequestOptions;
+import dev.dynamo.api.ValueTooLargeException;
+import dev.dynamo.api.Versioned;
+import dev.dynamo.core.antientropy.AntiEntropy;
+import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.membership.Membership;
+import dev.dynamo.core.membership.MembershipView;
+import dev.dynamo.core.membership.RebalanceProgress;
+import dev.dynamo.core.node.DynamoNode;
+import dev.dynamo.core.protocol.Message;
+import dev.dynamo.core.ring.NodeInfo;
+import dev.dynamo.core.ring.Ring;
+import dev.dynamo.core.table.Table;
+import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.http.metrics.NodeMetrics;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/JSON API of docs/http-api.md on top of a {@link DynamoNode}, free of Netty: a request
+ * (method, target, context header, body) in, a {@link Reply} future out. Calls into the node
+ * run on {@code workers}, never on the caller's thread, because a node's local replica work
+ * (engine reads, writes, fsync) may block.
+ *
+ * <pre>{@code
+ * HttpApi api = new HttpApi(node, metrics, workers);
+ * api.handle("GET", "/tables/default/keys/greeting", null, new byte[0]).thenAccept(send);
+ * }</pre>
+ */
+final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    static final String CONTEXT_HEADER = "X-Dynamo-Context";
+    static final String JSON = "application/json";
+    static final String OCTETS = "application/octet-stream";
+
+    /** Query parameters of the key route. */
+    static final String R = "r";
+    static final String W = "w";
+    static final String TIMEOUT = "timeout_ms";
+    static final long MAX_TIMEOUT_MILLIS = 600_000;
+    private static final Set<String> KEY_PARAMETERS = Set.of(R, W, TIMEOUT);
+
+    private static final Set<String> KNOWN_METHODS = Set.of("GET", "PUT", "DELETE", "POST", "HEAD", "OPTIONS",
+            "PATCH");
+
+    private static final String ROUTES = "GET /tables, GET /cluster, GET /health, GET /metrics, GET|POST /repair,"
+            + " GET /membership, POST /membership/{join,leave,remove}, GET|PUT|DELETE /tables/{table}/keys/{key}";
+
+    private final DynamoNode node;
+    private final NodeMetrics metrics;
+    private final Executor workers;
+    private final ObjectMapper json = new ObjectMapper();
+    private volatile Membership membership;
+
+    HttpApi(DynamoNode node, NodeMetrics metrics, Executor workers) {
+        this.node = node;
+        this.metrics = metrics;
+        this.workers = workers;
+    }
+
+    void setMembership(Membership membership) {
+        this.membership = membership;
+    }
+
+    // ------------------------------------------------------------------ entry points
+
+    /**
+     * Serves one request. Never throws: every failure becomes an error reply.
+     *
+     * @param contextHeader the {@code X-Dynamo-Context} request header, null when absent
+     */
+    CompletableFuture<Reply> handle(String method, String uri, String contextHeader, byte[] body) {
+        RequestTarget.Route route = RequestTarget.Route.NONE;
+        CompletableFuture<Reply> reply;
+        try {
+            RequestTarget target;
+            try {
+                target = RequestTarget.parse(uri);
+            } catch (BadRequestException e) {
+                route = RequestTarget.Route.KEY; // only the key route parses more than its path
+                throw e;
+            }
+            route = target.route();
+            reply = dispatch(method, target, contextHeader, body);
+        } catch (RuntimeException e) {
+            reply = CompletableFuture.failedFuture(e);
+        }
+        String tag = route.tag();
+        return reply.handle((ok, error) -> ok != null ? ok : errorReply(method, tag, error))
+                .thenApply(r -> counted(method, tag, r));
+    }
+
+    /** The reply to a request whose body is over the server's limit (the aggregator dropped it). */
+    Reply oversized(String method, String uri, long contentLength, int limit) {
+        String tag = RequestTarget.Route.NONE.tag();
+        ValueTooLargeException e;
+        String table = null;
+        try {
+            RequestTarget t = RequestTarget.parse(uri);
+            tag = t.route().tag();
+            table = t.table();
+        } catch (BadRequestException ignored) {
+            // the limit is what matters here; the malformed path would be reported on a smaller body
+        }
+        TableConfig config = null;
+        for (Table t : node.tables()) {
+            if (t.config().name().equals(table)) {
+                config = t.config();
+            }
+        }
+        if (config != null && contentLength >= 0) {
+            e = ValueTooLargeException.of(config.name(), contentLength, config.maxValueBytes());
+        } else if (config != null) {
+            e = new ValueTooLargeException("value is over table '" + config.name() + "' limit of "
+                    + config.maxValueBytes() + " bytes (max-value-bytes)", config.name(), -1, config.maxValueBytes());
+        } else {
+            e = new ValueTooLargeException("request body " + (contentLength >= 0 ? "of " + contentLength + " bytes "
+                    : "") + "is over this server's limit of " + limit + " bytes", contentLength, limit);
+        }
+        return counted(method, tag, errorReply(method, tag, e));
+    }
+
+    /** The reply to bytes that are not an HTTP request. */
+    Reply malformed(String method, Throwable cause) {
+        String why = cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage();
+        return counted(method, RequestTarget.Route.NONE.tag(),
+                errorReply(method, RequestTarget.Route.NONE.tag(), new BadRequestException("malformed HTTP request: "
+                        + why)));
+    }
+
+    /** The reply to a request that arrives while the server shuts down. */
+    Reply shuttingDown(String method) {
+        return counted(method, RequestTarget.Route.NONE.tag(), errorReply(method, RequestTarget.Route.NONE.tag(),
+                new HttpError(ErrorCode.SHUTTING_DOWN, "node " + node.id() + " is shutting down; retry on another node")));
+    }
+
+    private Reply counted(String method, String routeTag, Reply r) {
+        metrics.httpResponse(methodTag(method), routeTag, r.status());
+        return r;
+    }
+
+    private static String methodTag(String method) {
+        return method != null && KNOWN_METHODS.contains(method) ? method : "OTHER";
+    }
+
+    // ------------------------------------------------------------------ routing
+
+    private CompletableFuture<Reply> dispatch(String method, RequestTarget target, String contextHeader, byte[] body) {
+        RequestTarget.Route route = target.route();
+        if (route == RequestTarget.Route.NONE) {
+            throw new HttpError(ErrorCode.NO_ROUTE, "no route for " + method + " " + shorten(target.path())
+                    + "; routes: " + ROUTES);
+        }
+        if (!allowed(route, method)) {
+            throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed on "
+                    + shorten(target.path()) + "; allowed: " + route.allow(), Map.of("Allow", route.allow()));
+        }
+        switch (route) {
+            case TABLES:
+                return CompletableFuture.completedFuture(jsonReply(200, tables()));
+            case CLUSTER:
+                return CompletableFuture.completedFuture(jsonReply(200, cluster()));
+            case HEALTH:
+                return CompletableFuture.completedFuture(jsonReply(200, health()));
+            case METRICS:
+                // a scrape formats every meter: milliseconds with many series, too long for the event loop
+                return call(() -> CompletableFuture.completedFuture(new Reply(200, NodeMetrics.CONTENT_TYPE,
+                        metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of())));
+            case REPAIR:
+                return CompletableFuture.completedFuture(repair(method, target.query()));
+            case MEMBERSHIP:
+                return CompletableFuture.completedFuture(jsonReply(200, membershipJson(membership())));
+            case MEMBERSHIP_ACTION:
+                return CompletableFuture.completedFuture(membershipAction(target.path(), target.query()));
+            case KEY:
+                return key(method, target, contextHeader, body);
+            default:
+                throw new IllegalStateException("unhandled route " + route);
+        }
+    }
+
+    /** Paths echo client input into messages: keep them short (a request line may be 64 KiB). */
+    private static String shorten(String path) {
+        return path.length() <= 200 ? path : path.substring(0, 200) + "...";
+    }
+
+    private static boolean allowed(RequestTarget.Route route, String method) {
+        if (route == RequestTarget.Route.KEY) {
+            return "GET".equals(method) || "PUT".equals(method) || "DELETE".equals(method);
+        }
+        if (route == RequestTarget.Route.REPAIR) {
+            return "GET".equals(method) || "POST".equals(method);
+        }
+        if (route == RequestTarget.Route.MEMBERSHIP_ACTION) {
+            return "POST".equals(method);
+        }
+        return "GET".equals(method);
+    }
+
+    // ------------------------------------------------------------------ keys
+
+    private CompletableFuture<Reply> key(String method, RequestTarget target, String contextHeader, byte[] body) {
+        Table table = node.table(target.table());
+        TableConfig config = table.config();
+        RequestOptions options = options(target.query(), config);
+        String name = config.name();
+        byte[] key = target.key();
+        if ("GET".equals(method)) {
+            return call(() -> node.get(name, key, options)).thenApply(r -> getReply(name, r));
+        }
+        Context context = context(contextHeader);
+        if ("PUT".equals(method)) {
+            return call(() -> node.put(name, key, context, body, options)).thenApply(HttpApi::writeReply);
+        }
+        return call(() -> node.delete(name, key, context, options)).thenApply(HttpApi::writeReply);
+    }
+
+    private static RequestOptions options(Map<String, String> query, TableConfig config) {
+        for (String p : query.keySet()) {
+            if (!KEY_PARAMETERS.contains(p)) {
+                throw new BadRequestException("unknown query parameter '" + p + "'; allowed: r, w, timeout_ms");
+            }
+        }
+        Integer r = quorum(query, R, config);
+        Integer w = quorum(query, W, config);
+        Duration timeout = null;
+        String t = query.get(TIMEOUT);
+        if (t != null) {
+            String range = "1 <= timeout_ms <= " + MAX_TIMEOUT_MILLIS;
+            long ms = number(TIMEOUT, t, range);
+            if (ms < 1 || ms > MAX_TIMEOUT_MILLIS) {
+                throw new BadRequestException("query parameter timeout_ms=" + t + " is out of range: " + range);
+            }
+            timeout = Duration.ofMillis(ms);
+        }
+        return new RequestOptions(r, w, timeout);
+    }
+
+    private static Integer quorum(Map<String, String> query, String name, TableConfig config) {
+        String text = query.get(name);
+        if (text == null) {
+            return null;
+        }
+        String range = "1 <= " + name + " <= n=" + config.n() + " (table '" + config.name() + "')";
+        long value = number(name, text, range);
+        if (value < 1 || value > config.n()) {
+            throw new BadRequestException("query parameter " + name + "=" + text + " is out of range: " + range);
+        }
+        return (int) value;
+    }
+
+    private static long number(String name, String text, String range) {
+        boolean digits = !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9');
+        if (!digits) {
+            throw new BadRequestException("query parameter " + name + "='" + text + "' is not a whole number; allowed: "
+                    + range);
+        }
+        // more digits than a long holds is simply out of range
+        return text.length() > 18 ? Long.MAX_VALUE : Long.parseLong(text);
+    }
+
+    private static Context context(String header) {
+        try {
+            return Context.fromBase64(header);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("header " + CONTEXT_HEADER + ": " + e.getMessage()
+                    + "; send back the value a GET returned, or no header for a blind write");
+        }
+    }
+
+    /** Runs a node call (or other slow work) on the workers: it may touch the local engine synchronously. */
+    private <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> op) {
+        try {
+            return CompletableFuture.supplyAsync(op, workers).thenCompose(Function.identity());
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new HttpError(ErrorCode.OVERLOADED, "node " + node.id()
+                    + " has too many requests queued; retry later or on another node"));
+        }
+    }
+
+    private Reply getReply(String table, GetResult r) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (!r.context().isEmpty()) {
+            headers.put(CONTEXT_HEADER, r.context().toBase64());
+        }
+        if (!r.isFound()) {
+            Map<String, Object> body = errorBody(ErrorCode.NOT_FOUND, "key not found in table '" + table + "'"
+                    + (r.context().isEmpty() ? "" : " (deleted; the context covers the delete)"));
+            return errorReply(ErrorCode.NOT_FOUND, body, headers);
+        }
+        if (!r.hasSiblings()) {
+            return new Reply(200, OCTETS, r.value(), headers);
+        }
+        List<Map<String, Object>> siblings = new ArrayList<>();
+        for (Versioned v : r.siblings()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("value", Base64.getEncoder().encodeToString(v.value()));
+            s.put("timestamp", v.timestamp());
+            siblings.add(s);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("context", r.context().toBase64());
+        body.put("siblings", siblings);
+        return new Reply(300, JSON, toJson(body), headers);
+    }
+
+    private static Reply writeReply(Context written) {
+        return Reply.empty(204, written.isEmpty() ? Map.of() : Map.of(CONTEXT_HEADER, written.toBase64()));
+    }
+
+    // ------------------------------------------------------------------ tables, cluster, health
+
+    private List<Map<String, Object>> tables() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        node.tables().stream().map(Table::config).sorted(Comparator.comparing(TableConfig::name)).forEach(c -> {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("name", c.name());
+            t.put("n", c.n());
+            t.put("r", c.r());
+            t.put("w", c.w());
+            t.put("engine", c.engine());
+            t.put("reconciler", c.reconciler());
+            t.put("partitioner", c.partitioner());
+            t.put("durability", c.durability().name().toLowerCase(Locale.ROOT));
+            t.put("max_value_bytes", c.maxValueBytes());
+            t.put("timeout_ms", c.timeoutMillis());
+            out.add(t);
+        });
+        return out;
+    }
+
+    private Map<String, Object> cluster() {
+        Membership m = membership;
+        if (m != null) {
+            Map<String, Object> out = membershipJson(m);
+            out.put("hints_pending", node.background().hints().pending());
+            out.put("anti_entropy", progressJson(node.background().antiEntropy().progress()));
+            return out;
+        }
+        ClusterState state = node.cluster();
+        Ring ring = state.ring();
+        List<Map<String, Object>> nodes = new ArrayList<>();
+        Set<String> listed = new LinkedHashSet<>();
+        for (NodeInfo info : ring.nodes()) {
+            listed.add(info.id());
+            nodes.add(nodeJson(info.id(), state.addresses().get(info.id()), info.address(), info.capacity(),
+                    ring.partitionsOf(info.id()).size(), status(info.id())));
+        }
+        // nodes with an address but no partitions yet (joining) are members too
+        state.addresses().values().stream().filter(a -> !listed.contains(a.id()))
+                .sorted(Comparator.comparing(Message.NodeAddress::id))
+                .forEach(a -> nodes.add(nodeJson(a.id(), a, null, 0, 0, status(a.id()))));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("node", node.id());
+        out.put("ring_version", ring.version());
+        out.put("q", ring.q());
+        out.put("nodes", nodes);
+        out.put("hints_pending", node.background().hints().pending());
+        out.put("anti_entropy", progressJson(node.background().antiEntropy().progress()));
+        return out;
+    }
+
+    /** This node's local view (docs/membership.md: failure detection is local): "suspected" after failed requests. */
+    private String status(String id) {
+        return id.equals(node.id()) || node.failureDetector().isAvailable(id) ? "up" : "suspected";
+    }
+
+    private static Map<String, Object> nodeJson(String id, Message.NodeAddress address, String ringAddress,
+                                                double capacity, int partitions, String status) {
+        Map<String, Object> n = new LinkedHashMap<>();
+        n.put("id", id);
+        n.put("address", address != null ? address.httpAddress() : ringAddress);
+        n.put("binary_address", address != null ? address.binaryAddress() : null);
+        n.put("status", status);
+        n.put("capacity", capacity);
+        n.put("partitions", partitions);
+        return n;
+    }
+
+    /**
+     * {@code POST /repair[?table=T]} starts an anti-entropy exchange with every replica peer
+     * (202; 200 when one already runs) and {@code GET /repair} shows its progress.
+     */
+    private Reply repair(String method, Map<String, String> query) {
+        for (String p : query.keySet()) {
+            if (!"table".equals(p)) {
+                throw new BadRequestException("unknown query parameter '" + p + "'; allowed: table");
+            }
+        }
+        String table = query.get("table");
+        if (table != null) {
+            node.table(table); // unknown_table (404) before anything starts
+        }
+        AntiEntropy ae = node.background().antiEntropy();
+        if ("GET".equals(method)) {
+            return jsonReply(200, progressJson(ae.progress()));
+        }
+        boolean alreadyRunning = ae.progress().running();
+        ae.repair(table).whenComplete((p, e) -> {
+            if (e != null) {
+                LOG.warn("repair on node {} failed: {}", node.id(), e.toString());
+            } else {
+                LOG.info("repair on node {} done: {} partition(s), {} key(s) repaired, {} bytes exchanged",
+                        node.id(), p.partitionsDone(), p.keysRepaired(), p.bytesExchanged());
+            }
+        });
+        Map<String, Object> body = progressJson(ae.progress());
+        body.put("started", !alreadyRunning);
+        return jsonReply(alreadyRunning ? 200 : 202, body);
+    }
+
+    private Membership membership() {
+        Membership m = membership;
+        if (m == null) {
+            throw new HttpError(ErrorCode.NO_ROUTE, "node " + node.id() + " runs without membership");
+        }
+        return m;
+    }
+
+    /**
+     * {@code POST /membership/join} (this node joins through its seeds), {@code /leave} (this
+     * node hands its partitions to the others), {@code /remove?node=ID} (a dead node's
+     * partitions go to the others). 202 when the change starts (it goes on in the
+     * background; follow it in {@code GET /membership}), 200 when there is nothing to do,
+     * 409 {@code membership_refused} with the reason otherwise.
+     */
+    private Reply membershipAction(String path, Map<String, String> query) {
+        Membership m = membership();
+        String action = path.substring(path.lastIndexOf('/') + 1);
+        for (String p : query.keySet()) {
+            String allowed = "remove".equals(action) ? "node" : "join".equals(action) ? "seed" : null;
+            if (!p.equals(allowed)) {
+                throw new BadRequestException("unknown query parameter '" + p + "' for " + path
+                        + (allowed == null ? "; it takes none" : "; allowed: " + allowed));
+            }
+        }
+        CompletableFuture<Void> change;
+        String what;
+        switch (action) {
+            case "join" -> {
+                String seed = query.get("seed");
+                change = seed == null || seed.isEmpty() ? m.join() : m.join(seed);
+                what = "join " + node.id();
+            }
+            case "leave" -> {
+                change = m.leave();
+                what = "leave " + node.id();
+            }
+            default -> {
+                String victim = query.get("node");
+                if (victim == null || victim.isEmpty()) {
+                    throw new BadRequestException("POST /membership/remove needs ?node=<id of the dead node>");
+                }
+                change = m.remove(victim);
+                what = "remove " + victim;
+            }
+        }
+        if (change.isCompletedExceptionally()) {
+            Throwable cause = change.handle((ok, e) -> e).join();
+            cause = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+            Map<String, Object> body = errorBody(ErrorCode.MEMBERSHIP_REFUSED, what + " refused: " + cause.getMessage());
+            return errorReply(ErrorCode.MEMBERSHIP_REFUSED, body, Map.of());
+        }
+        boolean done = change.isDone();
+        change.whenComplete((ok, e) -> {
+            if (e != null) {
+                LOG.warn("node {}: {} failed: {}", node.id(), what, e.toString());
+            } else if (!done) {
+                LOG.info("node {}: {} done", node.id(), what);
+            }
+        });
+        Map<String, Object> body = membershipJson(m);
+        body.put("started", !done);
+        return jsonReply(done ? 200 : 202, body);
+    }
+
+    private static Map<String, Object> membershipJson(Membership m) {
+        MembershipView v = m.view();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("node", v.self());
+        out.put("ring_version", v.ringVersion());
+        out.put("q", v.q());
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (MembershipView.Member mb : v.members()) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("id", mb.id());
+            n.put("address", mb.httpAddress());
+            n.put("binary_address", mb.binaryAddress());
+            n.put("membership", mb.status().name().toLowerCase(Locale.ROOT));
+            n.put("status", mb.suspected() ? "suspected" : "up");
+            n.put("phi", Double.isFinite(mb.phi()) ? Math.round(mb.phi() * 100) / 100.0 : null);
+            n.put("capacity", mb.capacity());
+            n.put("partitions", mb.partitions());
+            n.put("ring_version", mb.ringVersion());
+            n.put("heartbeat", mb.heartbeat());
+            members.add(n);
+        }
+        out.put("nodes", members);
+        out.put("rebalance", rebalanceJson(v.progress()));
+        return out;
+    }
+
+    static Map<String, Object> rebalanceJson(RebalanceProgress p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("description", p.description());
+        out.put("active", p.active());
+        out.put("partitions_done", p.partitionsDone());
+        out.put("partitions_total", p.partitionsTotal());
+        out.put("transfers_done", p.transfersDone());
+        out.put("transfers_total", p.transfersTotal());
+        out.put("bytes", p.bytes());
+        out.put("keys", p.keys());
+        out.put("retries", p.retries());
+        out.put("bytes_per_second", Math.round(p.bytesPerSecond()));
+        out.put("eta_ms", p.etaMillis());
+        return out;
+    }
+
+    static Map<String, Object> progressJson(AntiEntropy.Progress p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("running", p.running());
+        out.put("partitions_done", p.partitionsDone());
+        out.put("partitions_total", p.partitionsTotal());
+        out.put("keys_repaired", p.keysRepaired());
+        out.put("bytes_exchanged", p.bytesExchanged());
+        out.put("runs", p.runs());
+        return out;
+    }
+
+    private Map<String, Object> health() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", "up");
+        out.put("node", node.id());
+        return out;
+    }
+
+    // ------------------------------------------------------------------ errors and JSON
+
+    Reply errorReply(String method, String routeTag, Throwable error) {
+        Throwable cause = unwrap(error);
+        if (!(cause instanceof DynamoException de)) {
+            // an untyped failure is a bug or a broken engine: the operator needs the stack, the client a pointer
+            LOG.error("HTTP {} on route '{}' failed on node {}", method, routeTag, node.id(), cause);
+            return internalReply();
+        }
+        if (de.errorCode() == ErrorCode.INTERNAL) {
+            // the store's own untyped error (for example a node shutting down): its message says it all
+            LOG.warn("HTTP {} on route '{}' failed on node {}: {}", method, routeTag, node.id(), cause.toString());
+            return internalReply();
+        }
+        Map<String, Object> body = errorBody(de.errorCode(), de.getMessage());
+        putTypedFields(de, body);
+        return errorReply(de.errorCode(), body, de instanceof HttpError he ? he.headers() : Map.of());
+    }
+
+    /** The body of a 500: the cause is in this node's log, not for the client to see. */
+    private Reply internalReply() {
+        return errorReply(ErrorCode.INTERNAL, errorBody(ErrorCode.INTERNAL, "internal error on node " + node.id()
+                + "; see its log"), Map.of());
+    }
+
+    /** The fields an error body carries besides code and message (docs/http-api.md, "Errors": extra fields). */
+    private static void putTypedFields(DynamoException e, Map<String, Object> body) {
+        if (e instanceof InsufficientReplicasException ir) {
+            body.put("required", ir.required());
+            body.put("acknowledged", ir.acknowledged());
+        } else if (e instanceof ValueTooLargeException vt) {
+            if (vt.size() >= 0) {
+                body.put("size", vt.size());
+            }
+            body.put("max", vt.max());
+        }
+    }
+
+    /** An error reply with the HTTP status of {@code code}. */
+    private Reply errorReply(ErrorCode code, Map<String, Object> body, Map<String, String> headers) {
+        return new Reply(code.httpStatus(), JSON, toJson(body), headers);
+    }
+
+    private static Map<String, Object> errorBody(ErrorCode code, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code.wire());
+        body.put("message", message);
+        return body;
+    }
+
+    private Reply jsonReply(int status, Object body) {
+        return new Reply(status, JSON, toJson(body), Map.of());
+    }
+
+    /** Compact JSON and a newline, so that curl output ends its line. */
+    private byte[] toJson(Object body) {
+        try {
+            byte[] text = json.writeValueAsBytes(body);
+            byte[] line = Arrays.copyOf(text, text.length + 1);
+            line[text.length] = '\n';
+            return line;
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; depth < 16 && (t instanceof CompletionException || t instanceof ExecutionException)
+                && t.getCause() != null; depth++) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,309 @@
+package dev.dynamo.http;
+
+import dev.dynamo.core.membership.Membership;
+import dev.dynamo.core.node.DynamoNode;
+import dev.dynamo.core.table.Table;
+import dev.dynamo.http.metrics.NodeMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/JSON API of a node (docs/http-api.md): {@code GET/PUT/DELETE /tables/{table}/keys/{key}},
+ * {@code GET /tables}, {@code GET /cluster}, {@code GET /health}, {@code GET /metrics}, on
+ * Netty (epoll when available, NIO otherwise) with keep-alive and HTTP/1.1 pipelining.
+ * Requests go to the node's asynchronous Java API on a small worker pool, so neither the
+ * event loop nor a worker ever waits for replicas. See docs/http-api.md for the
+ * wire contract.
+ *
+ * <pre>{@code
+ * NodeMetrics metrics = new NodeMetrics("n1");
+ * DynamoNode node = new DynamoNode(config, tables, cluster, transport, scheduler, metrics);
+ * try (HttpApiServer http = HttpApiServer.start(node, "127.0.0.1", 8081, metrics)) {
+ *     System.out.println("HTTP API on port " + http.port());
+ *     ...
+ * }   // stops accepting, lets requests in flight finish (bounded), closes connections
+ * }</pre>
+ *
+ * <p>The server does not own the node or the metrics: close them after the server.
+ */
+public final class HttpApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApiServer.class);
+
+    /** Room above the largest table's {@code max-value-bytes} before the server refuses to read a body. */
+    static final int BODY_SLACK_BYTES = 64 * 1024;
+    /** Longest request line: bounds the key (percent-encoded) and query. */
+    static final int MAX_INITIAL_LINE_BYTES = 64 * 1024;
+    /** Largest header block: a context of many clock entries must fit. */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    /**
+     * Tuning of the server; {@link #DEFAULT} suits most nodes.
+     *
+     * <pre>{@code
+     * HttpApiServer.start(node, host, port, metrics, HttpApiServer.Options.DEFAULT.withIoThreads(4));
+     * }</pre>
+     *
+     * @param ioThreads         event loop threads (1..256)
+     * @param workerThreads     threads that call into the node (1..1024)
+     * @param maxQueuedRequests requests waiting for a worker before new ones get 503 {@code overloaded} (1..1_000_000)
+     * @param closeGrace        how long {@link #close()} waits for requests in flight, then for connections and threads
+     * @param nativeTransport   use epoll when the platform has it; false forces NIO
+     */
+    public record Options(int ioThreads, int workerThreads, int maxQueuedRequests, Duration closeGrace,
+                          boolean nativeTransport) {
+        public static final Options DEFAULT = new Options(
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+                Math.max(2, Runtime.getRuntime().availableProcessors()), 4096, Duration.ofSeconds(5), true);
+
+        public Options {
+            check("ioThreads", ioThreads, 1, 256);
+            check("workerThreads", workerThreads, 1, 1024);
+            check("maxQueuedRequests", maxQueuedRequests, 1, 1_000_000);
+            Objects.requireNonNull(closeGrace, "closeGrace");
+            if (closeGrace.isNegative() || closeGrace.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("closeGrace must be between 0 and 10 minutes, was " + closeGrace);
+            }
+        }
+
+        private static void check(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was "
+                        + value);
+            }
+        }
+
+        public Options withIoThreads(int n) {
+            return new Options(n, workerThreads, maxQueuedRequests, closeGrace, nativeTransport);
+        }
+
+        public Options withWorkerThreads(int n) {
+            return new Options(ioThreads, n, maxQueuedRequests, closeGrace, nativeTransport);
+        }
+
+        public Options withMaxQueuedRequests(int n) {
+            return new Options(ioThreads, workerThreads, n, closeGrace, nativeTransport);
+        }
+
+        public Options withCloseGrace(Duration d) {
+            return new Options(ioThreads, workerThreads, maxQueuedRequests, d, nativeTransport);
+        }
+
+        public Options withNativeTransport(boolean b) {
+            return new Options(ioThreads, workerThreads, maxQueuedRequests, closeGrace, b);
+        }
+    }
+
+    private final DynamoNode node;
+    private final NodeMetrics metrics;
+    private final Options options;
+    private final EventLoopGroup group;
+    private final ThreadPoolExecutor workers;
+    private final HttpApi api;
+    private final ChannelGroup channels = new DefaultChannelGroup("dynamo-http", GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final int bodyLimit;
+    private final String transportName;
+    private volatile boolean closing;
+    private final Channel serverChannel;
+    private final Gauge inFlightGauge;
+    private final Gauge connectionsGauge;
+
+    private HttpApiServer(DynamoNode node, String host, int port, NodeMetrics metrics, Options options) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.options = Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("HTTP port must be 0..65535, was " + port);
+        }
+        this.bodyLimit = bodyLimit(node.tables());
+        boolean epoll = options.nativeTransport() && Epoll.isAvailable();
+        this.transportName = epoll ? "epoll" : "nio";
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
+                new DefaultThreadFactory("dynamo-http-io-" + node.id(), true), io);
+        this.workers = newWorkers(node.id(), options);
+        this.api = new HttpApi(node, metrics, workers);
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
+                .setMaxHeaderSize(MAX_HEADER_BYTES);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ch.pipeline().addLast("http", new HttpServerCodec(decoder));
+                        ch.pipeline().addLast("aggregate", new BodyLimitAggregator(bodyLimit, api));
+                        ch.pipeline().addLast("api", new HttpApiHandler(api, inFlight, () -> closing, bodyLimit));
+                    }
+                });
+        ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            shutdownThreads();
+            Throwable cause = bound.cause();
+            String why = cause == null ? "unknown reason" : String.valueOf(cause.getMessage());
+            IOException io2 = cause instanceof IOException ? (IOException) cause : new IOException(why, cause);
+            throw new UncheckedIOException("node " + node.id() + ": the HTTP API cannot listen on " + host + ":"
+                    + port + ": " + why, io2);
+        }
+        this.serverChannel = bound.channel();
+        this.inFlightGauge = Gauge.builder("dynamo.http.inflight", inFlight, AtomicInteger::get)
+                .description("HTTP requests being served").strongReference(true).register(metrics.registry());
+        this.connectionsGauge = Gauge.builder("dynamo.http.connections", channels, ChannelGroup::size)
+                .description("Open HTTP connections").strongReference(true).register(metrics.registry());
+        LOG.info("node {}: HTTP API listening on {} ({}, body limit {} bytes)", node.id(), serverChannel.localAddress(),
+                transportName, bodyLimit);
+    }
+
+    /**
+     * Serves membership through this API from now on: {@code /cluster} shows gossip's view
+     * and the ring change in progress, and {@code /membership/*} takes join, leave and remove.
+     */
+    public void setMembership(Membership membership) {
+        api.setMembership(membership);
+    }
+
+    /** Starts the HTTP API of {@code node} on {@code host:port} (0: any free port) with default options. */
+    public static HttpApiServer start(DynamoNode node, String host, int port, NodeMetrics metrics) {
+        return start(node, host, port, metrics, Options.DEFAULT);
+    }
+
+    /**
+     * Starts the HTTP API of {@code node} on {@code host:port} (0: any free port).
+     *
+     * @throws UncheckedIOException     when the address cannot be bound, naming it and why
+     * @throws IllegalArgumentException for a port outside 0..65535
+     */
+    public static HttpApiServer start(DynamoNode node, String host, int port, NodeMetrics metrics, Options options) {
+        return new HttpApiServer(node, host, port, metrics, options);
+    }
+
+    private static ThreadPoolExecutor newWorkers(String nodeId, Options options) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(options.workerThreads(), options.workerThreads(),
+                60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(options.maxQueuedRequests()), r -> {
+                    Thread t = new Thread(r, "dynamo-http-worker-" + nodeId + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** Largest body accepted: the largest table's max-value-bytes plus slack, so most 413s name the exact size. */
+    static int bodyLimit(Collection<Table> tables) {
+        long max = 0;
+        for (Table t : tables) {
+            max = Math.max(max, t.config().maxValueBytes());
+        }
+        return (int) Math.min(Integer.MAX_VALUE - 8, max + BODY_SLACK_BYTES);
+    }
+
+    /** The port the server listens on (the chosen one when started with port 0). */
+    public int port() {
+        return address().getPort();
+    }
+
+    /** The address the server listens on. */
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** "epoll" or "nio": the socket transport in use. */
+    public String transport() {
+        return transportName;
+    }
+
+    /** Largest request body read before answering 413 {@code value_too_large}. */
+    public int bodyLimit() {
+        return bodyLimit;
+    }
+
+    /**
+     * Stops accepting connections, answers requests that arrive meanwhile with 503
+     * {@code shutting_down}, waits up to {@link Options#closeGrace()} for requests in flight,
+     * then closes every connection and stops the threads. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing = true;
+        long graceMillis = options.closeGrace().toMillis();
+        serverChannel.close().awaitUninterruptibly(graceMillis);
+        long deadline = System.nanoTime() + options.closeGrace().toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = inFlight.get();
+        if (left > 0) {
+            LOG.warn("node {}: HTTP API closing with {} requests still in flight after {} ms", node.id(), left,
+                    graceMillis);
+        }
+        channels.close().awaitUninterruptibly(graceMillis);
+        shutdownThreads();
+        metrics.registry().remove(inFlightGauge);
+        metrics.registry().remove(connectionsGauge);
+        LOG.info("node {}: HTTP API on {} closed", node.id(), serverChannel.localAddress());
+    }
+
+    private void shutdownThreads() {
+        long graceMillis = options.closeGrace().toMillis();
+        group.shutdownGracefully(0, graceMillis, TimeUnit.MILLISECONDS).awaitUninterruptibly(graceMillis + 1_000);
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
