@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dynamo put --table T KEY [VALUE]}: writes a value (from stdin when VALUE is absent). */
 @Command(name = "put", mixinStandardHelpOptions = true,
-        description = {"Writes one key. The value is VALUE, or standard input when VALUE is absent.",
+        description = {"Writes one key. The value is VALUE, or standard input when VALUE is absent",
+                       "(stored byte for byte: 'echo v |' stores a trailing newline, 'printf %s v |' does not).",
                        "Prints 'context: <base64>', the context of the new version."})
 final class PutCommand extends KeyCommand {
 
@@ -20,7 +21,7 @@ final class PutCommand extends KeyCommand {
     String key;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "VALUE",
-            description = "The value (UTF-8); absent: read all of standard input.")
+            description = "The value (UTF-8); absent: read all of standard input, byte for byte.")
     String value;
 
     @Option(names = "--context", paramLabel = "BASE64",
