@@ -1,5 +1,7 @@
 package dev.dynamo.core.node;
 
+import static java.util.concurrent.CompletableFuture.completedFuture;
+
 import dev.dynamo.api.BadRequestException;
 import dev.dynamo.api.Context;
 import dev.dynamo.api.DynamoException;
@@ -49,7 +51,6 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class DynamoNode implements MessageHandler, AutoCloseable {
     private final NodeConfig config;
-    private final NodeOptions options;
     private final NodeStorage storage;
     private final FailureDetector detector;
     private final ClientService clients;
@@ -91,29 +92,33 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                       Scheduler scheduler, RequestObserver observer, NodeOptions options, FailureDetector detector,
                       PluginRegistry plugins) {
         this.config = config;
-        this.options = options;
         this.cluster = cluster;
         this.detector = Objects.requireNonNull(detector, "detector");
         this.storage = NodeStorage.open(config, tableConfigs, options, scheduler.clock(), plugins);
-        long requestTimeout = tableConfigs.stream().mapToLong(TableConfig::timeoutMillis).max()
-                .orElse(TableConfig.DEFAULT_TIMEOUT_MILLIS);
-        this.context = new NodeContext(config.id(), storage.tables(), () -> this.cluster, transport, scheduler,
-                detector, requestTimeout);
-        ReplicaSelector replicas = new ReplicaSelector(config.id(), detector);
-        LocalReplica local = new LocalReplica(config.id(), storage.hints());
-        this.writes = new WriteCoordinator(storage.incarnation().actor(), replicas, transport, scheduler);
-        this.clients = new ClientService(this::table, () -> this.cluster,
-                new ReadCoordinator(replicas, local, transport, scheduler, observer), writes, observer);
-        this.background = new BackgroundServices(context, storage.hints(), options);
-        ReplicaService replica = new ReplicaService(local, this::table);
-        handlers.register(Message.ReplicaRead.class, replica::read)
-                .register(Message.ReplicaWrite.class, replica::write)
-                .register(Message.Purge.class, replica::purge)
-                .register(Message.MerkleRequest.class, (from, m) -> CompletableFuture.completedFuture(background.antiEntropy().hashes(m)))
-                .register(Message.DigestRequest.class, (from, m) -> CompletableFuture.completedFuture(background.antiEntropy().digests(m)))
-                .register(Message.Get.class, (from, m) -> clients.serve(m))
-                .register(Message.Put.class, (from, m) -> clients.serve(m))
-                .register(Message.RingRequest.class, (from, m) -> CompletableFuture.completedFuture(ringResult()));
+        try {
+            long requestTimeout = tableConfigs.stream().mapToLong(TableConfig::timeoutMillis).max()
+                    .orElse(TableConfig.DEFAULT_TIMEOUT_MILLIS);
+            this.context = new NodeContext(config.id(), storage.tables(), () -> this.cluster, transport, scheduler,
+                    detector, requestTimeout);
+            ReplicaSelector replicas = new ReplicaSelector(config.id(), detector);
+            LocalReplica local = new LocalReplica(config.id(), storage.hints());
+            this.writes = new WriteCoordinator(storage.incarnation().actor(), replicas, transport, scheduler);
+            this.clients = new ClientService(this::table, () -> this.cluster,
+                    new ReadCoordinator(replicas, local, transport, scheduler, observer), writes, observer);
+            this.background = new BackgroundServices(context, storage.hints(), options);
+            ReplicaService replica = new ReplicaService(local, this::table);
+            handlers.register(Message.ReplicaRead.class, replica::read)
+                    .register(Message.ReplicaWrite.class, replica::write)
+                    .register(Message.Purge.class, replica::purge)
+                    .register(Message.MerkleRequest.class, (from, m) -> completedFuture(background.antiEntropy().hashes(m)))
+                    .register(Message.DigestRequest.class, (from, m) -> completedFuture(background.antiEntropy().digests(m)))
+                    .register(Message.Get.class, (from, m) -> clients.serve(m))
+                    .register(Message.Put.class, (from, m) -> clients.serve(m))
+                    .register(Message.RingRequest.class, (from, m) -> completedFuture(ringResult()));
+        } catch (RuntimeException e) {
+            storage.close(); // what was opened is not left open when the rest cannot be wired
+            throw e;
+        }
     }
 
     /** Starts background work: hint delivery (and, when enabled, anti-entropy and tombstone purge). */
@@ -124,10 +129,6 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     /** Hinted handoff, anti-entropy and tombstone purge, for status and operator-started repair. */
     public BackgroundServices background() {
         return background;
-    }
-
-    public NodeOptions options() {
-        return options;
     }
 
     public FailureDetector failureDetector() {
