@@ -518,7 +518,9 @@ final class HttpApi {
             n.put("address", mb.httpAddress());
             n.put("binary_address", mb.binaryAddress());
             n.put("membership", mb.status().name().toLowerCase(Locale.ROOT));
-            n.put("status", mb.suspected() ? "suspected" : "up");
+            // a node of the ring never heard from is not merely suspected: this node never reached it
+            n.put("status", !mb.seen() ? "unreachable" : mb.suspected() ? "suspected" : "up");
+            n.put("seen", mb.seen());
             n.put("phi", Double.isFinite(mb.phi()) ? Math.round(mb.phi() * 100) / 100.0 : null);
             n.put("capacity", mb.capacity());
             n.put("partitions", mb.partitions());

@@ -129,6 +129,31 @@ class MembershipServerTest {
         }
     }
 
+    @Test
+    void aNodeStartedAloneListsItsConfiguredPeersAsUnreachableAndStatusSaysTheClusterIsNotWhole() throws Exception {
+        int[] bin = {freePort(), freePort(), freePort()};
+        int[] web = {freePort(), freePort(), freePort()};
+        String members = "n1@127.0.0.1:" + bin[0] + ":" + web[0] + ", n2@127.0.0.1:" + bin[1] + ":" + web[1]
+                + ", n3@127.0.0.1:" + bin[2] + ":" + web[2];
+        try (DynamoServer n1 = DynamoServer.start(conf("n1", "cluster.nodes = " + members
+                + "\nmembership.gossip-interval-ms = 100\nq = 32\n"))) {
+            Thread.sleep(500); // a few gossip rounds, all of them unanswered
+            JsonNode nodes = json(web[0], "/cluster").path("nodes");
+            assertEquals(3, nodes.size(), nodes.toString());
+            for (JsonNode n : nodes) {
+                boolean self = n.path("id").asText().equals("n1");
+                assertEquals(self ? "up" : "unreachable", n.path("status").asText(), n.toString());
+                assertEquals(self, n.path("seen").asBoolean(), n.toString());
+            }
+            StringWriter out = new StringWriter();
+            int code = Main.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
+                    new PrintWriter(out, true), "status", "--http", "127.0.0.1:" + web[0]);
+            assertTrue(code != 0, "status of a cluster missing two of three nodes fails: " + out);
+            assertTrue(out.toString().lines().anyMatch(l -> l.startsWith("n2") && l.contains("DOWN")
+                    && l.contains("unreachable")), out.toString());
+        }
+    }
+
     private Path conf(String id, String nodeText) throws IOException {
         Path dir = home.resolve(id).resolve("conf");
         Files.createDirectories(dir.resolve("tables"));

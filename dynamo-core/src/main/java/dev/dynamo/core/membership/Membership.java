@@ -62,6 +62,10 @@ public final class Membership implements AutoCloseable {
 
     /** Heartbeats a removed node may have sent that the remover did not hear of (rounds). */
     private static final long REMOVAL_VERSION_MARGIN = 10_000;
+    /** How often a node says, at most, that a table cannot reach its quorum. */
+    static final long SHORTFALL_LOG_INTERVAL_MILLIS = 30_000;
+    /** Not before this long after start: the nodes of a cluster starting together need a moment to meet. */
+    static final long SHORTFALL_LOG_GRACE_MILLIS = 10_000;
 
     /** An operator action waiting to start or to finish. */
     private static final class Op {
@@ -92,6 +96,8 @@ public final class Membership implements AutoCloseable {
     private final List<java.util.function.Consumer<Ring>> ringListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
     private volatile Cancellable timer;
+    /** Clock time of the last shortfall warning; set by start, then touched only by the periodic upkeep. */
+    private long lastShortfallLog;
 
     /**
      * @param self      this node's id and addresses (what other nodes and clients use)
@@ -151,6 +157,7 @@ public final class Membership implements AutoCloseable {
         node.setPeerService(this::serve);
         node.setPendingReplicas(rebalancer::pending);
         gossiper.start();
+        lastShortfallLog = scheduler.clock().millis() - SHORTFALL_LOG_INTERVAL_MILLIS + SHORTFALL_LOG_GRACE_MILLIS;
         timer = scheduler.schedule(this::periodic, config.gossipIntervalMillis());
         LOG.info("node {}: membership started ({}), ring version {}", self.id(),
                 gossiper.state().member(self.id()).status(), gossiper.state().ring().version());
@@ -162,6 +169,7 @@ public final class Membership implements AutoCloseable {
         }
         try {
             sync();
+            logShortfalls();
         } catch (RuntimeException e) {
             LOG.warn("membership upkeep of {} failed", self.id(), e);
         }
@@ -485,9 +493,49 @@ public final class Membership implements AutoCloseable {
             double phi = !me && detector instanceof PhiAccrualFailureDetector p ? p.phi(m.id()) : 0;
             members.add(new MembershipView.Member(m.id(), m.binaryAddress(), m.httpAddress(), m.capacity(), m.status(),
                     !me && suspected.contains(m.id()), phi, s.ring().partitionsOf(m.id()).size(), m.ringVersion(),
-                    m.generation(), m.version()));
+                    m.generation(), m.version(), true));
+        }
+        for (NodeInfo n : s.ring().nodes()) {
+            if (!s.members().containsKey(n.id())) { // configured, or in the ring gossip brought, but never heard from
+                Message.NodeAddress a = configuredAddresses.get(n.id());
+                members.add(new MembershipView.Member(n.id(), a == null ? n.address() : a.binaryAddress(),
+                        a == null ? null : a.httpAddress(), n.capacity(), NodeStatus.NORMAL, true, 0,
+                        s.ring().partitionsOf(n.id()).size(), 0, 0, 0, false));
+            }
         }
         return new MembershipView(self.id(), s.ring().version(), s.ring().q(), members, rebalancer.progress());
+    }
+
+    /** How many nodes this one can reach now, and who is missing (see {@link #logShortfalls}). */
+    public QuorumReach reach() {
+        GossipState s = gossiper.state();
+        List<String> all = new ArrayList<>(s.members().keySet());
+        s.ring().nodes().stream().map(NodeInfo::id).filter(id -> !s.members().containsKey(id)).forEach(all::add);
+        return QuorumReach.of(all, self.id(), s.members().keySet(), detector.suspected());
+    }
+
+    /**
+     * Logs, at most every {@link #SHORTFALL_LOG_INTERVAL_MILLIS}, each table that cannot reach its R or W
+     * nodes: otherwise a node that never reached its peers fails every write with no word in its log.
+     */
+    private void logShortfalls() {
+        long now = scheduler.clock().millis();
+        if (now - lastShortfallLog < SHORTFALL_LOG_INTERVAL_MILLIS) {
+            return;
+        }
+        QuorumReach reach = reach();
+        boolean logged = false;
+        for (Table t : node.tables()) {
+            String why = reach.shortfall(t.config().name(), t.config().r(), t.config().w());
+            if (why != null) {
+                LOG.warn("node {}: {}; gets and puts fail with insufficient_replicas until enough nodes are"
+                        + " reachable", self.id(), why);
+                logged = true;
+            }
+        }
+        if (logged) {
+            lastShortfallLog = now;
+        }
     }
 
     public RebalanceProgress progress() {

@@ -15,7 +15,7 @@ import java.util.List;
  * @param self        this node's id
  * @param ringVersion version of the ring this node routes with
  * @param q           number of partitions
- * @param members     every node this node knows of, by id
+ * @param members     every node this node knows of, by id: gossiped members, then ring owners never heard from
  * @param progress    the ring change in progress, or the last one
  */
 public record MembershipView(String self, long ringVersion, int q, List<Member> members, RebalanceProgress progress) {
@@ -33,9 +33,11 @@ public record MembershipView(String self, long ringVersion, int q, List<Member> 
      * @param partitions  partitions it owns in the ring this node routes with
      * @param ringVersion the ring version it routes with, as gossip last told
      * @param heartbeat   its heartbeat counter, as gossip last told
+     * @param seen        gossip has brought news of it; false for a node of the ring this node has
+     *                    never heard from (then it is also suspected, and its gossiped fields are 0)
      */
     public record Member(String id, String binaryAddress, String httpAddress, double capacity, NodeStatus status,
                          boolean suspected, double phi, int partitions, long ringVersion, long generation,
-                         long heartbeat) {
+                         long heartbeat, boolean seen) {
     }
 }

@@ -67,6 +67,14 @@ final class StatusCommand implements Callable<Integer> {
             String ringVersion = "-";
             String hints = "-";
             String repair = "-";
+            if (address.isEmpty() || "null".equals(address)) {
+                // a node of the ring this one never heard from, with no configured address to try
+                rows.add(new String[] {n.path("id").asText(), "-", n.path("binary_address").asText("-"),
+                    n.path("membership").asText("-"), n.path("capacity").asText("-"), n.path("partitions").asText("-"),
+                    "UNREACHABLE (no HTTP address known)", n.path("status").asText("-"), "-", "-", "-"});
+                down++;
+                continue;
+            }
             try {
                 JsonNode h = client.get(address, "/health");
                 health = h.path("status").asText("up");

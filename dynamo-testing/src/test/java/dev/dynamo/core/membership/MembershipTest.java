@@ -96,4 +96,39 @@ class MembershipTest {
         CompletionException e = assertThrows(CompletionException.class, f::join);
         return e.getCause();
     }
+
+    @Test
+    void aNodeThatNeverHeardFromItsPeersListsThemAsUnseenAndSaysWhyItsTablesCannotBeServed() {
+        try (TestCluster c = TestCluster.builder().nodes(3).partitions(30).seed(11).dataDir(dir)
+                .membership(CONFIG).table(TABLE).build()) {
+            // n2 and n3 go before any gossip: n1 is alone with a ring of three, as one node of
+            // conf/example started by itself would be
+            c.network().crash("n2");
+            c.network().crash("n3");
+            c.runFor(10_000);
+            MembershipView v = c.membership("n1").view();
+            assertEquals(List.of("n1", "n2", "n3"), v.members().stream().map(MembershipView.Member::id).sorted().toList(),
+                    "configured peers never reached are still listed");
+            for (MembershipView.Member m : v.members()) {
+                boolean self = m.id().equals("n1");
+                assertEquals(self, m.seen(), m.toString());
+                assertEquals(!self, m.suspected(), m.toString());
+                assertTrue(m.partitions() > 0, m.toString());
+            }
+            QuorumReach reach = c.membership("n1").reach();
+            assertEquals(1, reach.reachable());
+            assertEquals("table 't' needs 2 nodes (r=2, w=2), 1 of 3 reachable: n2, n3 never heard from",
+                    reach.shortfall("t", 2, 2));
+        }
+    }
+
+    @Test
+    void whenEveryPeerIsHeardFromNoTableFallsShort() {
+        try (TestCluster c = TestCluster.builder().nodes(3).partitions(30).seed(11).dataDir(dir)
+                .membership(CONFIG).table(TABLE).build()) {
+            c.runFor(10_000);
+            assertTrue(c.membership("n1").view().members().stream().allMatch(MembershipView.Member::seen));
+            assertEquals(null, c.membership("n1").reach().shortfall("t", 2, 2));
+        }
+    }
 }
