@@ -21,7 +21,12 @@ import picocli.CommandLine.Spec;
  * }</pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Load generator: throughput and p50/p95/p99/p99.9/max latency per operation.")
+        description = {"Load generator: throughput (ops/s) and p50/p95/p99/p99.9/max latency (ms) per operation.",
+                "Only successful operations count in ops/s and in the latencies; failed ones are listed by error"
+                        + " code with their own latency, and a line starting 'WARNING:' gives their number and share."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:at least one operation succeeded; if some failed, the report says so in a WARNING line",
+                "2:no operation succeeded (e.g. no cluster at --seed, an unknown --table), or bad options"})
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -65,7 +70,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Target total ops/s (0: as fast as possible). Latency then counts from each op's intended start.")
     double rate;
 
-    @Option(names = "--histograms", description = "Directory to write HdrHistogram logs (.hlog) and percentiles (.hgrm).")
+    @Option(names = "--histograms", description = "Directory to write HdrHistogram logs (.hlog) and percentiles (.hgrm), microseconds,"
+                    + " of successful operations.")
     Path histograms;
 
     @Option(names = "--random-seed", defaultValue = "1", description = "Seed of key and value choice.")
@@ -85,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
             BenchReport report = new LoadGenerator(client).run(o);
             report.print(out);
             out.flush();
-            return report.operations() > 0 ? 0 : 2;
+            return report.exitCode();
         }
     }
 
@@ -109,6 +115,29 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Entry point used by {@code bin/dynamo bench}: returns the exit code. */
     public static int run(String[] args) {
-        return new CommandLine(new BenchCommand()).execute(args);
+        return run(args, null, null);
+    }
+
+    /** As {@link #run(String[])}, printing to {@code out} and {@code err} (System.out/err when null). */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new BenchCommand());
+        if (out != null) {
+            cl.setOut(out);
+        }
+        if (err != null) {
+            cl.setErr(err);
+        }
+        // bad option values (BenchOptions, --duration) and failed runs exit with the error code 2, as
+        // usage errors do, rather than picocli's 1, which bin/dynamo uses for "not found"
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("error bad_request: " + e.getMessage());
+            } else {
+                e.printStackTrace(cmd.getErr());
+            }
+            cmd.getErr().flush();
+            return BenchReport.EXIT_ALL_FAILED;
+        });
+        return cl.execute(args);
     }
 }

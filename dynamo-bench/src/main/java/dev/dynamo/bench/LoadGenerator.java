@@ -25,7 +25,9 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Drives a {@link DynamoClient} with a read/write mix and records latencies in
- * HdrHistograms. Blind puts (empty context) on purpose: it is the write a cache-like
+ * HdrHistograms. Only successful operations count as throughput and go into the per-type
+ * histograms (and the files of {@code histogramDir}); a {@link DynamoException} is counted
+ * under its error code and its latency recorded apart (see {@link BenchReport}). Blind puts (empty context) on purpose: it is the write a cache-like
  * client makes, and last-write-wins tables compact the resulting siblings on write.
  *
  * <pre>{@code
@@ -51,6 +53,7 @@ public final class LoadGenerator {
         KeyChooser keys = o.zipfian() ? KeyChooser.zipfian(o.keyCount()) : KeyChooser.uniform(o.keyCount());
         Recorder gets = new Recorder(MAX_LATENCY_MICROS, 3);
         Recorder puts = new Recorder(MAX_LATENCY_MICROS, 3);
+        Recorder failed = new Recorder(MAX_LATENCY_MICROS, 3);
         Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         AtomicLong remaining = new AtomicLong(o.operations() > 0 ? o.operations() : Long.MAX_VALUE);
         long start = System.nanoTime();
@@ -65,7 +68,7 @@ public final class LoadGenerator {
         try {
             for (int t = 0; t < o.threads(); t++) {
                 SplittableRandom random = new SplittableRandom(o.seed() * 31 + t);
-                workers.add(pool.submit(() -> work(o, keys, random, gets, puts, errors, remaining, deadline,
+                workers.add(pool.submit(() -> work(o, keys, random, gets, puts, failed, errors, remaining, deadline,
                         perThreadRate)));
             }
             for (Future<?> f : workers) {
@@ -90,7 +93,7 @@ public final class LoadGenerator {
         }
         Map<String, Long> errorCounts = new java.util.TreeMap<>();
         errors.forEach((k, v) -> errorCounts.put(k, v.sum()));
-        BenchReport report = new BenchReport(latencies, errorCounts, seconds);
+        BenchReport report = new BenchReport(latencies, errorCounts, failed.getIntervalHistogram(), seconds);
         if (o.histogramDir() != null) {
             writeHistograms(o, report);
         }
@@ -98,7 +101,7 @@ public final class LoadGenerator {
     }
 
     private void work(BenchOptions o, KeyChooser keys, SplittableRandom random, Recorder gets, Recorder puts,
-                      Map<String, LongAdder> errors, AtomicLong remaining, long deadline, double rate) {
+                      Recorder failed, Map<String, LongAdder> errors, AtomicLong remaining, long deadline, double rate) {
         byte[] value = new byte[o.valueBytes()];
         long intervalNanos = rate > 0 ? (long) (1e9 / rate) : 0;
         long intended = System.nanoTime();
@@ -119,6 +122,7 @@ public final class LoadGenerator {
             }
             byte[] key = ("key" + keys.next(random)).getBytes(StandardCharsets.UTF_8);
             boolean read = random.nextDouble() < o.readFraction();
+            Recorder outcome = read ? gets : puts;
             try {
                 if (read) {
                     client.get(o.table(), key);
@@ -127,10 +131,12 @@ public final class LoadGenerator {
                     client.put(o.table(), key, Context.EMPTY, value);
                 }
             } catch (DynamoException e) {
+                // a failure is no throughput: counted by code, its latency kept apart from the successes'
                 errors.computeIfAbsent(e.code(), k -> new LongAdder()).increment();
+                outcome = failed;
             }
             long micros = Math.min(MAX_LATENCY_MICROS, Math.max(0, (System.nanoTime() - startedAt) / 1000));
-            (read ? gets : puts).recordValue(micros);
+            outcome.recordValue(micros);
         }
     }
 
