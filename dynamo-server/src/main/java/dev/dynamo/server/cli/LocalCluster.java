@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -83,7 +81,8 @@ final class LocalCluster {
     private final List<Table> tables;
     private final Map<String, String> extraNodeSettings;
     private final List<String> javaCommand;
-    private final List<Process> processes = new CopyOnWriteArrayList<>();
+    /** The current JVM of each node (by index 0..n-1), null before its first launch. */
+    private final Process[] processes;
     private volatile boolean stopping;
 
     /**
@@ -103,6 +102,7 @@ final class LocalCluster {
         this.tables = tables(nodes.size(), engine);
         this.extraNodeSettings = new java.util.TreeMap<>(nodeProperties);
         this.javaCommand = List.copyOf(javaCommand);
+        this.processes = new Process[this.nodes.size()];
     }
 
     /**
@@ -148,8 +148,26 @@ final class LocalCluster {
         return tables;
     }
 
-    List<Process> processes() {
-        return List.copyOf(processes);
+    /** The JVMs launched so far, the current one of each node, in node order. */
+    synchronized List<Process> processes() {
+        List<Process> launched = new ArrayList<>();
+        for (Process p : processes) {
+            if (p != null) {
+                launched.add(p);
+            }
+        }
+        return launched;
+    }
+
+    /** The current JVM of node {@code i} (0-based), or null when never launched. */
+    synchronized Process process(int i) {
+        return processes[i];
+    }
+
+    /** Whether the current JVM of node {@code i} (0-based) runs. */
+    boolean isRunning(int i) {
+        Process p = process(i);
+        return p != null && p.isAlive();
     }
 
     /** The {@code cluster.nodes} value every node gets. */
@@ -204,25 +222,72 @@ final class LocalCluster {
 
     /** Starts every node's JVM, its output appended to {@code <home>/node.log}. */
     void launch() {
-        long parent = ProcessHandle.current().pid();
-        for (Node node : nodes) {
-            if (stopping) {
+        for (int i = 0; i < nodes.size(); i++) {
+            if (launch(i) == null) {
                 return;
             }
-            List<String> command = new ArrayList<>(javaCommand);
-            command.addAll(List.of(Main.class.getName(), "server", "--conf", node.conf().toString(),
-                    "--parent-pid", String.valueOf(parent)));
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(node.log().toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-            try {
-                processes.add(pb.start());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start node " + node.id() + " (" + command.get(0) + "): "
-                        + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts node {@code i}'s (0-based) JVM with its configuration and data directory, its
+     * output appended to {@code <home>/node.log}; returns null when the cluster is stopping.
+     *
+     * @throws IllegalStateException when that node's JVM still runs
+     */
+    synchronized Process launch(int i) {
+        if (stopping) {
+            return null;
+        }
+        Node node = nodes.get(i);
+        if (processes[i] != null && processes[i].isAlive()) {
+            throw new IllegalStateException("node " + node.id() + " is running (pid " + processes[i].pid() + ")");
+        }
+        List<String> command = new ArrayList<>(javaCommand);
+        command.addAll(List.of(Main.class.getName(), "server", "--conf", node.conf().toString(),
+                "--parent-pid", String.valueOf(ProcessHandle.current().pid())));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(node.log().toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
+        try {
+            if (processes[i] != null) {
+                Files.writeString(node.log(), "--- 'dynamo local': starting " + node.id() + " again at "
+                        + java.time.Instant.now() + "\n", StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            }
+            processes[i] = pb.start();
+            return processes[i];
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start node " + node.id() + " (" + command.get(0) + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stops node {@code i}'s (0-based) JVM: SIGKILL at once when {@code grace} is null (like
+     * {@code kill -9}), else SIGTERM and up to {@code grace} before SIGKILL. Returns the JVM.
+     *
+     * @throws IllegalStateException when that node does not run
+     */
+    Process stopNode(int i, Duration grace) throws InterruptedException {
+        Process p;
+        synchronized (this) {
+            p = processes[i];
+            if (p == null || !p.isAlive()) {
+                throw new IllegalStateException("node " + nodes.get(i).id() + " is not running");
+            }
+            if (grace == null) {
+                p.destroyForcibly();
+            } else {
+                p.destroy();
             }
         }
+        if (grace != null && !p.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+            p.destroyForcibly();
+        }
+        p.waitFor(10, TimeUnit.SECONDS);
+        return p;
     }
 
     private static java.io.File nullDevice() {
@@ -236,27 +301,41 @@ final class LocalCluster {
      *                               end of that node's log
      */
     void awaitHealthy(Duration timeout) throws InterruptedException {
-        if (processes.size() < nodes.size()) {
-            throw new IllegalStateException("stopped while starting");
-        }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int i = 0; i < nodes.size(); i++) {
-            Node node = nodes.get(i);
-            Process p = processes.get(i);
-            while (!healthy(http, node)) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("node " + node.id() + " exited with code " + p.exitValue()
-                            + " while starting; the end of " + node.log() + ":\n" + tail(node.log(), 15));
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("node " + node.id() + " did not answer http://"
-                            + node.httpAddress() + "/health within " + timeout.toSeconds() + " s; the end of "
-                            + node.log() + ":\n" + tail(node.log(), 15));
-                }
-                Thread.sleep(200);
-            }
+            awaitHealthy(i, deadline, timeout);
         }
+    }
+
+    /** Waits until node {@code i}'s (0-based) {@code /health} answers 200; fails as {@link #awaitHealthy(Duration)}. */
+    void awaitHealthy(int i, Duration timeout) throws InterruptedException {
+        awaitHealthy(i, System.nanoTime() + timeout.toNanos(), timeout);
+    }
+
+    private void awaitHealthy(int i, long deadline, Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        Node node = nodes.get(i);
+        Process p = process(i);
+        if (p == null) {
+            throw new IllegalStateException("stopped while starting");
+        }
+        while (!healthy(http, node)) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("node " + node.id() + " exited with code " + p.exitValue()
+                        + " while starting; the end of " + node.log() + ":\n" + tail(node.log(), 15));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("node " + node.id() + " did not answer http://"
+                        + node.httpAddress() + "/health within " + timeout.toSeconds() + " s; the end of "
+                        + node.log() + ":\n" + tail(node.log(), 15));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Whether node's {@code /health} answers 200 now. */
+    static boolean healthy(Node node) throws InterruptedException {
+        return healthy(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(), node);
     }
 
     private static boolean healthy(HttpClient http, Node node) throws InterruptedException {
@@ -281,10 +360,6 @@ final class LocalCluster {
     }
 
     /** Completes when every launched node has exited. */
-    CompletableFuture<Void> allExited() {
-        return CompletableFuture.allOf(processes.stream().map(Process::onExit).toArray(CompletableFuture[]::new));
-    }
-
     boolean isStopping() {
         return stopping;
     }
@@ -294,15 +369,24 @@ final class LocalCluster {
      * to exit, then SIGKILL for the ones left. Reports each node's exit on {@code out}.
      */
     void stop(Duration grace, PrintWriter out) {
-        stopping = true;
-        List<Process> launched = processes();
+        List<Process> launched = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        synchronized (this) {
+            stopping = true;
+            for (int i = 0; i < processes.length; i++) {
+                if (processes[i] != null && processes[i].isAlive()) {
+                    launched.add(processes[i]);
+                    ids.add(nodes.get(i).id());
+                }
+            }
+        }
         for (Process p : launched) {
             p.destroy();
         }
         long deadline = System.nanoTime() + grace.toNanos();
         for (int i = 0; i < launched.size(); i++) {
             Process p = launched.get(i);
-            String id = nodes.get(i).id();
+            String id = ids.get(i);
             try {
                 long left = Math.max(0, deadline - System.nanoTime());
                 if (!p.waitFor(left, TimeUnit.NANOSECONDS)) {
@@ -320,6 +404,35 @@ final class LocalCluster {
                     + (p.isAlive() ? "is still running" : "exited with code " + p.exitValue()));
             out.flush();
         }
+    }
+
+    /**
+     * After the stop: deletes the temporary directory's configuration and data when
+     * {@code temporary}, and the logs when {@code deleteLogs}; returns the logs left, in node order.
+     */
+    List<Path> cleanUp(Path dir, boolean temporary, boolean deleteLogs) {
+        if (temporary && deleteLogs) {
+            deleteTree(dir);
+            return List.of();
+        }
+        List<Path> kept = new ArrayList<>();
+        for (Node node : nodes) {
+            if (temporary) {
+                deleteTree(node.conf());
+                deleteTree(node.home().resolve("data"));
+            }
+            if (deleteLogs) {
+                try {
+                    Files.deleteIfExists(node.log());
+                } catch (IOException e) {
+                    // best effort, as deleteTree
+                }
+            }
+            if (Files.exists(node.log())) {
+                kept.add(node.log());
+            }
+        }
+        return kept;
     }
 
     /** Deletes a directory tree (the temporary data directory), best effort. */

@@ -1,7 +1,10 @@
 package dev.dynamo.server.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,17 +19,22 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dynamo local}: a cluster of N nodes on loopback, each its own JVM, until Ctrl-C
- * or SIGTERM, which stops every node gracefully. See {@link LocalCluster} for the layout.
+ * {@code dynamo local}: a cluster of N nodes on loopback, each its own JVM, until Ctrl-C,
+ * SIGTERM or {@code quit}, which stop every node gracefully. While it runs, {@link LocalConsole}
+ * reads commands (kill, stop, start a node...) from the standard input. See {@link LocalCluster}
+ * for the layout.
  */
 @Command(name = "local", mixinStandardHelpOptions = true,
         description = {"Starts a cluster on 127.0.0.1, one JVM per node, with tables 'default' (lww) and 'cart'"
-                       + " (cart-union), prints its endpoints, and runs until Ctrl-C or SIGTERM, which stops every"
-                       + " node cleanly.",
+                       + " (cart-union), prints its endpoints, and runs until Ctrl-C, SIGTERM or 'quit', which stop"
+                       + " every node cleanly.",
+                       "While it runs it reads commands from its standard input, one per line: kill N, stop N,"
+                       + " start N, status, help, quit (N: n2 or 2). The end of the input does not stop it.",
                        "Node i (1-based) serves HTTP on BASE+i and the binary protocol on BASE-1000+i:"
                        + " 8081.. and 7081.. by default."})
 final class LocalCommand implements Callable<Integer> {
@@ -46,8 +54,14 @@ final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where the nodes keep configuration, data and logs (DIR/n1, DIR/n2, ...), kept after the"
-                    + " stop. Default: a temporary directory, deleted after the stop.")
+                    + " stop. Default: a temporary directory, whose configuration and data are deleted after the"
+                    + " stop (the logs are kept).")
     Path dataDir;
+
+    @Option(names = "--delete-logs",
+            description = "Delete the nodes' logs (DIR/n*/node.log) on stop too; by default they are kept and"
+                    + " their place printed.")
+    boolean deleteLogs;
 
     @Option(names = "--wait-seconds", defaultValue = "60", paramLabel = "S",
             description = "How long to wait for every node to answer /health; default ${DEFAULT-VALUE}.")
@@ -69,6 +83,9 @@ final class LocalCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @ParentCommand
+    Main main;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -94,20 +111,27 @@ final class LocalCommand implements Callable<Integer> {
 
         CountDownLatch done = new CountDownLatch(1);
         AtomicBoolean stoppedByUs = new AtomicBoolean();
+        AtomicBoolean stopped = new AtomicBoolean();
         // the hook stops whatever was launched so far, so a SIGTERM during start leaves no node behind
         Thread hook = new Thread(() -> {
+            if (!stopped.compareAndSet(false, true)) {
+                return;
+            }
             stoppedByUs.set(true);
-            int launched = cluster.processes().size();
+            int launched = (int) cluster.processes().stream().filter(Process::isAlive).count();
             if (launched > 0) {
                 out.println();
                 out.println("stopping " + launched + " node(s)...");
                 out.flush();
             }
             cluster.stop(Duration.ofSeconds(stopSeconds), out);
-            if (temporary) {
-                LocalCluster.deleteTree(dir);
-            } else {
+            List<Path> logs = cluster.cleanUp(dir, temporary, deleteLogs);
+            if (!temporary) {
                 out.println("data kept in " + dir);
+            }
+            if (!logs.isEmpty()) {
+                out.println("logs kept in " + (logs.size() == 1 ? logs.get(0) : dir.resolve("n*").resolve("node.log"))
+                        + (deleteLogs ? "" : " (--delete-logs deletes them on stop)"));
             }
             out.flush();
             done.countDown();
@@ -128,33 +152,45 @@ final class LocalCommand implements Callable<Integer> {
             return ExitCodes.ERROR;
         }
 
-        printEndpoints(out, cluster, dir, temporary);
+        AtomicBoolean quit = new AtomicBoolean();
+        AtomicBoolean allExited = new AtomicBoolean();
+        LocalConsole[] console = new LocalConsole[1];
+        console[0] = new LocalConsole(cluster, out, Duration.ofSeconds(waitSeconds), Duration.ofSeconds(stopSeconds),
+                () -> {
+                    quit.set(true);
+                    done.countDown();
+                },
+                () -> {
+                    if (console[0].allExitedOnTheirOwn()) {
+                        allExited.set(true);
+                        done.countDown();
+                    }
+                });
+        printEndpoints(out, cluster, dir, temporary, deleteLogs);
         for (int i = 0; i < layout.size(); i++) {
-            LocalCluster.Node node = layout.get(i);
-            Process p = cluster.processes().get(i);
-            p.onExit().thenRun(() -> {
-                if (!cluster.isStopping()) {
-                    out.println("node " + node.id() + " (pid " + p.pid() + ") exited with code " + p.exitValue());
-                    out.flush();
-                }
-            });
+            console[0].watch(layout.get(i), cluster.process(i));
         }
-        cluster.allExited().thenRun(() -> {
-            if (!cluster.isStopping()) {
-                done.countDown();
-            }
-        });
+        Thread commands = new Thread(() -> console[0].run(new BufferedReader(
+                new InputStreamReader(main.stdin(), Charset.defaultCharset()))), "dynamo-local-commands");
+        commands.setDaemon(true); // the end of the input ends the commands, not the cluster
+        commands.start();
         done.await();
-        if (!stoppedByUs.get()) {
+        if (stoppedByUs.get()) {
+            return ExitCodes.OK; // Ctrl-C or SIGTERM: the hook stopped the cluster
+        }
+        if (!quit.get() && allExited.get()) {
             // every node exited on its own (killed one by one): nothing left to run
             err.println("error: every node has exited; stopping");
             err.flush();
+        }
+        try {
             if (Runtime.getRuntime().removeShutdownHook(hook)) {
                 hook.run();
             }
-            return ExitCodes.ERROR;
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook stops the cluster
         }
-        return ExitCodes.OK;
+        return quit.get() ? ExitCodes.OK : ExitCodes.ERROR;
     }
 
     /** The same java, JVM options from {@value #JAVA_OPTS_ENV}, and this JVM's class path. */
@@ -172,17 +208,19 @@ final class LocalCommand implements Callable<Integer> {
         return command;
     }
 
-    private static void printEndpoints(PrintWriter out, LocalCluster cluster, Path dir, boolean temporary) {
+    private static void printEndpoints(PrintWriter out, LocalCluster cluster, Path dir, boolean temporary,
+            boolean deleteLogs) {
         List<LocalCluster.Node> nodes = cluster.nodes();
         out.println("dynamo local cluster: " + nodes.size() + " node(s) on " + LocalCluster.HOST + ", data in " + dir
-                + (temporary ? " (deleted on stop)" : ""));
+                + (temporary ? (deleteLogs ? " (deleted on stop)" : " (deleted on stop, but the logs)")
+                        : (deleteLogs ? " (kept on stop, but the logs)" : "")));
         out.println();
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NODE", "HTTP", "BINARY", "PID", "LOG"});
         for (int i = 0; i < nodes.size(); i++) {
             LocalCluster.Node n = nodes.get(i);
             rows.add(new String[] {n.id(), "http://" + n.httpAddress(), n.binaryAddress(),
-                    String.valueOf(cluster.processes().get(i).pid()), n.log().toString()});
+                    String.valueOf(cluster.process(i).pid()), n.log().toString()});
         }
         StatusCommand.printTable(out, rows);
         out.println();
@@ -200,7 +238,8 @@ final class LocalCommand implements Callable<Integer> {
         out.println("  bin/dynamo get --table default" + seed + " greeting");
         out.println("  bin/dynamo status" + http);
         out.println();
-        out.println("Ctrl-C or SIGTERM stops every node.");
+        out.println(LocalConsole.HINT);
+        out.println("Ctrl-C, SIGTERM or 'quit' stops every node.");
         out.flush();
     }
 }
