@@ -57,6 +57,7 @@ class EngineGuardTest {
                 () -> guard.run("put", () -> { }),
                 () -> guard.runExclusive("write a batch to", () -> { }),
                 () -> guard.openScan(() -> new ListScan(guard, List.of())),
+                guard::lockOpen,
                 guard::ensureOpen)) {
             StorageException e = assertThrows(StorageException.class, call);
             assertEquals("test engine for table 'carts' is closed (" + file + ")", e.getMessage());
@@ -168,6 +169,25 @@ class EngineGuardTest {
         open.close();
 
         assertEquals(List.of("closed scan", "open scan", "engine"), order, "each released once, scans first");
+    }
+
+    @Test
+    void aLockTakenWithLockOpenHoldsOffCloseUntilItIsReleased() throws Exception {
+        java.util.concurrent.locks.ReadWriteLock rw = new StampedLock().asReadWriteLock();
+        EngineGuard stamped = new EngineGuard(new EngineLabel("test", "carts", file), rw, List.of());
+        java.util.concurrent.locks.Lock shared = stamped.lockOpen();
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            Future<Boolean> close = threads.submit(() -> stamped.close(() -> { }));
+            assertThrows(TimeoutException.class, () -> close.get(200, TimeUnit.MILLISECONDS),
+                    "close waits for the call holding the shared lock");
+            shared.unlock();
+            assertTrue(close.get(20, TimeUnit.SECONDS));
+            assertThrows(StorageException.class, stamped::lockOpen, "closed: nothing to lock");
+            assertTrue(rw.writeLock().tryLock(), "a failed lockOpen leaves the lock free");
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test
