@@ -5,7 +5,7 @@ package dev.dynamo.api;
  *
  * <pre>{@code
  * catch (UnknownTableException e) {
- *     System.err.println("no table " + e.table() + "; check the table files");
+ *     log.warn("no table {}; check the table files", e.table());
  * }
  * }</pre>
  */

@@ -6,7 +6,7 @@ package dev.dynamo.api;
  *
  * <pre>{@code
  * catch (ValueTooLargeException e) {
- *     System.err.println(e.size() + " bytes, table " + e.table() + " takes at most " + e.max());
+ *     log.warn("{} bytes, table {} takes at most {}", e.size(), e.table(), e.max());
  * }
  * }</pre>
  */

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:at least one operation succeeded; if some failed, the report says so in a WARNING line",
                 "2:no operation succeeded (e.g. no cluster at --seed, an unknown --table), or bad options"})
 public final class BenchCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
+
 
     @Spec
     CommandSpec spec;
@@ -118,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
         return run(args, null, null);
     }
 
-    /** As {@link #run(String[])}, printing to {@code out} and {@code err} (System.out/err when null). */
+    /** As {@link #run(String[])}, writing to {@code out} and {@code err} (the process's own streams when null). */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new BenchCommand());
         if (out != null) {
@@ -133,7 +137,8 @@ public final class BenchCommand implements Callable<Integer> {
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error bad_request: " + e.getMessage());
             } else {
-                e.printStackTrace(cmd.getErr());
+                cmd.getErr().println("error internal: " + e);
+                LOG.error("bench failed", e);
             }
             cmd.getErr().flush();
             return BenchReport.EXIT_ALL_FAILED;

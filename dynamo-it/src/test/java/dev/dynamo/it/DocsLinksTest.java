@@ -147,7 +147,7 @@ class DocsLinksTest {
     @Test
     void commentsAreFoundButStringsAreNot() {
         List<Comment> found = comments("""
-                String a = "/* not a comment */ API.md"; // one.md
+                String a = "/* not a comment */ MISSING.md"; // one.md
                 char c = '"'; /* two.md
                    still two */ String b = \"""
                    // not a comment either

@@ -23,10 +23,10 @@ import java.util.concurrent.CompletableFuture;
  * t.start(handler);
  * int port = t.boundAddress().orElseThrow().getPort();       // the port picked at bind
  * t.send("node-2", requestBytes, 500).thenAccept(reply -> ...);
- * while (t.inFlight() > 0 && !pastDeadline()) {            // let answers go out first
- *     Thread.sleep(10);
+ * // a graceful stop: stop taking requests, then close once inFlight() is 0 or a grace has passed
+ * if (t.inFlight() == 0) {
+ *     t.close();
  * }
- * t.close();
  * }</pre>
  */
 public interface Transport extends AutoCloseable {
