@@ -12,11 +12,12 @@ import java.util.stream.Collectors;
  * returns, what the binary protocol's error message carries and what an HTTP error body's
  * {@code "error"} field says; it never changes once released.
  *
- * <p>The codes of the store (bad_request, unknown_table, obsolete_version, value_too_large,
- * insufficient_replicas, timeout, internal) cross the binary protocol, each as its own
- * exception type ({@link #exceptionType()}) with its typed fields. The others belong to the
- * HTTP API alone (no route, wrong method, key not found, overload, shutdown, a refused
- * membership change) and are plain {@link DynamoException}s where Java sees them.
+ * <p>The codes of the store (bad_request, unknown_table, limit_exceeded, obsolete_version,
+ * too_many_siblings, value_too_large, insufficient_replicas, overloaded, timeout, internal)
+ * cross the binary protocol, each as its own exception type ({@link #exceptionType()}) with
+ * its typed fields. The others belong to the HTTP API alone (no route, wrong method, key not
+ * found, shutdown, a refused membership change) and are plain {@link DynamoException}s where
+ * Java sees them.
  *
  * <pre>{@code
  * try {
@@ -42,8 +43,12 @@ public enum ErrorCode {
     NO_ROUTE("no_route", 404, DynamoException.class),
     /** HTTP API only: the route does not take this method (the reply's {@code Allow} lists those it does). */
     METHOD_NOT_ALLOWED("method_not_allowed", 405, DynamoException.class),
+    /** A request input is over one of the store's limits; the error names the limit, the value and the most allowed. */
+    LIMIT_EXCEEDED("limit_exceeded", 400, LimitExceededException.class),
     /** A write carried a version that a stored version already supersedes. */
     OBSOLETE_VERSION("obsolete_version", 409, ObsoleteVersionException.class),
+    /** A write would leave the key more siblings than its table's {@code max-siblings}; merge them and write back. */
+    TOO_MANY_SIBLINGS("too_many_siblings", 409, TooManySiblingsException.class),
     /** HTTP API only: a join, leave or remove was refused (the message says why). */
     MEMBERSHIP_REFUSED("membership_refused", 409, DynamoException.class),
     /** The value is over the table's {@code max-value-bytes} (or the request body over the server's limit). */
@@ -52,8 +57,8 @@ public enum ErrorCode {
     INTERNAL("internal", 500, DynamoException.class),
     /** Fewer than R (get) or W (put, delete) replicas answered. */
     INSUFFICIENT_REPLICAS("insufficient_replicas", 503, InsufficientReplicasException.class),
-    /** HTTP API only: too many requests are queued on this node; retry later or elsewhere. */
-    OVERLOADED("overloaded", 503, DynamoException.class),
+    /** The node is at a capacity limit (requests in flight, connections); retry later or elsewhere. */
+    OVERLOADED("overloaded", 503, OverloadedException.class),
     /** HTTP API only: the node is stopping; retry on another node. */
     SHUTTING_DOWN("shutting_down", 503, DynamoException.class),
     /** The coordinator's deadline passed before the request completed. */

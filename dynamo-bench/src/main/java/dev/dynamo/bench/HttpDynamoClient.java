@@ -8,6 +8,9 @@ import dev.dynamo.api.DynamoTimeoutException;
 import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.GetResult;
 import dev.dynamo.api.InsufficientReplicasException;
+import dev.dynamo.api.LimitExceededException;
+import dev.dynamo.api.OverloadedException;
+import dev.dynamo.api.TooManySiblingsException;
 import dev.dynamo.api.ObsoleteVersionException;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.UnknownTableException;
@@ -161,7 +164,13 @@ public final class HttpDynamoClient implements DynamoClient {
             case INSUFFICIENT_REPLICAS -> new InsufficientReplicasException(message,
                     (int) number(body, "required", 0), (int) number(body, "acknowledged", 0));
             case TIMEOUT -> new DynamoTimeoutException(message);
-            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, OVERLOADED, SHUTTING_DOWN ->
+            case LIMIT_EXCEEDED -> new LimitExceededException(message, field(body, "limit"), number(body, "value", -1),
+                    number(body, "max", 0));
+            case TOO_MANY_SIBLINGS -> new TooManySiblingsException(message, table, number(body, "value", -1),
+                    number(body, "max", 0));
+            case OVERLOADED -> new OverloadedException(message, field(body, "limit"), number(body, "value", -1),
+                    number(body, "max", 0));
+            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN ->
                     new DynamoException(code, message);
         };
     }

@@ -8,6 +8,9 @@ import dev.dynamo.api.DynamoException;
 import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.GetResult;
 import dev.dynamo.api.InsufficientReplicasException;
+import dev.dynamo.api.LimitExceededException;
+import dev.dynamo.api.OverloadedException;
+import dev.dynamo.api.TooManySiblingsException;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.api.Versioned;
@@ -304,8 +307,9 @@ final class HttpApi {
         try {
             return CompletableFuture.supplyAsync(op, workers).thenCompose(Function.identity());
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new HttpError(ErrorCode.OVERLOADED, "node " + node.id()
-                    + " has too many requests queued; retry later or on another node"));
+            return CompletableFuture.failedFuture(new OverloadedException("node " + node.id()
+                    + " has too many requests queued; retry later or on another node", "http.max-queued-requests",
+                    -1, -1));
         }
     }
 
@@ -602,6 +606,17 @@ final class HttpApi {
                 body.put("size", vt.size());
             }
             body.put("max", vt.max());
+        } else if (e instanceof LimitExceededException le) {
+            if (!le.limit().isEmpty()) {
+                body.put("limit", le.limit());
+            }
+            if (le.value() >= 0) {
+                body.put("value", le.value());
+            }
+            body.put("max", le.max());
+            if (le instanceof TooManySiblingsException ts && ts.table() != null) {
+                body.put("table", ts.table());
+            }
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.dynamo.server;
 
 import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.limits.LimitObserver;
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.PhiAccrualFailureDetector;
 import dev.dynamo.core.node.DynamoNode;
+import dev.dynamo.core.spi.Extensions;
 import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.Transport;
@@ -102,7 +104,8 @@ public final class DynamoServer implements AutoCloseable {
             // bind (port 0); until the node is set, requests fail as "starting".
             NodeHolder holder = new NodeHolder(id, config);
             Transport transport = Plugins.transport(config.transport()).create(new TransportContext(id,
-                    holder::binaryAddress, transportProperties(config), scheduler));
+                    holder::binaryAddress, transportProperties(config), scheduler,
+                    Extensions.NONE.with(LimitObserver.class, metrics)));
             opened.push(transport);
             transport.start(holder);
             ServerConfig bound = config;

@@ -1,15 +1,18 @@
 package dev.dynamo.core.coordination;
 
+import dev.dynamo.core.limits.LimitObserver;
+
 /**
- * Sees every coordinated request as it ends; the server binds it to its metrics registry.
- * Called on request threads: must be cheap and must not throw.
+ * Sees every coordinated request as it ends, and every refusal by a limit of the request
+ * path; the server binds it to its metrics registry. Called on request threads: must be
+ * cheap and must not throw.
  *
  * <pre>{@code
  * RequestObserver o = (op, table, outcome, nanos) -> timer(op, outcome).record(nanos);
  * }</pre>
  */
 @FunctionalInterface
-public interface RequestObserver {
+public interface RequestObserver extends LimitObserver {
     RequestObserver NONE = (op, table, outcome, nanos) -> { };
 
     /**
@@ -20,5 +23,9 @@ public interface RequestObserver {
 
     /** A replica was found stale and sent the merged versions. */
     default void readRepair(String table) {
+    }
+
+    @Override
+    default void refused(String limit) {
     }
 }

@@ -5,7 +5,10 @@ import dev.dynamo.api.DynamoException;
 import dev.dynamo.api.DynamoTimeoutException;
 import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.InsufficientReplicasException;
+import dev.dynamo.api.LimitExceededException;
 import dev.dynamo.api.ObsoleteVersionException;
+import dev.dynamo.api.OverloadedException;
+import dev.dynamo.api.TooManySiblingsException;
 import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
 
@@ -34,6 +37,14 @@ public final class Errors {
             // for an HTTP body cut off unread, which never crosses the binary protocol
             return message(vt, count(vt.size()), count(vt.max()), vt.table());
         }
+        if (cause instanceof TooManySiblingsException ts) {
+            return new Message.Error(ts.code(), String.valueOf(ts.getMessage()), count(ts.value()), count(ts.max()),
+                    ts.table(), ts.limit());
+        }
+        if (cause instanceof LimitExceededException le) {
+            return new Message.Error(le.code(), String.valueOf(le.getMessage()), count(le.value()), count(le.max()),
+                    null, le.limit());
+        }
         if (cause instanceof UnknownTableException ut) {
             return message(ut, 0, 0, ut.table());
         }
@@ -58,7 +69,10 @@ public final class Errors {
             case VALUE_TOO_LARGE -> new ValueTooLargeException(e.message(), e.table(), e.required(), e.acknowledged());
             case INSUFFICIENT_REPLICAS -> new InsufficientReplicasException(e.message(), e.required(), e.acknowledged());
             case TIMEOUT -> new DynamoTimeoutException(e.message());
-            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, OVERLOADED, SHUTTING_DOWN ->
+            case LIMIT_EXCEEDED -> new LimitExceededException(e.message(), e.limit(), e.required(), e.acknowledged());
+            case TOO_MANY_SIBLINGS -> new TooManySiblingsException(e.message(), e.table(), e.required(), e.acknowledged());
+            case OVERLOADED -> new OverloadedException(e.message(), e.limit(), e.required(), e.acknowledged());
+            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN ->
                     new DynamoException(code, e.message());
         };
     }

@@ -190,22 +190,31 @@ public sealed interface Message {
      * human-readable text, never parsed. The typed fields of the codes that have them:
      * {@code insufficient_replicas} its required and acknowledged counts;
      * {@code value_too_large} the value's size and the limit in those two counts, and its
-     * table; {@code unknown_table} its table. {@code table} is null for the other codes, and
-     * in errors from nodes that predate it (see {@link MessageCodec}).
+     * table; {@code unknown_table} its table; {@code limit_exceeded}, {@code too_many_siblings}
+     * and {@code overloaded} the request's value and the limit in the two counts and the
+     * limit's setting in {@code limit}. {@code table} and {@code limit} are null for the other
+     * codes, and in errors from nodes that predate them (see {@link MessageCodec}).
      *
-     * @param required     the required count, or a value's size; 0 when the code has none
-     * @param acknowledged the acknowledged count, or the size limit; 0 when the code has none
+     * @param required     the required count, a value's size, or a limited value; 0 when the code has none
+     * @param acknowledged the acknowledged count, or the limit; 0 when the code has none
      * @param table        the table the error is about, or null
+     * @param limit        the setting of the limit the request went over, or null
      */
-    record Error(String code, String message, int required, int acknowledged, String table) implements Message {
+    record Error(String code, String message, int required, int acknowledged, String table, String limit)
+            implements Message {
         public Error {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
         }
 
-        /** An error about no table. */
+        /** An error about no limit. */
+        public Error(String code, String message, int required, int acknowledged, String table) {
+            this(code, message, required, acknowledged, table, null);
+        }
+
+        /** An error about no table and no limit. */
         public Error(String code, String message, int required, int acknowledged) {
-            this(code, message, required, acknowledged, null);
+            this(code, message, required, acknowledged, null, null);
         }
     }
 }

@@ -16,8 +16,9 @@ import java.util.List;
  * <p><b>Compatibility.</b> A message grows only by trailing optional fields, written only
  * when set and read only when bytes are left, so that this version decodes what older nodes
  * send. So far: {@link Message.Error#table()} (after the two counts), sent for
- * {@code unknown_table} and {@code value_too_large}; an error without it decodes with a
- * null table. A node older than a field rejects a message carrying it as malformed, so in a
+ * {@code unknown_table}, {@code value_too_large} and {@code too_many_siblings}, then
+ * {@link Message.Error#limit()}, sent for the limit codes (with an empty table when there is
+ * none); an error without them decodes with a null table and limit. A node older than a field rejects a message carrying it as malformed, so in a
  * cluster being upgraded such errors reach the older nodes as failed requests instead of
  * typed ones until every node runs the new version.
  */
@@ -105,9 +106,13 @@ public final class MessageCodec {
         } else if (message instanceof Message.Error m) {
             out.writeByte(ERROR).writeString(m.code()).writeString(m.message())
                 .writeVarInt(m.required()).writeVarInt(m.acknowledged());
-            if (m.table() != null) {
-                // a trailing field: absent when there is no table, so such errors keep their old bytes
-                out.writeString(m.table());
+            if (m.table() != null || m.limit() != null) {
+                // trailing fields: absent when unset, so such errors keep their old bytes; an empty
+                // table stands for none when only the limit is set
+                out.writeString(m.table() == null ? "" : m.table());
+            }
+            if (m.limit() != null) {
+                out.writeString(m.limit());
             }
         } else if (message instanceof Message.MerkleRequest m) {
             out.writeByte(MERKLE_REQUEST).writeString(m.table()).writeVarInt(m.partition()).writeVarLong(m.inner());
@@ -235,8 +240,16 @@ public final class MessageCodec {
                 }
                 yield new Message.RingResult(ring, nodes, tables);
             }
-            case ERROR -> new Message.Error(in.readString(), in.readString(), in.readVarInt(), in.readVarInt(),
-                    in.remaining() > 0 ? in.readString() : null);
+            case ERROR -> {
+                String code = in.readString();
+                String text = in.readString();
+                int required = in.readVarInt();
+                int acknowledged = in.readVarInt();
+                String table = in.remaining() > 0 ? in.readString() : null;
+                String limit = in.remaining() > 0 ? in.readString() : null;
+                yield new Message.Error(code, text, required, acknowledged,
+                        table == null || table.isEmpty() ? null : table, limit);
+            }
             case MERKLE_REQUEST -> new Message.MerkleRequest(in.readString(), in.readVarInt(), (int) in.readVarLong());
             case MERKLE_HASHES -> {
                 int n = list(in.readVarInt());

@@ -13,7 +13,9 @@ import java.util.function.Function;
  * @param properties  transport settings ({@code transport.<name>.*} with that prefix removed)
  * @param scheduler   time and timers; transports must not read the system clock directly
  * @param extensions  what the host gives transports beyond this: for the {@code local} transport,
- *                    the in-JVM network every node of one cluster shares; none in production
+ *                    the in-JVM network every node of one cluster shares; in production, the
+ *                    node's {@link dev.dynamo.core.limits.LimitObserver}, which counts what the
+ *                    transport's limits refuse
  */
 public record TransportContext(String localNode, Function<String, String> addressOf,
                                Map<String, String> properties, Scheduler scheduler, Extensions extensions) {
@@ -25,7 +27,7 @@ public record TransportContext(String localNode, Function<String, String> addres
         Objects.requireNonNull(extensions, "extensions");
     }
 
-    /** A context with no extensions, as a production node creates its transport. */
+    /** A context with no extensions, as tools create a transport. */
     public TransportContext(String localNode, Function<String, String> addressOf, Map<String, String> properties,
                             Scheduler scheduler) {
         this(localNode, addressOf, properties, scheduler, Extensions.NONE);

@@ -11,7 +11,10 @@ import dev.dynamo.api.DynamoException;
 import dev.dynamo.api.DynamoTimeoutException;
 import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.InsufficientReplicasException;
+import dev.dynamo.api.LimitExceededException;
 import dev.dynamo.api.ObsoleteVersionException;
+import dev.dynamo.api.OverloadedException;
+import dev.dynamo.api.TooManySiblingsException;
 import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.core.io.ByteWriter;
@@ -29,7 +32,10 @@ class ErrorsTest {
             case VALUE_TOO_LARGE -> ValueTooLargeException.of("carts", 2_000_000, 1_048_576);
             case INSUFFICIENT_REPLICAS -> InsufficientReplicasException.of("put", 3, 1);
             case TIMEOUT -> new DynamoTimeoutException("no quorum within 500 ms");
-            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, OVERLOADED, SHUTTING_DOWN ->
+            case LIMIT_EXCEEDED -> LimitExceededException.of("context entries", "context.max-entries", 70, 64);
+            case TOO_MANY_SIBLINGS -> TooManySiblingsException.of("carts", 101, 100);
+            case OVERLOADED -> OverloadedException.of("n1", "transport.netty.max-in-flight", 4096, 4096);
+            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN ->
                     new DynamoException(code, "what happened: " + code.wire());
         };
     }
@@ -56,6 +62,14 @@ class ErrorsTest {
                 assertEquals(s.table(), g.table());
                 assertEquals(s.size(), g.size());
                 assertEquals(s.max(), g.max());
+            } else if (sent instanceof LimitExceededException s) {
+                LimitExceededException g = (LimitExceededException) got;
+                assertEquals(s.limit(), g.limit(), code.wire());
+                assertEquals(s.value(), g.value(), code.wire());
+                assertEquals(s.max(), g.max(), code.wire());
+                if (s instanceof TooManySiblingsException ts) {
+                    assertEquals(ts.table(), ((TooManySiblingsException) g).table());
+                }
             } else if (sent instanceof InsufficientReplicasException s) {
                 InsufficientReplicasException g = (InsufficientReplicasException) got;
                 assertEquals(s.required(), g.required());

@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Exposed names (Prometheus text): {@code dynamo_requests_total{op,table,outcome}},
  * {@code dynamo_request_latency_seconds_bucket|count|sum|max{op,table,outcome}},
  * {@code dynamo_read_repairs_total{table}}, {@code dynamo_http_responses_total{method,route,status}},
+ * {@code dynamo_limit_refusals_total{limit}},
  * plus {@code jvm_*}, {@code process_*} and {@code system_*}; every series carries {@code node}.
  *
  * <p>Thread-safe; the recording methods are cheap (a map lookup and an atomic add) and never throw.
@@ -61,6 +62,7 @@ public final class NodeMetrics implements RequestObserver, AutoCloseable {
     private final JvmGcMetrics gcMetrics;
     private final ConcurrentMap<RequestKey, RequestMeters> requestMeters = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> readRepairs = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> refusals = new ConcurrentHashMap<>();
     private final ConcurrentMap<HttpKey, Counter> httpResponses = new ConcurrentHashMap<>();
 
     private record RequestKey(String op, String table, String outcome) {
@@ -206,6 +208,19 @@ public final class NodeMetrics implements RequestObserver, AutoCloseable {
             readRepairs.computeIfAbsent(String.valueOf(table), t -> Counter.builder("dynamo.read.repairs")
                     .description("Replicas found stale by a get and sent the merged versions")
                     .tag("table", t)
+                    .register(registry)).increment();
+        } catch (RuntimeException e) {
+            // see requestEnded
+        }
+    }
+
+    /** Counts one refusal by limit {@code limit} as {@code dynamo_limit_refusals_total{limit}}. */
+    @Override
+    public void refused(String limit) {
+        try {
+            refusals.computeIfAbsent(String.valueOf(limit), l -> Counter.builder("dynamo.limit.refusals")
+                    .description("Requests, connections, frames or entries a limit refused (docs/limits.md)")
+                    .tag("limit", l)
                     .register(registry)).increment();
         } catch (RuntimeException e) {
             // see requestEnded
