@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /** {@code dynamo put --table T KEY [VALUE]}: writes a value (from stdin when VALUE is absent). */
 @Command(name = "put", mixinStandardHelpOptions = true,
         description = {"Writes one key. The value is VALUE, or standard input when VALUE is absent",
-                       "(stored byte for byte: 'echo v |' stores a trailing newline, 'printf %s v |' does not).",
+                       "(stored byte for byte: 'echo v |' stores a trailing newline, 'printf %%s v |' does not).",
                        "Prints 'context: <base64>', the context of the new version."})
 final class PutCommand extends KeyCommand {
 
