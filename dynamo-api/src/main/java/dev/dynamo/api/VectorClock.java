@@ -107,9 +107,13 @@ public final class VectorClock {
         return entries.length == 0;
     }
 
-    /** A clock with {@code node}'s counter one higher, stamped with {@code timestamp}. */
+    /**
+     * A clock with {@code node}'s counter one higher, stamped with {@code timestamp}.
+     *
+     * @throws ArithmeticException when the counter is already {@link Long#MAX_VALUE}
+     */
     public VectorClock increment(String node, long timestamp) {
-        return withCounter(node, counter(node) + 1, timestamp);
+        return withCounter(node, Math.addExact(counter(node), 1), timestamp);
     }
 
     /** A clock with {@code node}'s entry set to {@code counter} (which must not go down). */

@@ -18,12 +18,14 @@ class ErrorCodeTest {
     /** The documented table, written out independently of the enum so that a change to either shows. */
     private static final Map<String, Integer> DOCUMENTED_STATUS = Map.ofEntries(
             Map.entry("bad_request", 400),
+            Map.entry("limit_exceeded", 400),
             Map.entry("unknown_table", 404),
             Map.entry("not_found", 404),
             Map.entry("no_route", 404),
             Map.entry("method_not_allowed", 405),
             Map.entry("obsolete_version", 409),
             Map.entry("membership_refused", 409),
+            Map.entry("too_many_siblings", 409),
             Map.entry("value_too_large", 413),
             Map.entry("internal", 500),
             Map.entry("insufficient_replicas", 503),
@@ -97,7 +99,7 @@ class ErrorCodeTest {
             }
         }
         assertEquals(Set.of(ErrorCode.INTERNAL, ErrorCode.NOT_FOUND, ErrorCode.NO_ROUTE, ErrorCode.METHOD_NOT_ALLOWED,
-                ErrorCode.MEMBERSHIP_REFUSED, ErrorCode.OVERLOADED, ErrorCode.SHUTTING_DOWN), plain);
+                ErrorCode.MEMBERSHIP_REFUSED, ErrorCode.SHUTTING_DOWN), plain);
     }
 
     private static void assertCode(ErrorCode expected, DynamoException e) {

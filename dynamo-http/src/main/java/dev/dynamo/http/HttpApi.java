@@ -16,6 +16,7 @@ import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.api.Versioned;
 import dev.dynamo.core.antientropy.AntiEntropy;
 import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.coordination.ClientService;
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.MembershipView;
 import dev.dynamo.core.membership.RebalanceProgress;
@@ -71,7 +72,6 @@ final class HttpApi {
     static final String R = "r";
     static final String W = "w";
     static final String TIMEOUT = "timeout_ms";
-    static final long MAX_TIMEOUT_MILLIS = 600_000;
     private static final Set<String> KEY_PARAMETERS = Set.of(R, W, TIMEOUT);
 
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "PUT", "DELETE", "POST", "HEAD", "OPTIONS",
@@ -260,9 +260,10 @@ final class HttpApi {
         Duration timeout = null;
         String t = query.get(TIMEOUT);
         if (t != null) {
-            String range = "1 <= timeout_ms <= " + MAX_TIMEOUT_MILLIS;
+            // the upper bound is the node's (ClientService, request.max-timeout-ms), as for binary clients
+            String range = "1 <= timeout_ms <= " + ClientService.MAX_TIMEOUT_MILLIS + " (or the table's timeout-ms)";
             long ms = number(TIMEOUT, t, range);
-            if (ms < 1 || ms > MAX_TIMEOUT_MILLIS) {
+            if (ms < 1) {
                 throw new BadRequestException("query parameter timeout_ms=" + t + " is out of range: " + range);
             }
             timeout = Duration.ofMillis(ms);

@@ -3,12 +3,14 @@ package dev.dynamo.core.coordination;
 import dev.dynamo.api.BadRequestException;
 import dev.dynamo.api.Context;
 import dev.dynamo.api.GetResult;
+import dev.dynamo.api.LimitExceededException;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.core.table.Table;
+import dev.dynamo.core.version.ContextLimits;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -18,9 +20,13 @@ import java.util.function.Supplier;
 /**
  * Where a client's get, put or delete enters the node, from the in-JVM API or as a binary
  * {@link Message.Get}/{@link Message.Put}: checks it against its table (value size, R and W
- * within 1..n), fills in the table's defaults, hands it to the {@link ReadCoordinator} or
- * {@link WriteCoordinator} and reports how it ended to the {@link RequestObserver}. Never
- * throws: every failure completes the returned future exceptionally with a typed error.
+ * within 1..n) and the request limits (the timeout, {@link #MAX_TIMEOUT_SETTING}; the context's
+ * size, {@link ContextLimits}), fills in the table's defaults, hands it to the
+ * {@link ReadCoordinator} or {@link WriteCoordinator} and reports how it ended to the
+ * {@link RequestObserver}. Never throws: every failure completes the returned future
+ * exceptionally with a typed error. Every {@link LimitExceededException} this node raises for
+ * a request, here or while coordinating it (a sibling cap, a context's counters), is counted
+ * once, by {@link RequestObserver#refused}.
  *
  * <pre>{@code
  * ClientService clients = new ClientService(node::table, node::cluster, reads, writes, observer);
@@ -28,6 +34,15 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class ClientService {
+    /** The limit on a client's request timeout, from HTTP's {@code timeout_ms} or the binary protocol. */
+    public static final String MAX_TIMEOUT_SETTING = "request.max-timeout-ms";
+    /**
+     * The longest timeout a client may ask for, unless the table's own {@code timeout-ms} is
+     * longer: a deadline is a scheduled task and an entry in the coordinator's books until it
+     * fires, so a client asking for days would keep them that long.
+     */
+    public static final long MAX_TIMEOUT_MILLIS = 600_000;
+
     private final Function<String, Table> tables;
     private final Supplier<ClusterState> cluster;
     private final ReadCoordinator reads;
@@ -54,6 +69,8 @@ public final class ClientService {
             Table t = tables.apply(table);
             int r = quorum("r", options.r(), t.config().r(), t.config().n());
             f = reads.get(cluster.get(), t, key, r, timeout(options, t));
+        } catch (LimitExceededException e) {
+            f = refused(e);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -99,9 +116,13 @@ public final class ClientService {
             if (value.length > t.config().maxValueBytes()) {
                 throw ValueTooLargeException.of(table, value.length, t.config().maxValueBytes());
             }
+            ContextLimits.checkRequest(context);
             int w = quorum("w", options.w(), t.config().w(), t.config().n());
+            // the coordinator refuses synchronously, before it stores anything (see SiblingStore.coordinate)
             f = writes.put(cluster.get(), new WriteRequest(op, t, key, context, value, tombstone, w,
                     timeout(options, t), forwarded));
+        } catch (LimitExceededException e) {
+            f = refused(e);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
@@ -118,8 +139,25 @@ public final class ClientService {
         return requested;
     }
 
+    private <T> CompletableFuture<T> refused(LimitExceededException e) {
+        observer.refused(e.limit());
+        return CompletableFuture.failedFuture(e);
+    }
+
     private static long timeout(RequestOptions options, Table t) {
-        return options.timeout() != null ? options.timeout().toMillis() : t.config().timeoutMillis();
+        Duration requested = options.timeout();
+        if (requested == null) {
+            return t.config().timeoutMillis();
+        }
+        long max = Math.max(MAX_TIMEOUT_MILLIS, t.config().timeoutMillis());
+        if (requested.compareTo(Duration.ofMillis(max)) > 0) {
+            // a Duration of more than Long.MAX_VALUE ms (in-JVM callers only) has no millisecond value
+            long value = requested.compareTo(Duration.ofMillis(Long.MAX_VALUE)) > 0 ? -1 : requested.toMillis();
+            throw new LimitExceededException("the request's timeout of " + (value < 0 ? requested : value + " ms")
+                    + " is over the limit of " + max + " ms (" + MAX_TIMEOUT_SETTING + ", or table '"
+                    + t.config().name() + "' timeout-ms when longer)", MAX_TIMEOUT_SETTING, value, max);
+        }
+        return requested.toMillis();
     }
 
     private static Duration millis(long millis) {

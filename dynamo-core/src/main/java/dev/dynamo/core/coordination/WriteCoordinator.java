@@ -5,6 +5,7 @@ import dev.dynamo.api.DynamoException;
 import dev.dynamo.api.DynamoTimeoutException;
 import dev.dynamo.api.InsufficientReplicasException;
 import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.limits.LogLimiter;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.protocol.Replies;
@@ -41,11 +42,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class WriteCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(WriteCoordinator.class);
+    private static final String WARN_SIBLINGS = "warn-siblings";
+    /** One line per minute at most: blind writers would otherwise log on every write. */
+    private static final long WARN_INTERVAL_MILLIS = 60_000;
 
     private final String actor;
     private final ReplicaSelector replicas;
     private final Transport transport;
     private final Scheduler scheduler;
+    private final LogLimiter warnings;
     private volatile PendingReplicas pendingReplicas = PendingReplicas.NONE;
 
     /** @param actor the name this node's new versions carry in their dots (see the node's incarnation) */
@@ -54,6 +59,7 @@ public final class WriteCoordinator {
         this.replicas = Objects.requireNonNull(replicas, "replicas");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.warnings = new LogLimiter(scheduler.clock(), WARN_INTERVAL_MILLIS);
     }
 
     /** Installs where writes also go while partitions move (membership's rebalancer). */
@@ -72,8 +78,17 @@ public final class WriteCoordinator {
         if (pref.size() < req.w()) {
             return CompletableFuture.failedFuture(InsufficientReplicasException.of(req.op(), req.w(), 0));
         }
+        // refusals (sibling cap, context limits) happen here, before anything is stored or sent
         SiblingStore.Coordinated coordinated = t.store().coordinate(partition, req.key(), req.context(), req.value(),
-                req.tombstone(), actor, scheduler.clock().millis());
+                req.tombstone(), actor, scheduler.clock().millis(), t.config().maxSiblings());
+        int siblings = coordinated.siblings().size();
+        if (siblings > t.config().warnSiblings()) {
+            // the key is named by table and partition only: keys may be personal data
+            warnings.warn(LOG, WARN_SIBLINGS, "a key of table '{}' (partition {}) has {} siblings, over warn-siblings={}"
+                    + " (max-siblings={}): its clients write without the context of a read, or never write back"
+                    + " what they read", req.tableName(), partition, siblings, t.config().warnSiblings(),
+                    t.config().maxSiblings());
+        }
         Context written = coordinated.context();
         Substitutes substitutes = replicas.substitutes(state, partition, pref);
         List<Target> others = new ArrayList<>();

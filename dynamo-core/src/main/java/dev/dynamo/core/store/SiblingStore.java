@@ -1,9 +1,12 @@
 package dev.dynamo.core.store;
 
 import dev.dynamo.api.Context;
+import dev.dynamo.api.LimitExceededException;
+import dev.dynamo.api.TooManySiblingsException;
 import dev.dynamo.core.spi.CloseableIterator;
 import dev.dynamo.core.spi.KeyValue;
 import dev.dynamo.core.spi.StorageEngine;
+import dev.dynamo.core.version.ContextLimits;
 import dev.dynamo.core.version.Dot;
 import dev.dynamo.core.version.SiblingSet;
 import dev.dynamo.core.version.SiblingSetCodec;
@@ -30,6 +33,8 @@ import java.util.function.UnaryOperator;
 public final class SiblingStore {
 
     private static final int STRIPES = 1024;
+    /** Appended to an actor whose counter for a key is used up (see {@link #nextDot}). */
+    static final String SPARE_ACTOR_SUFFIX = "+";
 
     private final String table;
     private final StorageEngine engine;
@@ -103,13 +108,36 @@ public final class SiblingStore {
         return read(StorageKeys.of(partition, key));
     }
 
+    /** As {@link #coordinate(int, byte[], Context, byte[], boolean, String, long, int)} with no sibling cap. */
+    public Coordinated coordinate(int partition, byte[] key, Context context, byte[] value, boolean tombstone,
+                                  String node, long now) {
+        return coordinate(partition, key, context, value, tombstone, node, now, Integer.MAX_VALUE);
+    }
+
     /**
      * Coordinates a write: creates a new version whose dot is this node's next event and
      * whose context is what the client read, stores it, and returns it for replication.
      * The new version supersedes exactly the versions {@code context} covers.
+     *
+     * <p>This is where a client's write meets the key's state, so the limits that need that
+     * state are checked here, under the key's lock, before anything is stored: the context's
+     * counters and growth ({@link ContextLimits}), and {@code maxSiblings}. A write that would
+     * leave more than {@code maxSiblings} versions is refused only when it adds one without
+     * superseding any: a write with a context that covers a sibling never adds to the count,
+     * so reading, merging and writing back always works, whatever the key holds.
+     *
+     * <p>{@link #merge} (replicas, read repair, hints, anti-entropy, data movement) checks none
+     * of this: what it receives was already accepted by a coordinator, perhaps acknowledged to
+     * the client, and refusing it on one replica would lose it there or keep the replicas
+     * apart for good. So a key may hold a few more siblings than the cap after concurrent
+     * writes through several coordinators; the next write with a context brings it down.
+     *
+     * @param maxSiblings the table's {@code max-siblings}
+     * @throws TooManySiblingsException when the write would add a sibling past {@code maxSiblings}
+     * @throws LimitExceededException   when the context is over one of {@link ContextLimits}
      */
     public Coordinated coordinate(int partition, byte[] key, Context context, byte[] value, boolean tombstone,
-                                  String node, long now) {
+                                  String node, long now, int maxSiblings) {
         byte[] sk = StorageKeys.of(partition, key);
         ReentrantLock lock = lockFor(sk);
         Coordinated coordinated;
@@ -117,11 +145,16 @@ public final class SiblingStore {
         try {
             byte[] raw = engine.get(sk);
             SiblingSet current = decode(sk, raw);
-            long counter = Math.max(current.maxCounter(node), maxCounter(context, node)) + 1;
+            ContextLimits.checkCounters(context, current);
+            Dot dot = nextDot(current, context, node);
             Context truncated = context.truncate(maxClockEntries);
-            Version v = tombstone ? Version.tombstone(new Dot(node, counter), truncated, now)
-                    : new Version(new Dot(node, counter), truncated, now, false, value);
+            Version v = tombstone ? Version.tombstone(dot, truncated, now)
+                    : new Version(dot, truncated, now, false, value);
             SiblingSet stored = compactor.apply(current.add(v).set());
+            if (stored.size() > maxSiblings && stored.size() > current.size()) {
+                throw TooManySiblingsException.of(table, stored.size(), maxSiblings);
+            }
+            ContextLimits.checkGrowth(context, current, stored);
             write(sk, raw, stored);
             coordinated = new Coordinated(v, stored);
         } finally {
@@ -131,6 +164,29 @@ public final class SiblingStore {
             durable.awaitDurable(); // outside the key's lock: concurrent writers share one fsync
         }
         return coordinated;
+    }
+
+    /**
+     * The dot of the next write {@code node} coordinates for a key: one above the highest
+     * counter of that node the key or the context has. The counter cannot overflow for new
+     * data ({@link ContextLimits#MAX_COUNTER} keeps contexts far below it, and dots grow by
+     * one per write), but a key stored before that limit existed may hold a node's counter at
+     * {@link Long#MAX_VALUE}. Such a node writes the key as its spare actor
+     * ({@code node + "+"}: no node id contains '+', so no other node makes those dots), and the
+     * key stays writable through it.
+     */
+    static Dot nextDot(SiblingSet current, Context context, String node) {
+        long last = Math.max(current.maxCounter(node), maxCounter(context, node));
+        if (last < Long.MAX_VALUE) {
+            return new Dot(node, last + 1);
+        }
+        String spare = node + SPARE_ACTOR_SUFFIX;
+        long spareLast = Math.max(current.maxCounter(spare), maxCounter(context, spare));
+        if (spareLast < Long.MAX_VALUE) {
+            return new Dot(spare, spareLast + 1);
+        }
+        throw LimitExceededException.of("the write counter of '" + node + "' for this key",
+                ContextLimits.MAX_COUNTER_SETTING, spareLast, ContextLimits.MAX_COUNTER);
     }
 
     /**

@@ -19,14 +19,28 @@ import java.util.regex.Pattern;
  * @param timeoutMillis   coordinator deadline per request
  * @param engineProperties   {@code engine.<engine>.*} keys without the prefix
  * @param reconcilerProperties {@code reconciler.<reconciler>.*} keys without the prefix
+ * @param maxSiblings     most siblings a write may leave a key with when it supersedes none
+ *                        ({@code max-siblings}, 1..{@value #LARGEST_MAX_SIBLINGS})
+ * @param warnSiblings    a write leaving a key with more siblings than this logs a warning
+ *                        ({@code warn-siblings}, 1..maxSiblings)
  */
 public record TableConfig(String name, int n, int r, int w, String engine, String reconciler, String partitioner,
                           Durability durability, int maxValueBytes, long timeoutMillis,
-                          Map<String, String> engineProperties, Map<String, String> reconcilerProperties) {
+                          Map<String, String> engineProperties, Map<String, String> reconcilerProperties,
+                          int maxSiblings, int warnSiblings) {
 
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
     public static final long DEFAULT_TIMEOUT_MILLIS = 2_000;
+    /** Riak refuses at 100 siblings, too. */
+    public static final int DEFAULT_MAX_SIBLINGS = 100;
+    /** Riak warns at 25 siblings, too. */
+    public static final int DEFAULT_WARN_SIBLINGS = 25;
+    /**
+     * The highest {@code max-siblings}: every write and replication carries a key's whole
+     * sibling set, and merging two sets takes time quadratic in their size.
+     */
+    public static final int LARGEST_MAX_SIBLINGS = 10_000;
 
     /** How a write is made durable before it is acknowledged. */
     public enum Durability { SYNC, BUFFERED }
@@ -57,6 +71,22 @@ public record TableConfig(String name, int n, int r, int w, String engine, Strin
         }
         engineProperties = Map.copyOf(engineProperties);
         reconcilerProperties = Map.copyOf(reconcilerProperties);
+        if (maxSiblings < 1 || maxSiblings > LARGEST_MAX_SIBLINGS) {
+            throw new IllegalArgumentException("table '" + name + "': max-siblings must be between 1 and "
+                    + LARGEST_MAX_SIBLINGS + ", was " + maxSiblings);
+        }
+        if (warnSiblings < 1 || warnSiblings > maxSiblings) {
+            throw new IllegalArgumentException("table '" + name + "': warn-siblings must be between 1 and"
+                    + " max-siblings=" + maxSiblings + ", was " + warnSiblings);
+        }
+    }
+
+    /** A table with the default sibling limits (warning at 25, or at max-siblings when that is lower). */
+    public TableConfig(String name, int n, int r, int w, String engine, String reconciler, String partitioner,
+                       Durability durability, int maxValueBytes, long timeoutMillis,
+                       Map<String, String> engineProperties, Map<String, String> reconcilerProperties) {
+        this(name, n, r, w, engine, reconciler, partitioner, durability, maxValueBytes, timeoutMillis,
+                engineProperties, reconcilerProperties, DEFAULT_MAX_SIBLINGS, DEFAULT_WARN_SIBLINGS);
     }
 
     /** A table with the given replication on the given engine and reconciler, other settings default. */
@@ -67,16 +97,22 @@ public record TableConfig(String name, int n, int r, int w, String engine, Strin
 
     public TableConfig withDurability(Durability d) {
         return new TableConfig(name, n, r, w, engine, reconciler, partitioner, d, maxValueBytes, timeoutMillis,
-                engineProperties, reconcilerProperties);
+                engineProperties, reconcilerProperties, maxSiblings, warnSiblings);
     }
 
     public TableConfig withTimeoutMillis(long t) {
         return new TableConfig(name, n, r, w, engine, reconciler, partitioner, durability, maxValueBytes, t,
-                engineProperties, reconcilerProperties);
+                engineProperties, reconcilerProperties, maxSiblings, warnSiblings);
     }
 
     public TableConfig withMaxValueBytes(int max) {
         return new TableConfig(name, n, r, w, engine, reconciler, partitioner, durability, max, timeoutMillis,
-                engineProperties, reconcilerProperties);
+                engineProperties, reconcilerProperties, maxSiblings, warnSiblings);
+    }
+
+    /** The same table with {@code max-siblings} and {@code warn-siblings} set. */
+    public TableConfig withSiblingLimits(int max, int warn) {
+        return new TableConfig(name, n, r, w, engine, reconciler, partitioner, durability, maxValueBytes,
+                timeoutMillis, engineProperties, reconcilerProperties, max, warn);
     }
 }

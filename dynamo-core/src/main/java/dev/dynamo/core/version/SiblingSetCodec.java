@@ -11,11 +11,22 @@ import java.util.List;
  * The stored and wire form of a {@link SiblingSet}: format byte {@code 1}, the seen clock, then per version
  * its dot, context clock, timestamp, tombstone flag and value. Decoding validates every
  * length so that corrupt or hostile bytes fail with {@link IllegalArgumentException}.
+ *
+ * <p>Counts (versions, clock entries, events) are checked against the bytes left, not against
+ * a fixed maximum: each item takes a few bytes at least, so a hostile count cannot make the
+ * decoder allocate more than the input's size, while anything this codec wrote decodes again.
+ * A fixed maximum here once made a key unreadable and unwritable for good: the 4,097th blind
+ * write was stored and every later read of the key failed to decode it. How many siblings a
+ * key may get is a table setting ({@code max-siblings}), enforced where writes enter.
  */
 public final class SiblingSetCodec {
     public static final byte FORMAT = 1;
-    /** Guard against hostile input; far above any sane sibling count. */
-    public static final int MAX_VERSIONS = 4096;
+    /** The fewest bytes one version takes: node id (length and a byte), counter, empty context, time, flag, value length. */
+    static final int MIN_VERSION_BYTES = 7;
+    /** The fewest bytes a clock entry takes: node id (length and a byte), counter, time. */
+    static final int MIN_ENTRY_BYTES = 4;
+    /** The fewest bytes an exact event takes: node id (length and a byte), counter. */
+    static final int MIN_EVENT_BYTES = 3;
 
     private SiblingSetCodec() {
     }
@@ -85,10 +96,7 @@ public final class SiblingSetCodec {
 
     public static Context readContext(ByteReader in) {
         VectorClock clock = readClock(in);
-        int n = in.readVarInt();
-        if (n > Context.MAX_ENTRIES) {
-            throw new IllegalArgumentException("context of " + n + " events");
-        }
+        int n = count(in, MIN_EVENT_BYTES, "context events");
         List<Context.Event> events = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             events.add(new Context.Event(in.readString(), in.readVarLong()));
@@ -109,10 +117,7 @@ public final class SiblingSetCodec {
             throw new IllegalArgumentException("unknown sibling set format " + format);
         }
         VectorClock seen = readClock(in);
-        int n = in.readVarInt();
-        if (n > MAX_VERSIONS) {
-            throw new IllegalArgumentException("sibling set of " + n + " versions (at most " + MAX_VERSIONS + ")");
-        }
+        int n = count(in, MIN_VERSION_BYTES, "sibling set versions");
         List<Version> versions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             versions.add(readVersion(in));
@@ -130,14 +135,21 @@ public final class SiblingSetCodec {
     }
 
     public static VectorClock readClock(ByteReader in) {
-        int n = in.readVarInt();
-        if (n > Context.MAX_ENTRIES) {
-            throw new IllegalArgumentException("vector clock of " + n + " entries");
-        }
+        int n = count(in, MIN_ENTRY_BYTES, "vector clock entries");
         List<VectorClock.Entry> entries = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             entries.add(new VectorClock.Entry(in.readString(), in.readVarLong(), in.readVarLong()));
         }
         return VectorClock.of(entries);
+    }
+
+    /** A count of items of at least {@code minBytes} each, which must fit in what is left. */
+    private static int count(ByteReader in, int minBytes, String what) {
+        int n = in.readVarInt();
+        if (n > in.remaining() / minBytes) {
+            throw new IllegalArgumentException(n + " " + what + " cannot fit in the " + in.remaining()
+                    + " bytes left");
+        }
+        return n;
     }
 }

@@ -17,12 +17,16 @@ import dev.dynamo.api.Context;
 import dev.dynamo.api.DynamoTimeoutException;
 import dev.dynamo.api.GetResult;
 import dev.dynamo.api.InsufficientReplicasException;
+import dev.dynamo.api.LimitExceededException;
 import dev.dynamo.api.RequestOptions;
+import dev.dynamo.api.TooManySiblingsException;
 import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.api.ValueTooLargeException;
+import dev.dynamo.api.VectorClock;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.table.Table;
 import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.core.version.ContextLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +42,18 @@ class ClientServiceTest {
     private final Fixture f = Fixture.inside(new TableConfig(Fixture.TABLE, 3, 2, 2, "memory", "keep-all", "md5",
             TableConfig.Durability.BUFFERED, MAX_VALUE, TABLE_TIMEOUT, Map.of(), Map.of()));
     private final List<String> ended = new ArrayList<>();
-    private final RequestObserver observer = (op, table, outcome, nanos) -> {
-        assertTrue(nanos >= 0);
-        ended.add(op + " " + table + " " + outcome);
+    private final List<String> refused = new ArrayList<>();
+    private final RequestObserver observer = new RequestObserver() {
+        @Override
+        public void requestEnded(String op, String table, String outcome, long nanos) {
+            assertTrue(nanos >= 0);
+            ended.add(op + " " + table + " " + outcome);
+        }
+
+        @Override
+        public void refused(String limit) {
+            ClientServiceTest.this.refused.add(limit);
+        }
     };
     private final ClientService clients = new ClientService(this::table, () -> f.cluster, f.reads(observer),
             f.writes(), observer);
@@ -139,6 +152,112 @@ class ClientServiceTest {
         assertEquals("nope", p.table());
         assertEquals("nope", d.table());
         assertEquals(List.of("get nope unknown_table", "put nope unknown_table", "delete nope unknown_table"), ended);
+    }
+
+    @Test
+    void aTimeoutOverTheLimitIsRefusedAsLimitExceededAndCounted() {
+        LimitExceededException g = failure(assertDoesNotThrow(() -> clients.get(Fixture.TABLE, f.key,
+                RequestOptions.DEFAULT.withTimeout(Duration.ofMillis(ClientService.MAX_TIMEOUT_MILLIS + 1)))),
+                LimitExceededException.class);
+        LimitExceededException p = failure(put(bytes("v"), RequestOptions.DEFAULT.withTimeout(
+                Duration.ofSeconds(Long.MAX_VALUE))), LimitExceededException.class);
+        LimitExceededException binary = failure(clients.serve(new Message.Put(Fixture.TABLE, f.key, new byte[0],
+                bytes("v"), false, 0, Long.MAX_VALUE, false)), LimitExceededException.class);
+
+        assertEquals(ClientService.MAX_TIMEOUT_SETTING, g.limit());
+        assertEquals(ClientService.MAX_TIMEOUT_MILLIS + 1, g.value());
+        assertEquals(ClientService.MAX_TIMEOUT_MILLIS, g.max());
+        assertEquals(-1, p.value(), "a Duration past Long.MAX_VALUE ms has no millisecond value");
+        assertEquals(Long.MAX_VALUE, binary.value());
+        assertTrue(f.stored().isEmpty());
+        assertEquals(List.of(), f.net.sent());
+        assertEquals(List.of("get t limit_exceeded", "put t limit_exceeded", "put t limit_exceeded"), ended);
+        assertEquals(List.of("request.max-timeout-ms", "request.max-timeout-ms", "request.max-timeout-ms"), refused);
+    }
+
+    @Test
+    void aTableWhoseTimeoutIsLongerThanTheLimitAllowsRequestsUpToIt() {
+        long hour = 3_600_000;
+        Fixture slow = Fixture.inside(TableConfig.of(Fixture.TABLE, 3, 2, 2, "memory", "keep-all")
+                .withTimeoutMillis(hour));
+        ClientService service = new ClientService(name -> slow.table, () -> slow.cluster, slow.reads(observer),
+                slow.writes(), observer);
+        for (String node : slow.otherReplicas()) {
+            slow.net.on(node, Message.ReplicaRead.class).hold();
+        }
+
+        CompletableFuture<GetResult> g = service.get(Fixture.TABLE, slow.key,
+                RequestOptions.DEFAULT.withTimeout(Duration.ofMillis(hour)));
+        slow.scheduler.runFor(hour - 1);
+        assertFalse(g.isDone(), "an hour is the table's own timeout");
+        slow.scheduler.runFor(1);
+        failure(g, DynamoTimeoutException.class);
+        failure(service.get(Fixture.TABLE, slow.key, RequestOptions.DEFAULT.withTimeout(Duration.ofMillis(hour + 1))),
+                LimitExceededException.class);
+    }
+
+    @Test
+    void aContextWithMoreEntriesThanTheLimitIsRefusedAndCounted() {
+        List<VectorClock.Entry> entries = new ArrayList<>();
+        for (int i = 0; i <= ContextLimits.MAX_ENTRIES; i++) {
+            entries.add(new VectorClock.Entry("x" + i, 1, 1));
+        }
+        Context wide = Context.of(VectorClock.of(entries));
+
+        LimitExceededException e = failure(assertDoesNotThrow(() -> clients.put(Fixture.TABLE, f.key, wide,
+                bytes("v"), RequestOptions.DEFAULT)), LimitExceededException.class);
+        LimitExceededException binary = failure(clients.serve(new Message.Put(Fixture.TABLE, f.key, wide.toBytes(),
+                new byte[0], true, 0, 0, false)), LimitExceededException.class);
+
+        assertEquals(ContextLimits.MAX_ENTRIES_SETTING, e.limit());
+        assertEquals(ContextLimits.MAX_ENTRIES + 1, e.value());
+        assertEquals(ContextLimits.MAX_ENTRIES_SETTING, binary.limit());
+        assertTrue(f.stored().isEmpty());
+        assertEquals(List.of("put t limit_exceeded", "delete t limit_exceeded"), ended);
+        assertEquals(List.of("context.max-entries", "context.max-entries"), refused);
+    }
+
+    @Test
+    void aForgedCounterIsRefusedByTheCoordinatorCountedAndNothingIsStored() {
+        Context forged = Context.of(VectorClock.of(List.of(new VectorClock.Entry("n1", Long.MAX_VALUE - 1, 1))));
+
+        LimitExceededException e = failure(assertDoesNotThrow(() -> clients.put(Fixture.TABLE, f.key, forged,
+                bytes("v"), RequestOptions.DEFAULT)), LimitExceededException.class);
+
+        assertEquals(ContextLimits.MAX_COUNTER_SETTING, e.limit());
+        assertEquals(Long.MAX_VALUE - 1, e.value());
+        assertEquals(1L << 48, e.max());
+        assertTrue(f.stored().isEmpty());
+        assertEquals(List.of(), f.net.sent());
+        assertEquals(List.of("context.max-counter"), refused);
+    }
+
+    @Test
+    void aBlindWritePastTheSiblingCapIsRefusedWithTooManySiblingsAndCounted() {
+        Fixture capped = Fixture.inside(TableConfig.of(Fixture.TABLE, 3, 1, 1, "memory", "keep-all")
+                .withSiblingLimits(2, 1));
+        ClientService service = new ClientService(name -> capped.table, () -> capped.cluster,
+                capped.reads(observer), capped.writes(), observer);
+        for (String node : capped.otherReplicas()) {
+            capped.net.on(node, Message.ReplicaWrite.class).reply(Fixture.stored(true));
+        }
+        answer(service.put(Fixture.TABLE, capped.key, Context.EMPTY, bytes("a"), RequestOptions.DEFAULT));
+        Context second = answer(service.put(Fixture.TABLE, capped.key, Context.EMPTY, bytes("b"),
+                RequestOptions.DEFAULT));
+        int sent = capped.net.sent().size();
+
+        TooManySiblingsException e = failure(service.put(Fixture.TABLE, capped.key, Context.EMPTY, bytes("c"),
+                RequestOptions.DEFAULT), TooManySiblingsException.class);
+
+        assertEquals("max-siblings", e.limit());
+        assertEquals(3, e.value());
+        assertEquals(2, e.max());
+        assertEquals(Fixture.TABLE, e.table());
+        assertEquals(sent, capped.net.sent().size(), "a refused write is not replicated");
+        assertEquals(List.of("max-siblings"), refused);
+        // a write that supersedes a sibling is accepted at the cap
+        answer(service.put(Fixture.TABLE, capped.key, second, bytes("b2"), RequestOptions.DEFAULT));
+        assertEquals(List.of("put t ok", "put t ok", "put t too_many_siblings", "put t ok"), ended);
     }
 
     // ---------------------------------------------------------------- defaults

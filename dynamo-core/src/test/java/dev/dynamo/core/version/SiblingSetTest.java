@@ -2,6 +2,7 @@ package dev.dynamo.core.version;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamo.api.Context;
@@ -223,6 +224,31 @@ class SiblingSetTest {
                 // the only acceptable failure
             }
         }
+    }
+
+    @Test
+    void aSetOfThousandsOfVersionsAndAWideClockDecodesAgain() {
+        // a fixed cap of 4096 versions here once left keys stored that no read could decode
+        List<Version> many = new ArrayList<>();
+        List<VectorClock.Entry> wide = new ArrayList<>();
+        for (int i = 1; i <= 5_000; i++) {
+            many.add(new Version(new Dot("n1", i), Context.EMPTY, i, i % 2 == 0, i % 2 == 0 ? new byte[0] : b("v")));
+            wide.add(new VectorClock.Entry("node-" + i, i, i));
+        }
+        SiblingSet s = new SiblingSet(many, VectorClock.of(wide));
+        assertEquals(s, SiblingSetCodec.decode(SiblingSetCodec.encode(s)));
+    }
+
+    @Test
+    void aCountLargerThanTheBytesLeftIsRefusedBeforeAnythingIsAllocated() {
+        // format, empty seen clock, then a version count of 2^31 - 1 and nothing else
+        byte[] hostile = {1, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SiblingSetCodec.decode(hostile));
+        assertTrue(e.getMessage().contains("cannot fit"), e.getMessage());
+        byte[] hostileClock = {1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07};
+        assertThrows(IllegalArgumentException.class,
+                () -> SiblingSetCodec.decode(hostileClock));
     }
 
     @Test

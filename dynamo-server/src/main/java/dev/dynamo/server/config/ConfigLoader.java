@@ -69,7 +69,8 @@ public final class ConfigLoader {
             "membership.phi-acceptable-pause-ms", "membership.transfer-chunk-keys",
             "membership.max-concurrent-transfers", "membership.move-batch-partitions", "membership.cleanup-delay-ms");
     private static final List<String> TABLE_KEYS = List.of("n", "r", "w", "engine", "reconciler", "partitioner",
-            "durability", "max-value-bytes", "timeout-ms", "engine.<name>.*", "reconciler.<name>.*");
+            "durability", "max-value-bytes", "timeout-ms", "max-siblings", "warn-siblings", "engine.<name>.*",
+            "reconciler.<name>.*");
 
     private ConfigLoader() {
     }
@@ -366,6 +367,12 @@ public final class ConfigLoader {
                 "between 0 and " + Integer.MAX_VALUE + " (bytes)");
         long timeoutMillis = f.longInteger("timeout-ms", TableConfig.DEFAULT_TIMEOUT_MILLIS, 1, MAX_TIMEOUT_MILLIS,
                 "between 1 and " + MAX_TIMEOUT_MILLIS + " (milliseconds)");
+        int maxSiblings = f.integer("max-siblings", TableConfig.DEFAULT_MAX_SIBLINGS, 1,
+                TableConfig.LARGEST_MAX_SIBLINGS, "between 1 and " + TableConfig.LARGEST_MAX_SIBLINGS
+                        + " (siblings a write that supersedes none may leave a key with)");
+        int warnSiblings = f.integer("warn-siblings", Math.min(TableConfig.DEFAULT_WARN_SIBLINGS, maxSiblings), 1,
+                maxSiblings, "between 1 and max-siblings=" + maxSiblings + " (siblings past which a write logs a"
+                        + " warning)");
 
         Map<String, String> engineProperties = f.pluginProperties("engine.", engine);
         Map<String, String> reconcilerProperties = f.pluginProperties("reconciler.", reconciler);
@@ -377,7 +384,7 @@ public final class ConfigLoader {
             throw new ConfigException(f.path(), e.getMessage(), e);
         }
         return new TableConfig(name, n, r, w, engine, reconciler, partitioner, durability, maxValueBytes,
-                timeoutMillis, engineProperties, reconcilerProperties);
+                timeoutMillis, engineProperties, reconcilerProperties, maxSiblings, warnSiblings);
     }
 
     private static void plugin(ConfigFile f, String key, String name, Consumer<String> lookup) {

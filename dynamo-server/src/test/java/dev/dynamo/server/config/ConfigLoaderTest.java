@@ -508,9 +508,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void siblingLimitsDefaultToRiaksAndAreRead() throws IOException {
+        node(MINIMAL_NODE);
+        table("plain", "");
+        table("strict", "max-siblings = 10\nwarn-siblings = 5");
+        table("tiny", "max-siblings = 3");
+        Map<String, TableConfig> t = new java.util.TreeMap<>();
+        ConfigLoader.load(conf()).tables().forEach(c -> t.put(c.name(), c));
+
+        assertEquals(List.of(100, 25), List.of(t.get("plain").maxSiblings(), t.get("plain").warnSiblings()));
+        assertEquals(List.of(10, 5), List.of(t.get("strict").maxSiblings(), t.get("strict").warnSiblings()));
+        assertEquals(List.of(3, 3), List.of(t.get("tiny").maxSiblings(), t.get("tiny").warnSiblings()),
+                "the warning never comes after the refusal");
+    }
+
+    @Test
+    void badSiblingLimitsNameKeyValueAndRange() throws IOException {
+        assertEquals("key 'max-siblings' = '0': must be an integer between 1 and 10000 (siblings a write that"
+                + " supersedes none may leave a key with)", tableFailure("max-siblings = 0"));
+        assertEquals("key 'max-siblings' = '10001': must be an integer between 1 and 10000 (siblings a write that"
+                + " supersedes none may leave a key with)", tableFailure("max-siblings = 10001"));
+        assertEquals("key 'warn-siblings' = '50': must be an integer between 1 and max-siblings=20 (siblings past"
+                + " which a write logs a warning)", tableFailure("max-siblings = 20\nwarn-siblings = 50"));
+        assertEquals("key 'warn-siblings' = '0': must be an integer between 1 and max-siblings=100 (siblings past"
+                + " which a write logs a warning)", tableFailure("warn-siblings = 0"));
+    }
+
+    @Test
     void unknownTableKeyIsATypo() throws IOException {
-        assertEquals("unknown key 'nn' = '3'; allowed keys: durability, engine, engine.<name>.*, max-value-bytes,"
-                + " n, partitioner, r, reconciler, reconciler.<name>.*, timeout-ms, w", tableFailure("nn = 3"));
+        assertEquals("unknown key 'nn' = '3'; allowed keys: durability, engine, engine.<name>.*, max-siblings,"
+                + " max-value-bytes, n, partitioner, r, reconciler, reconciler.<name>.*, timeout-ms, w, warn-siblings",
+                tableFailure("nn = 3"));
     }
 
     @Test
