@@ -284,6 +284,26 @@ class HttpLimitsTest {
     }
 
     @Test
+    void aKeyOverTheStoresLimitIs400LimitExceededAndTheLongestKeyIsServed() {
+        // a request line long enough to carry such keys: the store's limit is the one that speaks
+        HttpApiServer.Options options = HttpApiServer.Options.DEFAULT.withMaxRequestLineBytes(256 * 1024);
+        try (HttpTestServer c = HttpTestServer.start(1, dir, options, TABLE)) {
+            int max = dev.dynamo.core.coordination.ClientService.MAX_KEY_BYTES;
+            String tooLong = "/tables/default/keys/" + "k".repeat(max + 1);
+            for (HttpResponse<byte[]> r : java.util.List.of(c.put(tooLong, "v"), c.get(tooLong))) {
+                assertError(r, 400, "limit_exceeded");
+                assertEquals("max-key-bytes", json(r).path("limit").asText(), body(r));
+                assertEquals(max + 1, json(r).path("value").asLong(), body(r));
+                assertEquals(max, json(r).path("max").asLong(), body(r));
+            }
+            assertEquals(2.0, refusals(c, "max-key-bytes"));
+            String longest = "/tables/default/keys/" + "k".repeat(max);
+            assertEquals(204, c.put(longest, "v").statusCode());
+            assertEquals("v", body(c.get(longest)));
+        }
+    }
+
+    @Test
     void limitOptionsAreValidated() {
         HttpApiServer.Options d = HttpApiServer.Options.DEFAULT;
         for (Runnable bad : new Runnable[] {() -> d.withMaxConnections(0), () -> d.withMaxInFlight(0),

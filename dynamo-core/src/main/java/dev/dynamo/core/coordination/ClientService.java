@@ -3,6 +3,7 @@ package dev.dynamo.core.coordination;
 import dev.dynamo.api.BadRequestException;
 import dev.dynamo.api.Context;
 import dev.dynamo.api.GetResult;
+import dev.dynamo.api.LimitExceededException;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.core.cluster.ClusterState;
@@ -28,6 +29,13 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class ClientService {
+    /**
+     * Longest key accepted, in bytes ({@code max-key-bytes}, docs/limits.md): a key is stored
+     * with every version, hint and Merkle leaf of it, so a huge one costs everywhere.
+     */
+    public static final int MAX_KEY_BYTES = 65_536;
+    static final String MAX_KEY_LIMIT = "max-key-bytes";
+
     private final Function<String, Table> tables;
     private final Supplier<ClusterState> cluster;
     private final ReadCoordinator reads;
@@ -52,6 +60,7 @@ public final class ClientService {
         CompletableFuture<GetResult> f;
         try {
             Table t = tables.apply(table);
+            checkKey(key);
             int r = quorum("r", options.r(), t.config().r(), t.config().n());
             f = reads.get(cluster.get(), t, key, r, timeout(options, t));
         } catch (RuntimeException e) {
@@ -96,6 +105,7 @@ public final class ClientService {
         CompletableFuture<Context> f;
         try {
             Table t = tables.apply(table);
+            checkKey(key);
             if (value.length > t.config().maxValueBytes()) {
                 throw ValueTooLargeException.of(table, value.length, t.config().maxValueBytes());
             }
@@ -106,6 +116,13 @@ public final class ClientService {
             f = CompletableFuture.failedFuture(e);
         }
         return observed(op, table, start, f);
+    }
+
+    private void checkKey(byte[] key) {
+        if (key.length > MAX_KEY_BYTES) {
+            observer.refused(MAX_KEY_LIMIT);
+            throw LimitExceededException.of("key size in bytes", MAX_KEY_LIMIT, key.length, MAX_KEY_BYTES);
+        }
     }
 
     private static int quorum(String name, Integer requested, int tableValue, int n) {
