@@ -12,22 +12,27 @@ import io.netty.handler.codec.http.HttpUtil;
 
 /**
  * Netty's aggregator, but a body over the limit gets the API's JSON {@code value_too_large}
- * error instead of Netty's empty 413. Same connection rules as Netty: the connection stays
- * open when the rest of the body can be skipped, and closes when the client may already be
- * sending it on a connection that is not kept alive.
+ * error instead of Netty's empty 413. The connection stays open when the rest of the body
+ * can be skipped: the client waits for {@code 100 Continue}, or the connection is kept alive
+ * and the declared body is at most {@code lingerBytes}, which the aggregator then reads and
+ * drops. Otherwise (the connection closes after the request, the body is chunked, or it is
+ * larger) the answer closes the connection, through a {@link LingeringClose} that reads at
+ * most {@code lingerBytes} more so that a client still sending reads the 413.
  *
  * <pre>{@code
- * pipeline.addLast(new HttpServerCodec(decoderConfig), new BodyLimitAggregator(limit, api), handler);
+ * pipeline.addLast(new HttpServerCodec(decoderConfig), new BodyLimitAggregator(limit, api, lingerBytes), handler);
  * }</pre>
  */
 final class BodyLimitAggregator extends HttpObjectAggregator {
     private final HttpApi api;
     private final int limit;
+    private final long lingerBytes;
 
-    BodyLimitAggregator(int limit, HttpApi api) {
+    BodyLimitAggregator(int limit, HttpApi api, long lingerBytes) {
         super(limit);
         this.limit = limit;
         this.api = api;
+        this.lingerBytes = lingerBytes;
     }
 
     @Override
@@ -37,11 +42,14 @@ final class BodyLimitAggregator extends HttpObjectAggregator {
             return;
         }
         HttpRequest request = (HttpRequest) oversized;
+        long length = HttpUtil.getContentLength(request, -1L);
+        // skipping a body on a kept-alive connection is bounded like a lingering close
+        boolean skippable = HttpUtil.isKeepAlive(oversized) && length >= 0 && length <= lingerBytes;
         boolean close = oversized instanceof FullHttpMessage
-                || !HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized);
+                || !HttpUtil.is100ContinueExpected(oversized) && !skippable;
         // the aggregator releases the message after this returns: hand on copies of what the answer needs
         ctx.fireChannelRead(new OversizedRequest(request.method().name(), request.uri(),
-                HttpUtil.getContentLength(request, -1L), request.protocolVersion(), close));
+                length, request.protocolVersion(), close));
     }
 
     @Override

@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * (engine reads, writes, fsync) may block.
  *
  * <pre>{@code
- * HttpApi api = new HttpApi(node, metrics, workers);
+ * HttpApi api = new HttpApi(node, metrics, workers, maxQueuedRequests);
  * api.handle("GET", "/tables/default/keys/greeting", null, new byte[0]).thenAccept(send);
  * }</pre>
  */
@@ -83,13 +83,16 @@ final class HttpApi {
     private final DynamoNode node;
     private final NodeMetrics metrics;
     private final Executor workers;
+    private final int maxQueuedRequests;
     private final ObjectMapper json = new ObjectMapper();
     private volatile Membership membership;
 
-    HttpApi(DynamoNode node, NodeMetrics metrics, Executor workers) {
+    /** @param maxQueuedRequests the size of {@code workers}' queue, named in the 503 when it is full */
+    HttpApi(DynamoNode node, NodeMetrics metrics, Executor workers, int maxQueuedRequests) {
         this.node = node;
         this.metrics = metrics;
         this.workers = workers;
+        this.maxQueuedRequests = maxQueuedRequests;
     }
 
     void setMembership(Membership membership) {
@@ -160,6 +163,26 @@ final class HttpApi {
         return counted(method, RequestTarget.Route.NONE.tag(),
                 errorReply(method, RequestTarget.Route.NONE.tag(), new BadRequestException("malformed HTTP request: "
                         + why)));
+    }
+
+    /**
+     * The reply when a capacity limit of the server refuses a request or a connection
+     * (503 {@code overloaded} naming {@code limit}); counts the refusal.
+     *
+     * @param method the request's method, null for a connection refused before any request
+     */
+    Reply overloaded(String method, String limit, long value, long max) {
+        metrics.refused(limit);
+        String tag = RequestTarget.Route.NONE.tag();
+        return counted(method, tag, errorReply(method, tag, OverloadedException.of(node.id(), limit, value, max)));
+    }
+
+    /** The reply to a request whose request line or headers are over their limit; counts the refusal. */
+    Reply overLimit(String method, String what, String limit, long max) {
+        metrics.refused(limit);
+        String tag = RequestTarget.Route.NONE.tag();
+        return counted(method, tag, errorReply(method, tag, new LimitExceededException(what + " is over the limit of "
+                + max + " bytes (" + limit + ")", limit, -1, max)));
     }
 
     /** The reply to a request that arrives while the server shuts down. */
@@ -308,9 +331,10 @@ final class HttpApi {
         try {
             return CompletableFuture.supplyAsync(op, workers).thenCompose(Function.identity());
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new OverloadedException("node " + node.id()
-                    + " has too many requests queued; retry later or on another node", "http.max-queued-requests",
-                    -1, -1));
+            // a full queue holds exactly its capacity
+            metrics.refused(HttpApiServer.MAX_QUEUED_REQUESTS);
+            return CompletableFuture.failedFuture(OverloadedException.of(node.id(), HttpApiServer.MAX_QUEUED_REQUESTS,
+                    maxQueuedRequests, maxQueuedRequests));
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.dynamo.http;
 
+import dev.dynamo.core.limits.LimitObserver;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -32,8 +34,12 @@ import org.slf4j.LoggerFactory;
  * pipelined requests wait in a short queue, and reading pauses while it is full.
  * All state is touched only on the channel's event loop.
  *
+ * <p>It enforces {@code http.max-in-flight} (over all connections, counted in
+ * {@code inFlight}): a request past it is answered 503 {@code overloaded} at once. An answer
+ * that ends the connection is followed by a {@link LingeringClose}.
+ *
  * <pre>{@code
- * pipeline.addLast(new HttpApiHandler(api, inFlight, () -> closing, maxBody));
+ * pipeline.addLast(new HttpApiHandler(api, inFlight, () -> closing, maxBody, options, metrics));
  * }</pre>
  */
 final class HttpApiHandler extends ChannelInboundHandlerAdapter {
@@ -46,16 +52,21 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
     private final AtomicInteger inFlight;
     private final BooleanSupplier closing;
     private final int bodyLimit;
+    private final HttpApiServer.Options options;
+    private final LimitObserver limits;
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private boolean busy;
     /** Set once an answer says "Connection: close": later requests on this connection are dropped. */
     private boolean closingConnection;
 
-    HttpApiHandler(HttpApi api, AtomicInteger inFlight, BooleanSupplier closing, int bodyLimit) {
+    HttpApiHandler(HttpApi api, AtomicInteger inFlight, BooleanSupplier closing, int bodyLimit,
+                   HttpApiServer.Options options, LimitObserver limits) {
         this.api = api;
         this.inFlight = inFlight;
         this.closing = closing;
         this.bodyLimit = bodyLimit;
+        this.options = options;
+        this.limits = limits;
     }
 
     @Override
@@ -80,7 +91,7 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
 
     private void serve(ChannelHandlerContext ctx, Object msg) {
         busy = true;
-        inFlight.incrementAndGet();
+        int serving = inFlight.incrementAndGet();
         boolean keepAlive;
         HttpVersion version;
         String method;
@@ -100,10 +111,14 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
                 if (!request.decoderResult().isSuccess()) {
                     // the decoder discards the rest of the stream: answer, then close
                     keepAlive = false;
-                    reply = CompletableFuture.completedFuture(api.malformed(method, request.decoderResult().cause()));
+                    reply = CompletableFuture.completedFuture(malformed(method, request.decoderResult().cause()));
                 } else if (closing.getAsBoolean()) {
                     keepAlive = false;
                     reply = CompletableFuture.completedFuture(api.shuttingDown(method));
+                } else if (serving > options.maxInFlight()) {
+                    keepAlive = HttpUtil.isKeepAlive(request);
+                    reply = CompletableFuture.completedFuture(api.overloaded(method, HttpApiServer.MAX_IN_FLIGHT,
+                            serving - 1, options.maxInFlight()));
                 } else {
                     keepAlive = HttpUtil.isKeepAlive(request);
                     reply = api.handle(method, request.uri(), request.headers().get(HttpApi.CONTEXT_HEADER),
@@ -125,6 +140,18 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /** A request the decoder refused: over a size limit of the request line or headers, or not HTTP. */
+    private Reply malformed(String method, Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return api.overLimit(method, "the request line", HttpApiServer.MAX_REQUEST_LINE,
+                    options.maxRequestLineBytes());
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return api.overLimit(method, "the header block", HttpApiServer.MAX_HEADERS, options.maxHeaderBytes());
+        }
+        return api.malformed(method, cause);
+    }
+
     private void respond(ChannelHandlerContext ctx, Reply reply, HttpVersion version, boolean keepAlive) {
         FullHttpResponse response = toResponse(reply, keepAlive);
         if (keepAlive && version.equals(HttpVersion.HTTP_1_0)) {
@@ -136,7 +163,13 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
         busy = false;
         if (!keepAlive) {
             closingConnection = true;
-            written.addListener(ChannelFutureListener.CLOSE);
+            written.addListener(f -> {
+                if (f.isSuccess()) {
+                    LingeringClose.start(ctx.channel(), options.lingerBytes(), options.lingerTime(), limits);
+                } else {
+                    ctx.close();
+                }
+            });
             releaseQueued();
             return;
         }

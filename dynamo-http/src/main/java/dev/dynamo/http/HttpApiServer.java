@@ -1,8 +1,10 @@
 package dev.dynamo.http;
 
+import dev.dynamo.core.limits.LogLimiter;
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.table.Table;
+import dev.dynamo.core.time.Clock;
 import dev.dynamo.http.metrics.NodeMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.netty.bootstrap.ServerBootstrap;
@@ -23,6 +25,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -46,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * Netty (epoll when available, NIO otherwise) with keep-alive and HTTP/1.1 pipelining.
  * Requests go to the node's asynchronous Java API on a small worker pool, so neither the
  * event loop nor a worker ever waits for replicas. See docs/http-api.md for the
- * wire contract.
+ * wire contract, and {@link Options} (docs/limits.md, "HTTP port") for the limits on
+ * connections, requests in flight, idle and slow connections, and request heads.
  *
  * <pre>{@code
  * NodeMetrics metrics = new NodeMetrics("n1");
@@ -64,41 +68,96 @@ public final class HttpApiServer implements AutoCloseable {
 
     /** Room above the largest table's {@code max-value-bytes} before the server refuses to read a body. */
     static final int BODY_SLACK_BYTES = 64 * 1024;
-    /** Longest request line: bounds the key (percent-encoded) and query. */
+    /** Default longest request line: bounds the key (percent-encoded) and query. */
     static final int MAX_INITIAL_LINE_BYTES = 64 * 1024;
-    /** Largest header block: a context of many clock entries must fit. */
+    /** Default largest header block: a context of many clock entries must fit. */
     static final int MAX_HEADER_BYTES = 64 * 1024;
 
+    /** At most one log line per kind of refusal this often: clients choose how often they are refused. */
+    private static final long LOG_INTERVAL_MILLIS = 10_000;
+
+    /** Setting names of the limits, as errors, logs and {@code dynamo_limit_refusals_total{limit}} name them. */
+    static final String MAX_CONNECTIONS = "http.max-connections";
+    static final String MAX_IN_FLIGHT = "http.max-in-flight";
+    static final String MAX_QUEUED_REQUESTS = "http.max-queued-requests";
+    static final String IDLE_TIMEOUT = "http.idle-timeout-ms";
+    static final String LINGER_BYTES = "http.linger-max-bytes";
+    static final String LINGER_TIME = "http.linger-ms";
+    static final String MAX_REQUEST_LINE = "http.max-request-line-bytes";
+    static final String MAX_HEADERS = "http.max-header-bytes";
+
     /**
-     * Tuning of the server; {@link #DEFAULT} suits most nodes.
+     * Tuning and limits of the server; {@link #DEFAULT} suits most nodes. docs/limits.md
+     * ("HTTP port") describes each limit and what a client sees past it.
      *
      * <pre>{@code
-     * HttpApiServer.start(node, host, port, metrics, HttpApiServer.Options.DEFAULT.withIoThreads(4));
+     * HttpApiServer.start(node, host, port, metrics, HttpApiServer.Options.DEFAULT.withIoThreads(4)
+     *         .withMaxConnections(10_000).withIdleTimeout(Duration.ofSeconds(30)));
      * }</pre>
      *
-     * @param ioThreads         event loop threads (1..256)
-     * @param workerThreads     threads that call into the node (1..1024)
-     * @param maxQueuedRequests requests waiting for a worker before new ones get 503 {@code overloaded} (1..1_000_000)
-     * @param closeGrace        how long {@link #close()} waits for requests in flight, then for connections and threads
-     * @param nativeTransport   use epoll when the platform has it; false forces NIO
+     * @param ioThreads           event loop threads (1..256)
+     * @param workerThreads       threads that call into the node (1..1024)
+     * @param maxQueuedRequests   requests waiting for a worker before new ones get 503 {@code overloaded}
+     *                            (1..1_000_000; {@code http.max-queued-requests})
+     * @param closeGrace          how long {@link #close()} waits for requests in flight, then for connections and threads
+     * @param nativeTransport     use epoll when the platform has it; false forces NIO
+     * @param maxConnections      open connections; one more is answered 503 {@code overloaded} and closed
+     *                            (1..1_000_000; {@code http.max-connections})
+     * @param maxInFlight         requests being served at once over all connections; one more is answered
+     *                            503 {@code overloaded} (1..1_000_000; {@code http.max-in-flight})
+     * @param idleTimeout         how long a connection may sit with nothing to do, and how long one request may
+     *                            take to arrive from its first byte to its last, before the connection is closed
+     *                            (10 ms..1 day; {@code http.idle-timeout-ms})
+     * @param lingerBytes         after an answer that closes the connection, how many more bytes the server reads
+     *                            and drops so that the client, still sending, reads the answer rather than a reset
+     *                            (0..1 GiB; {@code http.linger-max-bytes})
+     * @param lingerTime          how long it reads them at most (0..10 minutes; {@code http.linger-ms})
+     * @param maxRequestLineBytes longest request line, which holds the key (1 KiB..16 MiB;
+     *                            {@code http.max-request-line-bytes})
+     * @param maxHeaderBytes      largest header block, which holds the context (1 KiB..16 MiB;
+     *                            {@code http.max-header-bytes})
      */
     public record Options(int ioThreads, int workerThreads, int maxQueuedRequests, Duration closeGrace,
-                          boolean nativeTransport) {
+                          boolean nativeTransport, int maxConnections, int maxInFlight, Duration idleTimeout,
+                          long lingerBytes, Duration lingerTime, int maxRequestLineBytes, int maxHeaderBytes) {
         public static final Options DEFAULT = new Options(
                 Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
-                Math.max(2, Runtime.getRuntime().availableProcessors()), 4096, Duration.ofSeconds(5), true);
+                Math.max(2, Runtime.getRuntime().availableProcessors()), 4096, Duration.ofSeconds(5), true,
+                1024, 512, Duration.ofSeconds(60), 8L << 20, Duration.ofSeconds(5), MAX_INITIAL_LINE_BYTES,
+                MAX_HEADER_BYTES);
+
+        /** Bounds of the settings, for validation here and in configuration files. */
+        public static final long MAX_COUNT = 1_000_000;
+        public static final long MIN_IDLE_TIMEOUT_MILLIS = 10;
+        public static final long MAX_IDLE_TIMEOUT_MILLIS = 24L * 3600 * 1000;
+        public static final long MAX_LINGER_BYTES = 1L << 30;
+        public static final long MAX_LINGER_MILLIS = 600_000;
+        public static final int MIN_HEAD_BYTES = 1024;
+        public static final int MAX_HEAD_BYTES = 16 << 20;
 
         public Options {
             check("ioThreads", ioThreads, 1, 256);
             check("workerThreads", workerThreads, 1, 1024);
-            check("maxQueuedRequests", maxQueuedRequests, 1, 1_000_000);
+            check("maxQueuedRequests", maxQueuedRequests, 1, MAX_COUNT);
+            check("maxConnections", maxConnections, 1, MAX_COUNT);
+            check("maxInFlight", maxInFlight, 1, MAX_COUNT);
+            check("lingerBytes", lingerBytes, 0, MAX_LINGER_BYTES);
+            check("maxRequestLineBytes", maxRequestLineBytes, MIN_HEAD_BYTES, MAX_HEAD_BYTES);
+            check("maxHeaderBytes", maxHeaderBytes, MIN_HEAD_BYTES, MAX_HEAD_BYTES);
             Objects.requireNonNull(closeGrace, "closeGrace");
             if (closeGrace.isNegative() || closeGrace.compareTo(Duration.ofMinutes(10)) > 0) {
                 throw new IllegalArgumentException("closeGrace must be between 0 and 10 minutes, was " + closeGrace);
             }
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            check("idleTimeout (ms)", idleTimeout.toMillis(), MIN_IDLE_TIMEOUT_MILLIS, MAX_IDLE_TIMEOUT_MILLIS);
+            Objects.requireNonNull(lingerTime, "lingerTime");
+            if (lingerTime.isNegative()) {
+                throw new IllegalArgumentException("lingerTime must not be negative, was " + lingerTime);
+            }
+            check("lingerTime (ms)", lingerTime.toMillis(), 0, MAX_LINGER_MILLIS);
         }
 
-        private static void check(String name, int value, int min, int max) {
+        private static void check(String name, long value, long min, long max) {
             if (value < min || value > max) {
                 throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was "
                         + value);
@@ -106,23 +165,59 @@ public final class HttpApiServer implements AutoCloseable {
         }
 
         public Options withIoThreads(int n) {
-            return new Options(n, workerThreads, maxQueuedRequests, closeGrace, nativeTransport);
+            return new Options(n, workerThreads, maxQueuedRequests, closeGrace, nativeTransport, maxConnections,
+                    maxInFlight, idleTimeout, lingerBytes, lingerTime, maxRequestLineBytes, maxHeaderBytes);
         }
 
         public Options withWorkerThreads(int n) {
-            return new Options(ioThreads, n, maxQueuedRequests, closeGrace, nativeTransport);
+            return new Options(ioThreads, n, maxQueuedRequests, closeGrace, nativeTransport, maxConnections,
+                    maxInFlight, idleTimeout, lingerBytes, lingerTime, maxRequestLineBytes, maxHeaderBytes);
         }
 
         public Options withMaxQueuedRequests(int n) {
-            return new Options(ioThreads, workerThreads, n, closeGrace, nativeTransport);
+            return new Options(ioThreads, workerThreads, n, closeGrace, nativeTransport, maxConnections,
+                    maxInFlight, idleTimeout, lingerBytes, lingerTime, maxRequestLineBytes, maxHeaderBytes);
         }
 
         public Options withCloseGrace(Duration d) {
-            return new Options(ioThreads, workerThreads, maxQueuedRequests, d, nativeTransport);
+            return new Options(ioThreads, workerThreads, maxQueuedRequests, d, nativeTransport, maxConnections,
+                    maxInFlight, idleTimeout, lingerBytes, lingerTime, maxRequestLineBytes, maxHeaderBytes);
         }
 
         public Options withNativeTransport(boolean b) {
-            return new Options(ioThreads, workerThreads, maxQueuedRequests, closeGrace, b);
+            return new Options(ioThreads, workerThreads, maxQueuedRequests, closeGrace, b, maxConnections,
+                    maxInFlight, idleTimeout, lingerBytes, lingerTime, maxRequestLineBytes, maxHeaderBytes);
+        }
+
+        public Options withMaxConnections(int n) {
+            return new Options(ioThreads, workerThreads, maxQueuedRequests, closeGrace, nativeTransport, n,
+                    maxInFlight, idleTimeout, lingerBytes, lingerTime, maxRequestLineBytes, maxHeaderBytes);
+        }
+
+        public Options withMaxInFlight(int n) {
+            return new Options(ioThreads, workerThreads, maxQueuedRequests, closeGrace, nativeTransport,
+                    maxConnections, n, idleTimeout, lingerBytes, lingerTime, maxRequestLineBytes, maxHeaderBytes);
+        }
+
+        public Options withIdleTimeout(Duration d) {
+            return new Options(ioThreads, workerThreads, maxQueuedRequests, closeGrace, nativeTransport,
+                    maxConnections, maxInFlight, d, lingerBytes, lingerTime, maxRequestLineBytes, maxHeaderBytes);
+        }
+
+        /** Lingering close: read and drop at most {@code bytes} for at most {@code time}; 0 closes at once. */
+        public Options withLinger(long bytes, Duration time) {
+            return new Options(ioThreads, workerThreads, maxQueuedRequests, closeGrace, nativeTransport,
+                    maxConnections, maxInFlight, idleTimeout, bytes, time, maxRequestLineBytes, maxHeaderBytes);
+        }
+
+        public Options withMaxRequestLineBytes(int n) {
+            return new Options(ioThreads, workerThreads, maxQueuedRequests, closeGrace, nativeTransport,
+                    maxConnections, maxInFlight, idleTimeout, lingerBytes, lingerTime, n, maxHeaderBytes);
+        }
+
+        public Options withMaxHeaderBytes(int n) {
+            return new Options(ioThreads, workerThreads, maxQueuedRequests, closeGrace, nativeTransport,
+                    maxConnections, maxInFlight, idleTimeout, lingerBytes, lingerTime, maxRequestLineBytes, n);
         }
     }
 
@@ -134,6 +229,8 @@ public final class HttpApiServer implements AutoCloseable {
     private final HttpApi api;
     private final ChannelGroup channels = new DefaultChannelGroup("dynamo-http", GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Connections accepted under {@code http.max-connections} and still open (refused ones are not counted). */
+    private final AtomicInteger connections = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final int bodyLimit;
     private final String transportName;
@@ -159,10 +256,11 @@ public final class HttpApiServer implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
                 new DefaultThreadFactory("dynamo-http-io-" + node.id(), true), io);
         this.workers = newWorkers(node.id(), options);
-        this.api = new HttpApi(node, metrics, workers);
+        this.api = new HttpApi(node, metrics, workers, options.maxQueuedRequests());
         HttpDecoderConfig decoder = new HttpDecoderConfig()
-                .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
-                .setMaxHeaderSize(MAX_HEADER_BYTES);
+                .setMaxInitialLineLength(options.maxRequestLineBytes())
+                .setMaxHeaderSize(options.maxHeaderBytes());
+        LogLimiter logLimiter = new LogLimiter(Clock.system(), LOG_INTERVAL_MILLIS);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
@@ -172,9 +270,21 @@ public final class HttpApiServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
+                        int open = connections.incrementAndGet();
+                        if (open > options.maxConnections()) {
+                            connections.decrementAndGet();
+                            refuse(ch, open, logLimiter);
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                        IdleGuard idle = new IdleGuard(options.idleTimeout().toMillis(), metrics, logLimiter);
+                        ch.pipeline().addLast(IdleGuard.BYTES, idle.bytesIn());
                         ch.pipeline().addLast("http", new HttpServerCodec(decoder));
-                        ch.pipeline().addLast("aggregate", new BodyLimitAggregator(bodyLimit, api));
-                        ch.pipeline().addLast("api", new HttpApiHandler(api, inFlight, () -> closing, bodyLimit));
+                        ch.pipeline().addLast(IdleGuard.MESSAGES, idle.messages());
+                        ch.pipeline().addLast("aggregate", new BodyLimitAggregator(bodyLimit, api,
+                                options.lingerBytes()));
+                        ch.pipeline().addLast("api", new HttpApiHandler(api, inFlight, () -> closing, bodyLimit,
+                                options, metrics));
                     }
                 });
         ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
@@ -191,8 +301,18 @@ public final class HttpApiServer implements AutoCloseable {
                 .description("HTTP requests being served").strongReference(true).register(metrics.registry());
         this.connectionsGauge = Gauge.builder("dynamo.http.connections", channels, ChannelGroup::size)
                 .description("Open HTTP connections").strongReference(true).register(metrics.registry());
-        LOG.info("node {}: HTTP API listening on {} ({}, body limit {} bytes)", node.id(), serverChannel.localAddress(),
-                transportName, bodyLimit);
+        LOG.info("node {}: HTTP API listening on {} ({}, body limit {} bytes, at most {} connections and {} requests"
+                + " in flight, idle timeout {} ms)", node.id(), serverChannel.localAddress(), transportName, bodyLimit,
+                options.maxConnections(), options.maxInFlight(), options.idleTimeout().toMillis());
+    }
+
+    /** A connection over {@code http.max-connections}: answered 503 and closed (counted, logged at a bounded rate). */
+    private void refuse(SocketChannel ch, int open, LogLimiter logLimiter) {
+        logLimiter.warn(LOG, "max-connections", "node {}: refused HTTP connection from {}: {} open, at most {} ({})",
+                node.id(), ch.remoteAddress(), open - 1, options.maxConnections(), MAX_CONNECTIONS);
+        ch.pipeline().addLast("http", new HttpResponseEncoder());
+        ch.pipeline().addLast("refuse", new RefusedConnection(api.overloaded(null, MAX_CONNECTIONS, open - 1,
+                options.maxConnections())));
     }
 
     /**

@@ -60,8 +60,13 @@ final class HttpTestServer implements AutoCloseable {
      * answered nor fail): every request that needs n2 runs into the coordinator's deadline.
      */
     static HttpTestServer withSilentPeer(Path dir, TableConfig... tables) {
+        return withSilentPeer(dir, HttpApiServer.Options.DEFAULT, tables);
+    }
+
+    /** {@link #withSilentPeer(Path, TableConfig...)} with the server's {@code options}. */
+    static HttpTestServer withSilentPeer(Path dir, HttpApiServer.Options options, TableConfig... tables) {
         return start(cluster(2, dir, tables).wrapTransports((id, t) -> id.equals("n1") ? new SilentTransport(t) : t),
-                HttpApiServer.Options.DEFAULT);
+                options);
     }
 
     /** As a server runs: default options (hint delivery, anti-entropy) but system tables in memory. */

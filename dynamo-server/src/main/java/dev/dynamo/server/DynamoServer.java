@@ -121,7 +121,8 @@ public final class DynamoServer implements AutoCloseable {
             opened.push(node);
             holder.node = node;
 
-            HttpApiServer http = HttpApiServer.start(node, bound.node().host(), bound.node().httpPort(), metrics);
+            HttpApiServer http = HttpApiServer.start(node, bound.node().host(), bound.node().httpPort(), metrics,
+                    bound.http());
             opened.push(http);
             if (bound.node().httpPort() == 0) {
                 bound = bound.withBoundPorts(bound.node().binaryPort(), http.port());

@@ -60,6 +60,40 @@ class DynamoServerTest {
     }
 
     @Test
+    void httpLimitsOfNodePropertiesApply() throws Exception {
+        Path conf = oneNodeConf("n = 1\n");
+        Files.writeString(conf.resolve("node.properties"), "http.max-connections = 1\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        try (DynamoServer server = DynamoServer.start(conf)) {
+            String request = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
+            try (java.net.Socket held = new java.net.Socket("127.0.0.1", server.httpPort())) {
+                held.setSoTimeout(10_000);
+                held.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                // answered: accepted, so the next connection is the one over the cap
+                assertEquals("HTTP/1.1 200", new String(held.getInputStream().readNBytes(12),
+                        StandardCharsets.US_ASCII));
+                try (java.net.Socket over = new java.net.Socket("127.0.0.1", server.httpPort())) {
+                    over.setSoTimeout(10_000);
+                    over.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+                    String refused = new String(over.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertTrue(refused.startsWith("HTTP/1.1 503 "), refused);
+                    assertTrue(refused.contains("\"limit\":\"http.max-connections\""), refused);
+                }
+            }
+            String url = "http://" + server.httpAddress();
+            // the server notices the closed connections on its own event loop: retry (bounded) until it has room
+            HttpResponse<String> put = null;
+            for (int i = 0; i < 500 && (put == null || put.statusCode() == 503); i++) {
+                put = send("PUT", url + "/tables/default/keys/after", "fine");
+            }
+            assertEquals(204, put.statusCode(), put.body());
+            assertEquals("fine", send("GET", url + "/tables/default/keys/after", null).body());
+            assertTrue(send("GET", url + "/metrics", null).body()
+                    .contains("dynamo_limit_refusals_total{limit=\"http.max-connections\""));
+        }
+    }
+
+    @Test
     void servesHttpAndBinaryAndKeepsDataAcrossARestart() throws Exception {
         Path conf = oneNodeConf("n = 1\n");
         String url;

@@ -50,11 +50,12 @@ class HttpApiFuzzTest {
         TableConfig table = TableConfig.of("t", 1, 1, 1, "memory", "lww").withMaxValueBytes(4096);
         try (TestCluster c = TestCluster.builder().nodes(1).partitions(8).seed(seed).dataDir(dir).table(table).build();
              NodeMetrics metrics = new NodeMetrics("n1", false)) {
-            HttpApi api = new HttpApi(c.node("n1"), metrics, Runnable::run);
+            HttpApi api = new HttpApi(c.node("n1"), metrics, Runnable::run, 1);
+            HttpApiServer.Options options = HttpApiServer.Options.DEFAULT;
             int limit = HttpApiServer.bodyLimit(c.node("n1").tables());
             HttpDecoderConfig decoder = new HttpDecoderConfig()
-                    .setMaxInitialLineLength(HttpApiServer.MAX_INITIAL_LINE_BYTES)
-                    .setMaxHeaderSize(HttpApiServer.MAX_HEADER_BYTES);
+                    .setMaxInitialLineLength(options.maxRequestLineBytes())
+                    .setMaxHeaderSize(options.maxHeaderBytes());
             List<byte[]> corpus = corpus();
             int answered = 0;
             for (int i = 0; i < inputs; i++) {
@@ -62,7 +63,8 @@ class HttpApiFuzzTest {
                 byte[] input = i % 10 == 0 ? valid : i % 10 == 1 ? m.randomBytes(300)
                         : m.mutate(valid, corpus.get(m.random().nextInt(corpus.size())));
                 EmbeddedChannel ch = new EmbeddedChannel(new HttpServerCodec(decoder),
-                        new BodyLimitAggregator(limit, api), new HttpApiHandler(api, new AtomicInteger(), () -> false, limit));
+                        new BodyLimitAggregator(limit, api, options.lingerBytes()),
+                        new HttpApiHandler(api, new AtomicInteger(), () -> false, limit, options, metrics));
                 StringBuilder out = new StringBuilder();
                 try {
                     int at = 0;

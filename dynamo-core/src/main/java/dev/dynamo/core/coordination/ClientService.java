@@ -42,6 +42,12 @@ public final class ClientService {
      * fires, so a client asking for days would keep them that long.
      */
     public static final long MAX_TIMEOUT_MILLIS = 600_000;
+    /**
+     * Longest key accepted, in bytes ({@code max-key-bytes}, docs/limits.md): a key is stored
+     * with every version, hint and Merkle leaf of it, so a huge one costs everywhere.
+     */
+    public static final int MAX_KEY_BYTES = 65_536;
+    static final String MAX_KEY_LIMIT = "max-key-bytes";
 
     private final Function<String, Table> tables;
     private final Supplier<ClusterState> cluster;
@@ -67,6 +73,7 @@ public final class ClientService {
         CompletableFuture<GetResult> f;
         try {
             Table t = tables.apply(table);
+            checkKey(key);
             int r = quorum("r", options.r(), t.config().r(), t.config().n());
             f = reads.get(cluster.get(), t, key, r, timeout(options, t));
         } catch (LimitExceededException e) {
@@ -113,6 +120,7 @@ public final class ClientService {
         CompletableFuture<Context> f;
         try {
             Table t = tables.apply(table);
+            checkKey(key);
             if (value.length > t.config().maxValueBytes()) {
                 throw ValueTooLargeException.of(table, value.length, t.config().maxValueBytes());
             }
@@ -127,6 +135,13 @@ public final class ClientService {
             f = CompletableFuture.failedFuture(e);
         }
         return observed(op, table, start, f);
+    }
+
+    /** Throws; the caller's catch counts the refusal (as for every LimitExceededException here). */
+    private static void checkKey(byte[] key) {
+        if (key.length > MAX_KEY_BYTES) {
+            throw LimitExceededException.of("key size in bytes", MAX_KEY_LIMIT, key.length, MAX_KEY_BYTES);
+        }
     }
 
     private static int quorum(String name, Integer requested, int tableValue, int n) {

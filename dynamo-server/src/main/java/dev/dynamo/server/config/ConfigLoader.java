@@ -6,10 +6,12 @@ import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.UnknownPluginException;
 import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.http.HttpApiServer;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -67,7 +69,9 @@ public final class ConfigLoader {
             "hints.batch", "anti-entropy.interval-ms", "anti-entropy.keys-per-second", "tombstone.grace-ms",
             "tombstone.gc-interval-ms", "seeds", "membership.gossip-interval-ms", "membership.phi-threshold",
             "membership.phi-acceptable-pause-ms", "membership.transfer-chunk-keys",
-            "membership.max-concurrent-transfers", "membership.move-batch-partitions", "membership.cleanup-delay-ms");
+            "membership.max-concurrent-transfers", "membership.move-batch-partitions", "membership.cleanup-delay-ms",
+            "http.max-connections", "http.max-in-flight", "http.max-queued-requests", "http.idle-timeout-ms",
+            "http.linger-max-bytes", "http.linger-ms", "http.max-request-line-bytes", "http.max-header-bytes");
     private static final List<String> TABLE_KEYS = List.of("n", "r", "w", "engine", "reconciler", "partitioner",
             "durability", "max-value-bytes", "timeout-ms", "max-siblings", "warn-siblings", "engine.<name>.*",
             "reconciler.<name>.*");
@@ -98,7 +102,8 @@ public final class ConfigLoader {
             files.put(t.name(), file);
         }
         return new ServerConfig(confDir, node.node, node.q, node.members, node.transport, node.transportProperties,
-                new ArrayList<>(tables.values()), files, node.options, node.membership, node.seeds, node.joining);
+                new ArrayList<>(tables.values()), files, node.options, node.membership, node.seeds, node.joining,
+                node.http);
     }
 
     private static Path home(Path confDir) {
@@ -139,7 +144,8 @@ public final class ConfigLoader {
 
     private record NodeSettings(NodeConfig node, int q, List<ClusterMember> members, String transport,
                                 Map<String, String> transportProperties, NodeOptions options,
-                                MembershipConfig membership, List<String> seeds, boolean joining) {
+                                MembershipConfig membership, List<String> seeds, boolean joining,
+                                HttpApiServer.Options http) {
     }
 
     private static NodeSettings parseNode(ConfigFile f, Path home) {
@@ -263,9 +269,42 @@ public final class ConfigLoader {
         }
         boolean joining = clusterNodes.isEmpty() && !seeds.isEmpty();
 
+        HttpApiServer.Options http = parseHttp(f);
+
         f.rejectUnknownKeys(NODE_KEYS);
         NodeConfig node = new NodeConfig(id, host, binaryPort, httpPort, dataDir, capacity, maxClock);
-        return new NodeSettings(node, q, members, transport, transportProperties, options, membership, seeds, joining);
+        return new NodeSettings(node, q, members, transport, transportProperties, options, membership, seeds, joining,
+                http);
+    }
+
+    /** The HTTP port's limits (docs/limits.md, "HTTP port"); defaults are {@link HttpApiServer.Options#DEFAULT}. */
+    private static HttpApiServer.Options parseHttp(ConfigFile f) {
+        HttpApiServer.Options d = HttpApiServer.Options.DEFAULT;
+        int maxCount = (int) HttpApiServer.Options.MAX_COUNT;
+        String count = "between 1 and " + maxCount;
+        long minIdle = HttpApiServer.Options.MIN_IDLE_TIMEOUT_MILLIS;
+        long maxIdle = HttpApiServer.Options.MAX_IDLE_TIMEOUT_MILLIS;
+        long maxLingerBytes = HttpApiServer.Options.MAX_LINGER_BYTES;
+        long maxLingerMillis = HttpApiServer.Options.MAX_LINGER_MILLIS;
+        int minHead = HttpApiServer.Options.MIN_HEAD_BYTES;
+        int maxHead = HttpApiServer.Options.MAX_HEAD_BYTES;
+        String head = "between " + minHead + " and " + maxHead + " (bytes)";
+        return d.withMaxConnections(f.integer("http.max-connections", d.maxConnections(), 1, maxCount,
+                        count + " (open HTTP connections)"))
+                .withMaxInFlight(f.integer("http.max-in-flight", d.maxInFlight(), 1, maxCount,
+                        count + " (HTTP requests served at once)"))
+                .withMaxQueuedRequests(f.integer("http.max-queued-requests", d.maxQueuedRequests(), 1, maxCount,
+                        count + " (HTTP requests waiting for a worker thread)"))
+                .withIdleTimeout(Duration.ofMillis(f.longInteger("http.idle-timeout-ms", d.idleTimeout().toMillis(),
+                        minIdle, maxIdle, "between " + minIdle + " and " + maxIdle + " (milliseconds)")))
+                .withLinger(f.longInteger("http.linger-max-bytes", d.lingerBytes(), 0, maxLingerBytes,
+                                "between 0 (close at once) and " + maxLingerBytes + " (bytes)"),
+                        Duration.ofMillis(f.longInteger("http.linger-ms", d.lingerTime().toMillis(), 0,
+                                maxLingerMillis, "between 0 (close at once) and " + maxLingerMillis
+                                        + " (milliseconds)")))
+                .withMaxRequestLineBytes(f.integer("http.max-request-line-bytes", d.maxRequestLineBytes(), minHead,
+                        maxHead, head))
+                .withMaxHeaderBytes(f.integer("http.max-header-bytes", d.maxHeaderBytes(), minHead, maxHead, head));
     }
 
     /** Gossip, phi accrual and transfer settings; failure settings shared with {@link NodeOptions}. */

@@ -10,6 +10,7 @@ import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.ring.RingPlanner;
 import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.http.HttpApiServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,11 +40,12 @@ import java.util.Objects;
  * @param seeds               binary addresses ({@code host:port}) of nodes to gossip with first
  * @param joining             this node is not in {@code cluster.nodes}: it starts outside the ring and
  *                            becomes a member through a seed when an operator runs {@code join}
+ * @param http                the HTTP API's threads and limits ({@code http.*} keys)
  */
 public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMember> members, String transport,
                            Map<String, String> transportProperties, List<TableConfig> tables,
                            Map<String, Path> tableFiles, NodeOptions options, MembershipConfig membership,
-                           List<String> seeds, boolean joining) {
+                           List<String> seeds, boolean joining, HttpApiServer.Options http) {
 
     public ServerConfig {
         Objects.requireNonNull(confDir, "confDir");
@@ -56,6 +58,7 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(membership, "membership");
         seeds = List.copyOf(seeds);
+        Objects.requireNonNull(http, "http");
         if (members.stream().noneMatch(m -> m.id().equals(node.id()))) {
             throw new IllegalArgumentException("cluster members " + members + " do not include this node '"
                     + node.id() + "'");
@@ -89,7 +92,7 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
             updated.add(m.id().equals(node.id()) ? m.withPorts(binaryPort, httpPort) : m);
         }
         return new ServerConfig(confDir, n, q, updated, transport, transportProperties, tables, tableFiles, options,
-                membership, seeds, joining);
+                membership, seeds, joining, http);
     }
 
     /**

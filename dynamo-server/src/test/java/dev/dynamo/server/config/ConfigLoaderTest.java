@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.http.HttpApiServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -373,6 +375,48 @@ class ConfigLoaderTest {
         node(MINIMAL_NODE + "system.engine = floppy\n");
         assertTrue(fails().getMessage().contains("key 'system.engine' = 'floppy'")
                 && fails().getMessage().contains("installed"), fails().getMessage());
+    }
+
+    @Test
+    void httpLimitsDefaultAndOverride() throws IOException {
+        table("default", "");
+        node(MINIMAL_NODE);
+        assertEquals(HttpApiServer.Options.DEFAULT, ConfigLoader.load(conf()).http());
+        node(MINIMAL_NODE + "http.max-connections = 10\nhttp.max-in-flight = 5\nhttp.max-queued-requests = 7\n"
+                + "http.idle-timeout-ms = 1500\nhttp.linger-max-bytes = 0\nhttp.linger-ms = 250\n"
+                + "http.max-request-line-bytes = 4096\nhttp.max-header-bytes = 8192\n");
+        HttpApiServer.Options h = ConfigLoader.load(conf()).http();
+        assertEquals(10, h.maxConnections());
+        assertEquals(5, h.maxInFlight());
+        assertEquals(7, h.maxQueuedRequests());
+        assertEquals(Duration.ofMillis(1500), h.idleTimeout());
+        assertEquals(0, h.lingerBytes());
+        assertEquals(Duration.ofMillis(250), h.lingerTime());
+        assertEquals(4096, h.maxRequestLineBytes());
+        assertEquals(8192, h.maxHeaderBytes());
+    }
+
+    @Test
+    void badHttpLimitsNameFileKeyValueAndRange() throws IOException {
+        table("default", "");
+        Path f = node("");
+        assertEquals(f + ": key 'http.max-connections' = '0': must be an integer between 1 and 1000000 (open HTTP"
+                + " connections)", failure(f, MINIMAL_NODE + "http.max-connections = 0\n"));
+        assertEquals(f + ": key 'http.max-in-flight' = 'many': must be an integer between 1 and 1000000 (HTTP"
+                + " requests served at once)", failure(f, MINIMAL_NODE + "http.max-in-flight = many\n"));
+        assertEquals(f + ": key 'http.max-queued-requests' = '1000001': must be an integer between 1 and 1000000"
+                + " (HTTP requests waiting for a worker thread)",
+                failure(f, MINIMAL_NODE + "http.max-queued-requests = 1000001\n"));
+        assertEquals(f + ": key 'http.idle-timeout-ms' = '5': must be an integer between 10 and 86400000"
+                + " (milliseconds)", failure(f, MINIMAL_NODE + "http.idle-timeout-ms = 5\n"));
+        assertEquals(f + ": key 'http.linger-max-bytes' = '-1': must be an integer between 0 (close at once) and"
+                + " 1073741824 (bytes)", failure(f, MINIMAL_NODE + "http.linger-max-bytes = -1\n"));
+        assertEquals(f + ": key 'http.linger-ms' = '600001': must be an integer between 0 (close at once) and"
+                + " 600000 (milliseconds)", failure(f, MINIMAL_NODE + "http.linger-ms = 600001\n"));
+        assertEquals(f + ": key 'http.max-request-line-bytes' = '100': must be an integer between 1024 and 16777216"
+                + " (bytes)", failure(f, MINIMAL_NODE + "http.max-request-line-bytes = 100\n"));
+        assertEquals(f + ": key 'http.max-header-bytes' = '16777217': must be an integer between 1024 and 16777216"
+                + " (bytes)", failure(f, MINIMAL_NODE + "http.max-header-bytes = 16777217\n"));
     }
 
     @Test
