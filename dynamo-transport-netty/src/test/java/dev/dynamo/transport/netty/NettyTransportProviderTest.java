@@ -40,7 +40,12 @@ class NettyTransportProviderTest {
         assertEquals(32 << 20, c.maxFrameBytes());
         assertEquals(2, c.connectionsPerPeer());
         assertTrue(c.ioThreads() >= 1);
-        assertEquals(0, c.handlerThreads());
+        assertEquals(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), c.handlerThreads());
+        assertEquals(1024, c.maxConnections());
+        assertEquals(16384, c.maxInFlight());
+        assertEquals(4096, c.handlerQueueSize());
+        assertEquals(300_000, c.idleTimeoutMillis());
+        assertEquals(150_000, c.clientIdleMillis());
     }
 
     @Test
