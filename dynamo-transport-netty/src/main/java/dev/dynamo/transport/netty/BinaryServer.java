@@ -27,9 +27,9 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -164,15 +164,9 @@ public final class BinaryServer implements AutoCloseable {
      * @throws IllegalStateException when the address cannot be bound
      */
     public static BinaryServer start(String host, int port, MessageHandler handler, NettyConfig config) {
-        return start(host, port, handler, config, Reporting.standalone());
-    }
-
-    /** As {@link #start(String, int, MessageHandler, NettyConfig)}, reporting to {@code reporting}. */
-    static BinaryServer start(String host, int port, MessageHandler handler, NettyConfig config,
-                              Reporting reporting) {
         EventLoops loops = EventLoops.create("dynamo-server-io", config.ioThreads());
         try {
-            return new BinaryServer(host, port, handler, config, loops, true, reporting);
+            return new BinaryServer(host, port, handler, config, loops, true, Reporting.standalone());
         } catch (RuntimeException e) {
             loops.close();
             throw e;
