@@ -40,6 +40,9 @@ usage: bench/suite.sh [options]
   --smoke              tiny run for CI: 200 records, 2 s per run, workload a, memory, no Cassandra
   --base-port P        our nodes use P+1.. (binary) and P+101.. (HTTP), echo P+200 (default 27000)
   --node-heap SIZE     -Xmx of each node and Cassandra node (default 1g)
+  --handler-threads N  transport.netty.handler-threads of each of our nodes (default 0: requests are
+                       handled on the event loops, as in every recorded run; a node's own default is a
+                       pool of max(4, 2 x cores) threads, so that a slow disk stalls no event loop)
   --node-jvm-opts OPTS more JVM options of each of our nodes, split on spaces; for profiling, e.g.
                        '-XX:StartFlightRecording=filename=/tmp/prof/,settings=profile'
   --rebuild            run 'mvn package' even when the jars exist
@@ -49,7 +52,7 @@ EOF
 }
 
 records=100000 duration=30 warmup=10 first_warmup=60 fresh=0 threads=16 load_threads=16 workloads=a,b,c,f engines=memory,mvstore,bdb,rocksdb
-cassandra=1 echo_ceiling=1 engine_ceiling=1 n1=1 ours3=1 experiments=0 experiment_engine=mvstore base_port=27000 node_heap=1g node_jvm_opts=""
+cassandra=1 echo_ceiling=1 engine_ceiling=1 n1=1 ours3=1 experiments=0 experiment_engine=mvstore base_port=27000 node_heap=1g node_jvm_opts="" handler_threads=0
 rebuild=0 out="" keep=0 blind_updates=0 half_peak=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -73,6 +76,7 @@ while [ $# -gt 0 ]; do
     --base-port) base_port="$2"; shift ;;
     --node-heap) node_heap="$2"; shift ;;
     --node-jvm-opts) node_jvm_opts="$2"; shift ;;
+    --handler-threads) handler_threads="$2"; shift ;;
     --rebuild) rebuild=1 ;;
     --blind-updates) blind_updates=1 ;;
     --half-peak) half_peak=1 ;;
@@ -176,6 +180,7 @@ cpu="$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
   echo "warmup=$warmup"
   echo "first_warmup=$first_warmup"
   echo "threads=$threads"
+  echo "handler_threads=$handler_threads"
   echo "load=$(uptime | sed 's/.*load average: /load average before the run: /')"
 } > "$results/meta.properties"
 
@@ -235,7 +240,8 @@ start_cluster() {
   for i in $(seq 1 "$nodes"); do
     local home="$work/$name/n$i"
     mkdir -p "$home/conf/tables" "$home/data"
-    printf 'node.id = n%s\ncluster.nodes = %s\ndata.dir = %s\n' "$i" "$members" "$home/data" > "$home/conf/node.properties"
+    printf 'node.id = n%s\ncluster.nodes = %s\ndata.dir = %s\ntransport.netty.handler-threads = %s\n' "$i" "$members" \
+      "$home/data" "$handler_threads" > "$home/conf/node.properties"
     printf 'n = %s\nr = %s\nw = %s\nengine = %s\nreconciler = lww\ndurability = %s\n' "$n" "$r" "$w" "$engine" \
       "$durability" > "$home/conf/tables/usertable.properties"
     # shellcheck disable=SC2086 # the options are split on spaces on purpose

@@ -16,6 +16,7 @@ import dev.dynamo.http.HttpApiServer;
 import dev.dynamo.http.metrics.NodeMetrics;
 import dev.dynamo.server.config.ClusterMember;
 import dev.dynamo.server.config.ConfigException;
+import dev.dynamo.server.config.ConfigLoader;
 import dev.dynamo.server.config.ServerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -90,6 +91,7 @@ public final class DynamoServer implements AutoCloseable {
     /** Starts the node of {@code config}; see {@link #start(Path)}. */
     public static DynamoServer start(ServerConfig config) {
         String id = config.node().id();
+        ConfigLoader.checkValuesFitMessages(config);
         warnAboutSmallCluster(config);
         // closed in reverse order if a later step fails
         Deque<AutoCloseable> opened = new ArrayDeque<>();

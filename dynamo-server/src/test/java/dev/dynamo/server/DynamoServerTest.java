@@ -257,6 +257,25 @@ class DynamoServerTest {
     }
 
     @Test
+    void aValueLimitOverTheFrameLimitFailsBeforeAnythingOpens() throws Exception {
+        Path conf = oneNodeConf("n = 1\n");
+        Files.writeString(conf.resolve("node.properties"), "node.id = solo\nbinary.port = 0\nhttp.port = 0\n"
+                + "transport.netty.max-frame-bytes = 131072\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> DynamoServer.start(conf));
+        assertEquals(conf.resolve("tables/default.properties"), e.file());
+        assertTrue(e.getMessage().contains("key 'max-value-bytes' = '1048576'")
+                && e.getMessage().contains("transport.netty.max-frame-bytes = 131072"), e.getMessage());
+        assertFalse(Files.exists(home.resolve("data")), "no data directory was created");
+
+        // a frame with room for the value and its envelope: the node starts and serves
+        Files.writeString(conf.resolve("tables/default.properties"), "n = 1\nmax-value-bytes = 1000\n");
+        try (DynamoServer server = DynamoServer.start(conf); DynamoClient client = client(server)) {
+            client.put("default", KEY, Context.EMPTY, "fits".getBytes(StandardCharsets.UTF_8));
+            assertEquals("fits", new String(client.get("default", KEY).value(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void contextsFromTheCommandLineAreTheApiContexts() throws Exception {
         try (DynamoServer server = DynamoServer.start(oneNodeConf("n = 1\n"))) {
             Cli put = Cli.run("", "put", "--table", "default", "--seed", server.binaryAddress(), "k", "v");

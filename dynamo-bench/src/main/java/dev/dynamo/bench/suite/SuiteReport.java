@@ -98,7 +98,7 @@ public final class SuiteReport {
                 meta.getProperty("first_warmup") == null ? ""
                         : " (" + meta.getProperty("first_warmup") + " s before the first run of each started target)",
                 meta.getProperty("threads", "?"));
-        for (String key : List.of("load", "updates", "cassandra")) {
+        for (String key : List.of("load", "updates", "handler_threads", "cassandra")) {
             if (meta.getProperty(key) != null) {
                 out.printf("- %s: %s%n", key, meta.getProperty(key));
             }

@@ -3,6 +3,7 @@ package dev.dynamo.server.config;
 import dev.dynamo.core.membership.MembershipConfig;
 import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.node.NodeOptions;
+import dev.dynamo.core.spi.MessageLimit;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.UnknownPluginException;
 import dev.dynamo.core.table.TableConfig;
@@ -62,6 +63,13 @@ public final class ConfigLoader {
     public static final String DEFAULT_RECONCILER = "lww";
     public static final String DEFAULT_PARTITIONER = "md5";
     public static final long MAX_TIMEOUT_MILLIS = 3_600_000;
+    /**
+     * Bytes a message that carries one value needs beyond the value: its type, the table's name,
+     * the partition, the key, the version clock (up to {@code clock.max-entries} node ids and
+     * counters) and a hint's target. A table's {@code max-value-bytes} plus this must fit in the
+     * transport's largest message.
+     */
+    public static final int MESSAGE_ENVELOPE_BYTES = 64 * 1024;
 
     private static final List<String> NODE_KEYS = List.of("node.id", "host", "binary.port", "http.port", "data.dir",
             "capacity", "q", "cluster.nodes", "clock.max-entries", "transport", "transport.<name>.*",
@@ -101,9 +109,47 @@ public final class ConfigLoader {
             tables.put(t.name(), t);
             files.put(t.name(), file);
         }
-        return new ServerConfig(confDir, node.node, node.q, node.members, node.transport, node.transportProperties,
-                new ArrayList<>(tables.values()), files, node.options, node.membership, node.seeds, node.joining,
-                node.http);
+        ServerConfig config = new ServerConfig(confDir, node.node, node.q, node.members, node.transport,
+                node.transportProperties, new ArrayList<>(tables.values()), files, node.options, node.membership,
+                node.seeds, node.joining, node.http);
+        checkValuesFitMessages(config);
+        return config;
+    }
+
+    /**
+     * Fails when a table accepts values its transport could never carry to the replicas: its
+     * {@code max-value-bytes} plus {@link #MESSAGE_ENVELOPE_BYTES} over the transport's largest
+     * message (for {@code netty}: {@code transport.netty.max-frame-bytes} less the frame header).
+     * Also fails, naming {@code node.properties}, when the transport refuses its settings.
+     *
+     * @throws ConfigException naming the table file, {@code max-value-bytes}, its value and the
+     *                         transport's limit
+     */
+    public static void checkValuesFitMessages(ServerConfig config) {
+        Path nodeFile = config.confDir().resolve(NODE_FILE);
+        Optional<MessageLimit> found;
+        try {
+            found = Plugins.transport(config.transport()).messageLimit(config.transportProperties());
+        } catch (UnknownPluginException e) {
+            throw new ConfigException(nodeFile, "key 'transport' = '" + config.transport() + "': " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(nodeFile, e.getMessage(), e);
+        }
+        if (found.isEmpty()) {
+            return;
+        }
+        MessageLimit limit = found.get();
+        long largestValue = Math.max(0, (long) limit.maxBytes() - MESSAGE_ENVELOPE_BYTES);
+        for (TableConfig t : config.tables()) {
+            if (t.maxValueBytes() > largestValue) {
+                throw new ConfigException(config.tableFile(t.name()), "key 'max-value-bytes' = '" + t.maxValueBytes()
+                        + "': values this large could never be replicated: transport '" + config.transport()
+                        + "' carries messages of at most " + limit.maxBytes() + " bytes (" + limit.setting() + " = "
+                        + limit.settingValue() + " in " + nodeFile + ") and a value's message needs "
+                        + MESSAGE_ENVELOPE_BYTES + " bytes besides the value (key, version clock, table); must be"
+                        + " at most " + largestValue + ", or raise " + limit.setting());
+            }
+        }
     }
 
     private static Path home(Path confDir) {

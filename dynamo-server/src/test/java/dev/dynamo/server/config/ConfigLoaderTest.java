@@ -427,6 +427,46 @@ class ConfigLoaderTest {
                 + ".<property>, e.g. transport.netty.some-setting", fails().getMessage());
     }
 
+    // ---------------------------------------------------------------- values against the transport's frames
+
+    @Test
+    void aTableWhoseValuesCannotFitInAFrameFailsNamingBothLimits() throws IOException {
+        Path nodeFile = node(MINIMAL_NODE + "transport.netty.max-frame-bytes = 1048576\n");
+        Path f = table("cart", ""); // the default max-value-bytes, 1048576, fills the whole frame
+        ConfigException e = fails();
+        assertEquals(f, e.file());
+        int largest = 1048576 - 10 - ConfigLoader.MESSAGE_ENVELOPE_BYTES;
+        assertEquals(f + ": key 'max-value-bytes' = '1048576': values this large could never be replicated:"
+                + " transport 'netty' carries messages of at most 1048566 bytes (transport.netty.max-frame-bytes"
+                + " = 1048576 in " + nodeFile + ") and a value's message needs 65536 bytes besides the value (key,"
+                + " version clock, table); must be at most " + largest + ", or raise transport.netty.max-frame-bytes",
+                e.getMessage());
+
+        table("cart", "max-value-bytes = " + (largest + 1) + "\n");
+        assertTrue(fails().getMessage().contains("key 'max-value-bytes' = '" + (largest + 1) + "'"));
+        table("cart", "max-value-bytes = " + largest + "\n");
+        assertEquals(largest, ConfigLoader.load(conf()).tables().get(0).maxValueBytes(), "the largest value that fits");
+    }
+
+    @Test
+    void theDefaultFrameRefusesAValueAsLargeAsItself() throws IOException {
+        node(MINIMAL_NODE);
+        table("default", "max-value-bytes = 33554432\n");
+        assertTrue(fails().getMessage().contains("(transport.netty.max-frame-bytes = 33554432 in"), fails().getMessage());
+        table("default", "max-value-bytes = 16777216\n");
+        assertEquals(16777216, ConfigLoader.load(conf()).tables().get(0).maxValueBytes());
+    }
+
+    @Test
+    void badNettySettingsFailNamingTheNodeFile() throws IOException {
+        table("default", "");
+        Path f = node(MINIMAL_NODE + "transport.netty.max-in-flight = 0\n");
+        assertEquals(f + ": transport.netty.max-in-flight: 0 is out of range; must be at least 1", fails().getMessage());
+        node(MINIMAL_NODE + "transport.netty.idle-timeout-millis = soon\n");
+        assertTrue(fails().getMessage().startsWith(f + ": transport.netty.idle-timeout-millis: 'soon' is not a whole"
+                + " number"), fails().getMessage());
+    }
+
     // ---------------------------------------------------------------- cluster.nodes errors
 
     @Test

@@ -16,6 +16,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -42,7 +45,13 @@ import org.slf4j.LoggerFactory;
  * <p>Per remote address it keeps a small pool of {@link NettyConfig#connectionsPerPeer()}
  * connections, used in turn, opened lazily on first use and reopened on the next send after
  * one fails or closes (after a failed connect, sends fail at once for
- * {@link NettyConfig#reconnectBackoffMillis()} rather than reconnecting in a loop). Many
+ * {@link NettyConfig#reconnectBackoffMillis()} rather than reconnecting in a loop). A
+ * connection without traffic for {@link NettyConfig#clientIdleMillis()} (half the idle
+ * timeout) and nothing outstanding is closed by the client itself, before a server with the
+ * same {@code idle-timeout-millis} would close it, and the next send opens a new one: a send
+ * that picked the connection just as it was retired goes out on the new one, so no request
+ * fails for it. A server that closes a connection anyway (a shorter idle timeout) costs only
+ * the requests written at that very moment; the next send reconnects. Many
  * requests may be outstanding on one connection; answers are matched by request id and may
  * arrive in any order. Flushes of concurrent sends are coalesced.
  *
@@ -73,6 +82,7 @@ public final class BinaryClient implements AutoCloseable {
     private static final long CLOSE_WAIT_MILLIS = 2_000;
 
     private final NettyConfig config;
+    private final Reporting reporting;
     private final String localId;
     private final EventLoops loops;
     private final boolean ownsLoops;
@@ -82,12 +92,14 @@ public final class BinaryClient implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BinaryClient(NettyConfig config, String localId, EventLoops loops, boolean ownsLoops) {
+    private BinaryClient(NettyConfig config, String localId, EventLoops loops, boolean ownsLoops,
+                         Reporting reporting) {
         if (localId != null && (localId.isEmpty() || localId.getBytes(UTF_8).length > BinaryServer.MAX_HELLO_BYTES)) {
             throw new IllegalArgumentException("localId: '" + localId + "' must have 1 to "
                     + BinaryServer.MAX_HELLO_BYTES + " UTF-8 bytes");
         }
         this.config = Objects.requireNonNull(config, "config");
+        this.reporting = Objects.requireNonNull(reporting, "reporting");
         this.localId = localId;
         this.loops = loops;
         this.ownsLoops = ownsLoops;
@@ -100,9 +112,18 @@ public final class BinaryClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (config.clientIdleMillis() > 0) {
+                            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.clientIdleMillis(),
+                                    TimeUnit.MILLISECONDS));
+                        }
                         ch.pipeline()
                                 .addLast("flush", new FlushConsolidationHandler(256, true))
-                                .addLast("frames", new FrameCodec(config.maxFrameBytes()))
+                                .addLast("frames", new FrameCodec(config.maxFrameBytes(), (what, reason) -> {
+                                    if (what == FrameCodec.Malformation.TOO_LONG) {
+                                        reporting.limits().refused(NettyConfig.limit(NettyConfig.MAX_FRAME_BYTES));
+                                    }
+                                    reporting.log().warn(LOG, HostileInputLog.MALFORMED_FRAME, "{}", reason);
+                                }))
                                 .addLast("answers", new Connection(ch));
                     }
                 });
@@ -112,7 +133,7 @@ public final class BinaryClient implements AutoCloseable {
     public static BinaryClient create(NettyConfig config) {
         EventLoops loops = EventLoops.create("dynamo-client-io", config.ioThreads());
         try {
-            return new BinaryClient(config, null, loops, true);
+            return new BinaryClient(config, null, loops, true, Reporting.standalone());
         } catch (RuntimeException e) {
             loops.close();
             throw e;
@@ -125,7 +146,12 @@ public final class BinaryClient implements AutoCloseable {
      * @param localId the node id announced in a hello frame on each connection, or null for none
      */
     public static BinaryClient create(NettyConfig config, String localId, EventLoops loops) {
-        return new BinaryClient(config, localId, Objects.requireNonNull(loops, "loops"), false);
+        return create(config, localId, loops, Reporting.standalone());
+    }
+
+    /** As {@link #create(NettyConfig, String, EventLoops)}, reporting to {@code reporting}. */
+    static BinaryClient create(NettyConfig config, String localId, EventLoops loops, Reporting reporting) {
+        return new BinaryClient(config, localId, Objects.requireNonNull(loops, "loops"), false, reporting);
     }
 
     /**
@@ -147,6 +173,7 @@ public final class BinaryClient implements AutoCloseable {
         }
         int maxPayload = FrameCodec.maxPayloadBytes(config.maxFrameBytes());
         if (payload.length > maxPayload) {
+            reporting.limits().refused(NettyConfig.limit(NettyConfig.MAX_FRAME_BYTES));
             return CompletableFuture.failedFuture(new IllegalArgumentException("request of " + payload.length
                     + " bytes to " + what + " exceeds the largest payload " + maxPayload + " of max-frame-bytes "
                     + config.maxFrameBytes()));
@@ -182,37 +209,73 @@ public final class BinaryClient implements AutoCloseable {
             fail(p, TransportException.Kind.CLOSED, "cannot send to " + what + ": the client is closed", null);
             return p.future;
         }
-        acquired.whenComplete((connection, error) -> {
-            if (error != null) {
-                frame.release();
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                if (cause instanceof TransportException te) {
-                    fail(p, te.kind(), "cannot send to " + what + ": " + te.getMessage(), te.getCause());
-                } else {
-                    fail(p, TransportException.Kind.UNREACHABLE, "cannot send to " + what + ": " + cause, cause);
-                }
-                return;
-            }
-            if (!pending.containsKey(id)) {
-                frame.release(); // timed out or closed while connecting
-                return;
-            }
-            p.connection = connection;
-            connection.waiting.put(id, p);
-            if (!pending.containsKey(id)) {
-                connection.waiting.remove(id);
-                frame.release();
-                return;
-            }
-            connection.channel.writeAndFlush(frame).addListener(written -> {
-                if (!written.isSuccess()) {
-                    fail(p, closed.get() ? TransportException.Kind.CLOSED : TransportException.Kind.UNREACHABLE,
-                            "cannot send to " + what + ": " + written.cause(), written.cause());
-                }
-            });
-        });
+        acquired.whenComplete((connection, error) -> deliver(p, peer, frame, connection, error, false));
         return p.future;
+    }
+
+    /**
+     * Hands {@code frame} to the event loop of the {@code connection} acquired for it, where
+     * {@link #write} runs; {@code retried}: this is the second connection tried.
+     */
+    private void deliver(Pending p, Peer peer, ByteBuf frame, Connection connection, Throwable error,
+                         boolean retried) {
+        if (error != null) {
+            frame.release();
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof TransportException te) {
+                fail(p, te.kind(), "cannot send to " + p.label + ": " + te.getMessage(), te.getCause());
+            } else {
+                fail(p, TransportException.Kind.UNREACHABLE, "cannot send to " + p.label + ": " + cause, cause);
+            }
+            return;
+        }
+        if (!pending.containsKey(p.id)) {
+            frame.release(); // timed out or closed while connecting
+            return;
+        }
+        EventLoop loop = connection.channel.eventLoop();
+        if (loop.inEventLoop()) {
+            write(p, peer, frame, connection, retried);
+            return;
+        }
+        try {
+            loop.execute(() -> write(p, peer, frame, connection, retried));
+        } catch (RejectedExecutionException e) {
+            frame.release();
+            fail(p, TransportException.Kind.CLOSED, "cannot send to " + p.label + ": the event loops are shut down", e);
+        }
+    }
+
+    /**
+     * Writes {@code frame} on {@code connection}, on its event loop: there a retirement (an idle
+     * close, also on that loop) happens either before, and the send moves to a new connection,
+     * or after, and then it saw this send waiting and did not retire.
+     */
+    private void write(Pending p, Peer peer, ByteBuf frame, Connection connection, boolean retried) {
+        if (connection.retired) {
+            if (retried) {
+                frame.release();
+                fail(p, TransportException.Kind.UNREACHABLE, "cannot send to " + p.label + ": two connections in a"
+                        + " row were closed as idle before the request went out", null);
+                return;
+            }
+            peer.pick().acquire().whenComplete((next, error) -> deliver(p, peer, frame, next, error, true));
+            return;
+        }
+        p.connection = connection;
+        connection.waiting.put(p.id, p);
+        if (!pending.containsKey(p.id)) {
+            connection.waiting.remove(p.id);
+            frame.release();
+            return;
+        }
+        connection.channel.writeAndFlush(frame).addListener(written -> {
+            if (!written.isSuccess()) {
+                fail(p, closed.get() ? TransportException.Kind.CLOSED : TransportException.Kind.UNREACHABLE,
+                        "cannot send to " + p.label + ": " + written.cause(), written.cause());
+            }
+        });
     }
 
     /** Sends waiting for an answer. */
@@ -423,6 +486,7 @@ public final class BinaryClient implements AutoCloseable {
                 if (localId != null) {
                     ch.writeAndFlush(FrameCodec.encode(ch.alloc(), Frame.Kind.HELLO, 0, localId.getBytes(UTF_8)));
                 }
+                c.slot = this;
                 synchronized (this) {
                     connection = c;
                     connecting = null;
@@ -431,6 +495,13 @@ public final class BinaryClient implements AutoCloseable {
                 LOG.debug("connected to {} ({})", peer.key, ch.localAddress());
                 f.complete(c);
             });
+        }
+
+        /** Forgets {@code c}, retired, so that the next send opens a new connection. */
+        synchronized void forget(Connection c) {
+            if (connection == c) {
+                connection = null;
+            }
         }
 
         private void connectFailed(CompletableFuture<Connection> f, Throwable cause) {
@@ -450,9 +521,33 @@ public final class BinaryClient implements AutoCloseable {
         final Channel channel;
         final CompletableFuture<Connection> ready = CompletableFuture.completedFuture(this);
         final ConcurrentHashMap<Long, Pending> waiting = new ConcurrentHashMap<>();
+        /** The pool slot holding this connection; set once connected. */
+        volatile Slot slot;
+        /** Closed by the client as idle; written on the event loop only. */
+        volatile boolean retired;
 
         Connection(Channel channel) {
             this.channel = channel;
+        }
+
+        /** Retires the connection after {@link NettyConfig#clientIdleMillis()} without traffic, unless answers are due. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (!(evt instanceof IdleStateEvent idle) || idle.state() != IdleState.ALL_IDLE) {
+                ctx.fireUserEventTriggered(evt);
+                return;
+            }
+            if (!waiting.isEmpty()) {
+                return;
+            }
+            retired = true;
+            Slot s = slot;
+            if (s != null) {
+                s.forget(this);
+            }
+            LOG.debug("closing the idle connection to {} ({} ms without traffic)", channel.remoteAddress(),
+                    config.clientIdleMillis());
+            channel.close();
         }
 
         @Override
@@ -466,8 +561,8 @@ public final class BinaryClient implements AutoCloseable {
             byte[] payload;
             try {
                 if (kind != Frame.Kind.RESPONSE && kind != Frame.Kind.FAILURE) {
-                    LOG.warn("binary protocol: closing connection with {}: {} frame sent to a client",
-                            channel.remoteAddress(), kind);
+                    reporting.log().warn(LOG, HostileInputLog.PROTOCOL_VIOLATION, "binary protocol: closing"
+                            + " connection with {}: {} frame sent to a client", channel.remoteAddress(), kind);
                     channel.close();
                     return;
                 }
@@ -508,7 +603,9 @@ public final class BinaryClient implements AutoCloseable {
             if (cause instanceof IOException) {
                 LOG.debug("connection with {} failed: {}", channel.remoteAddress(), cause.toString());
             } else {
-                LOG.warn("closing connection with {}", channel.remoteAddress(), cause);
+                reporting.log().warn(LOG, HostileInputLog.CONNECTION_ERROR, "binary protocol: closing connection with"
+                        + " {}: {}", channel.remoteAddress(), cause.toString());
+                LOG.debug("binary protocol: the failure of the connection with {}", channel.remoteAddress(), cause);
             }
             ctx.close();
         }

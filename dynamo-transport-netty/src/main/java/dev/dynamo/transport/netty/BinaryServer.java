@@ -2,6 +2,9 @@ package dev.dynamo.transport.netty;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.dynamo.api.OverloadedException;
+import dev.dynamo.core.protocol.Errors;
+import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.spi.MessageHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -14,6 +17,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,13 +27,13 @@ import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,11 +50,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The {@code from} given to the handler is the peer's node id when the connection began
  * with a hello frame ({@link BinaryClient} sends one when given a local id), otherwise the
- * remote address as {@code host:port}. The handler runs on the event loop (it must not
- * block) unless {@link NettyConfig#handlerThreads()} gives it a pool. A malformed frame
- * closes its connection only (see {@link FrameCodec}); a connection with
- * {@link NettyConfig#maxInFlightPerConnection()} unanswered requests is not read until
- * half of them are answered.
+ * remote address as {@code host:port}. The handler runs on a pool of
+ * {@link NettyConfig#handlerThreads()} threads, or on the event loop (where it must not
+ * block) when that is 0. A malformed frame closes its connection only (see {@link FrameCodec}).
+ *
+ * <p>Limits, each counted per refusal under its setting's name
+ * ({@code transport.netty.<key>}) by the {@link dev.dynamo.core.limits.LimitObserver} the
+ * server is given:
+ * <ul>
+ *   <li>{@link NettyConfig#maxConnections()}: a connection over it is closed as soon as it
+ *       is accepted;</li>
+ *   <li>{@link NettyConfig#maxInFlight()} requests in flight over all connections, and
+ *       {@link NettyConfig#handlerQueueSize()} requests waiting for a handler thread: a
+ *       request over either is answered, without calling the handler, with a response whose
+ *       payload is the store's error message {@code overloaded}
+ *       ({@link OverloadedException}, naming the limit) encoded by {@link MessageCodec};</li>
+ *   <li>{@link NettyConfig#maxInFlightPerConnection()}: a connection with that many
+ *       unanswered requests is not read until half of them are answered;</li>
+ *   <li>{@link NettyConfig#idleTimeoutMillis()}: a connection that sent nothing for that
+ *       long and has no request in flight is closed;</li>
+ *   <li>{@link NettyConfig#maxFrameBytes()}: a longer frame closes its connection; a longer
+ *       answer is replaced by a failure frame.</li>
+ * </ul>
+ * Whatever a remote party can make happen at will (malformed frames, protocol violations,
+ * refusals) is logged rate-limited: one WARN line per kind per 10 s,
+ * without stack traces.
  *
  * <p>{@link #close()} is graceful: it stops accepting, fails requests that arrive after it
  * with "shutting down", waits up to {@link NettyConfig#shutdownGraceMillis()} for the
@@ -76,27 +102,33 @@ public final class BinaryServer implements AutoCloseable {
 
     private final MessageHandler handler;
     private final NettyConfig config;
+    private final Reporting reporting;
     private final EventLoops loops;
     private final boolean ownsLoops;
-    private final ExecutorService handlerPool;
+    private final ThreadPoolExecutor handlerPool;
     private final Channel serverChannel;
     private final InetSocketAddress localAddress;
     private final String name;
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Connections accepted and not yet closed, refused ones excluded. */
+    private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong protocolErrors = new AtomicLong();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Object drained = new Object();
     private volatile boolean closed;
 
     private BinaryServer(String host, int port, MessageHandler handler, NettyConfig config, EventLoops loops,
-                         boolean ownsLoops) {
+                         boolean ownsLoops, Reporting reporting) {
         this.handler = handler;
         this.config = config;
+        this.reporting = reporting;
         this.loops = loops;
         this.ownsLoops = ownsLoops;
+        // a bounded queue: a stalled disk makes requests fail overloaded instead of piling up in memory
         this.handlerPool = config.handlerThreads() == 0 ? null
-                : Executors.newFixedThreadPool(config.handlerThreads(), daemonThreads("dynamo-handler"));
+                : new ThreadPoolExecutor(config.handlerThreads(), config.handlerThreads(), 0, TimeUnit.MILLISECONDS,
+                        new ArrayBlockingQueue<>(config.handlerQueueSize()), daemonThreads("dynamo-handler"));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops.group())
                 .channel(loops.serverChannelType())
@@ -134,7 +166,7 @@ public final class BinaryServer implements AutoCloseable {
     public static BinaryServer start(String host, int port, MessageHandler handler, NettyConfig config) {
         EventLoops loops = EventLoops.create("dynamo-server-io", config.ioThreads());
         try {
-            return new BinaryServer(host, port, handler, config, loops, true);
+            return new BinaryServer(host, port, handler, config, loops, true, Reporting.standalone());
         } catch (RuntimeException e) {
             loops.close();
             throw e;
@@ -148,7 +180,13 @@ public final class BinaryServer implements AutoCloseable {
      */
     public static BinaryServer start(String host, int port, MessageHandler handler, NettyConfig config,
                                      EventLoops loops) {
-        return new BinaryServer(host, port, handler, config, loops, false);
+        return start(host, port, handler, config, loops, Reporting.standalone());
+    }
+
+    /** As {@link #start(String, int, MessageHandler, NettyConfig, EventLoops)}, reporting to {@code reporting}. */
+    static BinaryServer start(String host, int port, MessageHandler handler, NettyConfig config, EventLoops loops,
+                              Reporting reporting) {
+        return new BinaryServer(host, port, handler, config, loops, false, reporting);
     }
 
     /** The port listened on (the one chosen when started with port 0). */
@@ -169,6 +207,11 @@ public final class BinaryServer implements AutoCloseable {
     /** Open client connections. */
     public int connections() {
         return channels.size();
+    }
+
+    /** Requests waiting for a handler thread; 0 when the handler runs on the event loop. */
+    public int queued() {
+        return handlerPool == null ? 0 : handlerPool.getQueue().size();
     }
 
     /** Connections closed so far because of a malformed frame or a protocol violation. */
@@ -251,26 +294,65 @@ public final class BinaryServer implements AutoCloseable {
             ch.close();
             return;
         }
+        int now = open.incrementAndGet();
+        if (now > config.maxConnections()) {
+            open.decrementAndGet();
+            String limit = NettyConfig.limit(NettyConfig.MAX_CONNECTIONS);
+            reporting.limits().refused(limit);
+            reporting.log().warn(LOG, limit, "binary protocol on {}: refusing a connection from {}: {} are open,"
+                    + " at most {} ({})", name, addressString(ch.remoteAddress()), now - 1, config.maxConnections(),
+                    limit);
+            ch.close();
+            return;
+        }
         channels.add(ch);
-        ch.closeFuture().addListener(f -> channels.remove(ch));
+        ch.closeFuture().addListener(f -> {
+            channels.remove(ch);
+            open.decrementAndGet();
+        });
+        if (config.idleTimeoutMillis() > 0) {
+            // first, so that every byte read counts as activity
+            ch.pipeline().addLast("idle", new IdleStateHandler(config.idleTimeoutMillis(), 0, 0,
+                    TimeUnit.MILLISECONDS));
+        }
         ch.pipeline()
                 .addLast("flush", new FlushConsolidationHandler(256, true))
-                .addLast("frames", new FrameCodec(config.maxFrameBytes(), reason -> {
+                .addLast("frames", new FrameCodec(config.maxFrameBytes(), (what, reason) -> {
                     protocolErrors.incrementAndGet();
-                    FrameCodec.logMalformed(reason);
+                    if (what == FrameCodec.Malformation.TOO_LONG) {
+                        reporting.limits().refused(NettyConfig.limit(NettyConfig.MAX_FRAME_BYTES));
+                    }
+                    reporting.log().warn(LOG, HostileInputLog.MALFORMED_FRAME, "{} (server {})", reason, name);
                 }))
                 .addLast("requests", new Connection(ch));
     }
 
-    /** A request being handled. */
+    /** The answer to a request refused by capacity limit {@code key}: the store's {@code overloaded} error. */
+    static byte[] overloaded(String server, String key, long value, long max) {
+        return MessageCodec.encode(Errors.toMessage(OverloadedException.of(server, NettyConfig.limit(key), value,
+                max)));
+    }
+
+    private void releaseInFlight() {
+        if (inFlight.decrementAndGet() == 0 && closing.get()) {
+            synchronized (drained) {
+                drained.notifyAll();
+            }
+        }
+    }
+
+    /** A request being handled, or being refused. */
     private static final class Call {
         final Connection connection;
         final long id;
+        /** Counted in {@link #inFlight}: admitted past {@code max-in-flight}. */
+        final boolean counted;
         final AtomicBoolean settled = new AtomicBoolean();
 
-        Call(Connection connection, long id) {
+        Call(Connection connection, long id, boolean counted) {
             this.connection = connection;
             this.id = id;
+            this.counted = counted;
         }
     }
 
@@ -334,15 +416,26 @@ public final class BinaryServer implements AutoCloseable {
                         ("server at " + name + " is shutting down").getBytes(UTF_8)));
                 return;
             }
-            Call call = new Call(this, id);
+            int now = inFlight.incrementAndGet();
+            boolean admitted = now <= config.maxInFlight();
+            if (!admitted) {
+                releaseInFlight();
+            }
+            // a refused request is tracked on its connection as well, until its answer is written,
+            // so that a client that sends without reading still meets max-in-flight-per-connection
+            Call call = new Call(this, id, admitted);
             calls.add(call);
-            inFlight.incrementAndGet();
             if (!paused && calls.size() >= config.maxInFlightPerConnection()) {
                 paused = true;
                 channel.config().setAutoRead(false);
+                reporting.limits().refused(NettyConfig.limit(NettyConfig.MAX_IN_FLIGHT_PER_CONNECTION));
                 LOG.debug("binary protocol on {}: {} has {} requests in flight; pausing reads", name, peer,
                         calls.size());
                 maybeResume(); // answers may have come in between
+            }
+            if (!admitted) {
+                refuse(call, NettyConfig.MAX_IN_FLIGHT, now - 1, config.maxInFlight());
+                return;
             }
             String from = peer;
             if (handlerPool == null) {
@@ -351,9 +444,23 @@ public final class BinaryServer implements AutoCloseable {
                 try {
                     handlerPool.execute(() -> invoke(call, from, payload));
                 } catch (RejectedExecutionException e) {
-                    answer(call, null, new IllegalStateException("server at " + name + " is shutting down"));
+                    if (handlerPool.isShutdown()) {
+                        answer(call, null, new IllegalStateException("server at " + name + " is shutting down"));
+                    } else {
+                        refuse(call, NettyConfig.HANDLER_QUEUE_SIZE, handlerPool.getQueue().size(),
+                                config.handlerQueueSize());
+                    }
                 }
             }
+        }
+
+        /** Answers {@code call} overloaded by capacity limit {@code key} without handling it. */
+        private void refuse(Call call, String key, long value, long max) {
+            String limit = NettyConfig.limit(key);
+            reporting.limits().refused(limit);
+            reporting.log().warn(LOG, limit, "binary protocol on {}: answering requests overloaded: {} of at most {}"
+                    + " ({})", name, value, max, limit);
+            answer(call, overloaded(name, key, value, max), null);
         }
 
         private void invoke(Call call, String from, byte[] payload) {
@@ -381,6 +488,7 @@ public final class BinaryServer implements AutoCloseable {
             if (error == null && bytes == null) {
                 error = new IllegalStateException("the handler answered null");
             } else if (error == null && bytes.length > maxPayload) {
+                reporting.limits().refused(NettyConfig.limit(NettyConfig.MAX_FRAME_BYTES));
                 error = new IllegalStateException("answer of " + bytes.length + " bytes exceeds max-frame-bytes "
                         + config.maxFrameBytes() + " of the server at " + name);
             }
@@ -401,10 +509,8 @@ public final class BinaryServer implements AutoCloseable {
             if (paused) {
                 channel.eventLoop().execute(this::maybeResume);
             }
-            if (inFlight.decrementAndGet() == 0 && closing.get()) {
-                synchronized (drained) {
-                    drained.notifyAll();
-                }
+            if (call.counted) {
+                releaseInFlight();
             }
         }
 
@@ -418,8 +524,24 @@ public final class BinaryServer implements AutoCloseable {
 
         private void violation(String reason) {
             protocolErrors.incrementAndGet();
-            LOG.warn("binary protocol on {}: closing connection with {}: {}", name, channel.remoteAddress(), reason);
+            reporting.log().warn(LOG, HostileInputLog.PROTOCOL_VIOLATION, "binary protocol on {}: closing connection"
+                    + " with {}: {}", name, channel.remoteAddress(), reason);
             channel.close();
+        }
+
+        /** Closes a connection that sent nothing for the idle timeout, unless it waits for answers. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (!(evt instanceof IdleStateEvent idle) || idle.state() != IdleState.READER_IDLE) {
+                ctx.fireUserEventTriggered(evt);
+                return;
+            }
+            if (calls.isEmpty()) {
+                reporting.limits().refused(NettyConfig.limit(NettyConfig.IDLE_TIMEOUT_MILLIS));
+                LOG.debug("binary protocol on {}: closing connection with {}: nothing received for {} ms", name,
+                        peer, config.idleTimeoutMillis());
+                channel.close();
+            }
         }
 
         @Override
@@ -433,10 +555,14 @@ public final class BinaryServer implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (cause instanceof IOException) {
+                // resets and broken pipes: the peer went away, which is its right
                 LOG.debug("binary protocol on {}: connection with {} failed: {}", name, channel.remoteAddress(),
                         cause.toString());
             } else {
-                LOG.warn("binary protocol on {}: closing connection with {}", name, channel.remoteAddress(), cause);
+                reporting.log().warn(LOG, HostileInputLog.CONNECTION_ERROR, "binary protocol on {}: closing connection"
+                        + " with {}: {}", name, channel.remoteAddress(), cause.toString());
+                LOG.debug("binary protocol on {}: the failure of the connection with {}", name,
+                        channel.remoteAddress(), cause);
             }
             ctx.close();
         }

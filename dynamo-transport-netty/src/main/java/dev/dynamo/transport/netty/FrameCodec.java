@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +18,11 @@ import org.slf4j.LoggerFactory;
  * and nothing is ever allocated from the length field: a frame is buffered only as its
  * bytes come in, and a length over {@code maxFrameBytes} is refused at once. Malformed
  * input (length shorter than the header or over the maximum, a version other than
- * {@value #VERSION}, an unknown kind) logs a WARN naming the reason and the remote address
- * and closes that connection; input after that is discarded. The decoder never throws.
- * One instance per channel (it keeps state).
+ * {@value #VERSION}, an unknown kind) closes that connection and is reported once, with the
+ * reason and the remote address, to the listener given (by default a DEBUG line: the
+ * {@link BinaryServer} and {@link BinaryClient} count it and log it rate-limited, since a
+ * remote party chooses how often it happens); input after that is discarded. The decoder
+ * never throws. One instance per channel (it keeps state).
  *
  * <p>Encoding: {@link #encode} copies the payload once, on the caller's thread, into a
  * buffer holding the whole frame; the caller may reuse its array as soon as it returns.
@@ -45,24 +46,44 @@ public final class FrameCodec extends ByteToMessageDecoder {
     /** Default bound on the length field: 32 MiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 32 << 20;
 
+    /** What made input malformed. */
+    enum Malformation {
+        /** A length field shorter than the header. */
+        TOO_SHORT,
+        /** A length field over {@code max-frame-bytes}: a refusal of that limit. */
+        TOO_LONG,
+        /** A version other than {@value #VERSION}. */
+        BAD_VERSION,
+        /** A kind byte no {@link Frame.Kind} has. */
+        UNKNOWN_KIND
+    }
+
+    /** Told once per connection the codec closes for malformed input. Called on the event loop. */
+    @FunctionalInterface
+    interface MalformedListener {
+        /** {@code reason} names the remote address and what was wrong. */
+        void malformed(Malformation what, String reason);
+    }
+
     private final int maxFrameBytes;
-    private final Consumer<String> onMalformed;
+    private final MalformedListener onMalformed;
     private boolean failed;
 
     /**
-     * A decoder accepting frames whose length field is at most {@code maxFrameBytes}.
+     * A decoder accepting frames whose length field is at most {@code maxFrameBytes}; malformed
+     * input is logged at DEBUG.
      *
      * @throws IllegalArgumentException when {@code maxFrameBytes} is below {@link #HEADER_BYTES}
      */
     public FrameCodec(int maxFrameBytes) {
-        this(maxFrameBytes, FrameCodec::logMalformed);
+        this(maxFrameBytes, (what, reason) -> LOG.debug(reason));
     }
 
     /**
-     * As {@link #FrameCodec(int)}, but each time it closes a connection it hands the reason
-     * (naming the remote address) to {@code onMalformed} instead of logging it.
+     * As {@link #FrameCodec(int)}, but each time it closes a connection it hands what was wrong
+     * and the reason (naming the remote address) to {@code onMalformed} instead of logging it.
      */
-    FrameCodec(int maxFrameBytes, Consumer<String> onMalformed) {
+    FrameCodec(int maxFrameBytes, MalformedListener onMalformed) {
         if (maxFrameBytes < HEADER_BYTES) {
             throw new IllegalArgumentException("maxFrameBytes: " + maxFrameBytes + " is below the "
                     + HEADER_BYTES + "-byte header");
@@ -104,17 +125,20 @@ public final class FrameCodec extends ByteToMessageDecoder {
         int start = in.readerIndex();
         long length = in.getUnsignedInt(start);
         if (length < HEADER_BYTES) {
-            malformed(ctx, in, "frame length " + length + " is shorter than the " + HEADER_BYTES + "-byte header");
+            malformed(ctx, in, Malformation.TOO_SHORT, "frame length " + length + " is shorter than the " + HEADER_BYTES
+                    + "-byte header");
             return;
         }
         if (length > maxFrameBytes) {
-            malformed(ctx, in, "frame length " + length + " exceeds max-frame-bytes " + maxFrameBytes);
+            malformed(ctx, in, Malformation.TOO_LONG, "frame length " + length + " exceeds max-frame-bytes "
+                    + maxFrameBytes);
             return;
         }
         if (readable > LENGTH_FIELD_BYTES) {
             byte version = in.getByte(start + LENGTH_FIELD_BYTES);
             if (version != VERSION) {
-                malformed(ctx, in, "protocol version " + (version & 0xff) + ", this node speaks " + VERSION);
+                malformed(ctx, in, Malformation.BAD_VERSION, "protocol version " + (version & 0xff)
+                        + ", this node speaks " + VERSION);
                 return;
             }
         }
@@ -123,7 +147,7 @@ public final class FrameCodec extends ByteToMessageDecoder {
             int code = in.getByte(start + LENGTH_FIELD_BYTES + 1) & 0xff;
             kind = Frame.Kind.of(code);
             if (kind == null) {
-                malformed(ctx, in, "unknown frame kind " + code);
+                malformed(ctx, in, Malformation.UNKNOWN_KIND, "unknown frame kind " + code);
                 return;
             }
         }
@@ -148,19 +172,14 @@ public final class FrameCodec extends ByteToMessageDecoder {
         }
     }
 
-    private void malformed(ChannelHandlerContext ctx, ByteBuf in, String reason) {
+    private void malformed(ChannelHandlerContext ctx, ByteBuf in, Malformation what, String reason) {
         failed = true;
         in.skipBytes(in.readableBytes());
         try {
-            onMalformed.accept("binary protocol: closing connection with " + ctx.channel().remoteAddress() + ": "
-                    + reason);
+            onMalformed.malformed(what, "binary protocol: closing connection with " + ctx.channel().remoteAddress()
+                    + ": " + reason);
         } finally {
             ctx.close();
         }
-    }
-
-    /** The default reaction to malformed input: a WARN. */
-    static void logMalformed(String reason) {
-        LOG.warn(reason);
     }
 }

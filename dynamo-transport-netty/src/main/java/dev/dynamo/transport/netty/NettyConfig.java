@@ -15,8 +15,11 @@ import java.util.TreeMap;
  *       use one value across a cluster</td></tr>
  *   <tr><td>{@code connections-per-peer}</td><td>2</td><td>client connections per remote address</td></tr>
  *   <tr><td>{@code io-threads}</td><td>number of processors</td><td>Netty event loop threads</td></tr>
- *   <tr><td>{@code handler-threads}</td><td>0</td><td>0: the server calls the handler on the event loop
- *       (it must not block); n: on a pool of n threads</td></tr>
+ *   <tr><td>{@code handler-threads}</td><td>max(4, 2 &times; processors)</td><td>the server calls the handler
+ *       on a pool of this many threads, so that a slow disk stalls no event loop; 0 calls it on the
+ *       event loop (it must then never block: for benchmarks of in-memory engines)</td></tr>
+ *   <tr><td>{@code handler-queue-size}</td><td>4096</td><td>requests waiting for a handler thread; a
+ *       request finding the queue full is answered {@code overloaded} without being handled</td></tr>
  *   <tr><td>{@code connect-timeout-millis}</td><td>3000</td><td>TCP connect timeout</td></tr>
  *   <tr><td>{@code reconnect-backoff-millis}</td><td>100</td><td>after a failed connect, sends to that
  *       connection fail UNREACHABLE at once for this long instead of reconnecting</td></tr>
@@ -24,6 +27,14 @@ import java.util.TreeMap;
  *       requests in flight</td></tr>
  *   <tr><td>{@code max-in-flight-per-connection}</td><td>8192</td><td>the server stops reading a connection
  *       with this many unanswered requests, and reads again at half</td></tr>
+ *   <tr><td>{@code max-in-flight}</td><td>16384</td><td>requests being handled by the server over all its
+ *       connections; one more is answered {@code overloaded} without being handled</td></tr>
+ *   <tr><td>{@code max-connections}</td><td>1024</td><td>open connections to the server; one more is
+ *       closed as soon as it is accepted</td></tr>
+ *   <tr><td>{@code idle-timeout-millis}</td><td>300000 (5 min)</td><td>the server closes a connection that
+ *       sent nothing for this long and has no request in flight; a client closes its own pooled
+ *       connections after half of it without traffic, before any server with the same setting would,
+ *       and reconnects on the next send. 0: never</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -34,15 +45,21 @@ import java.util.TreeMap;
  * @param maxFrameBytes             bound on the length field of a frame, at least {@link FrameCodec#HEADER_BYTES}
  * @param connectionsPerPeer        client connections per remote address, at least 1
  * @param ioThreads                 event loop threads, at least 1
- * @param handlerThreads            0 to run the handler on the event loop, else the size of its pool
+ * @param handlerThreads            the size of the handler's pool, or 0 to run the handler on the event loop
  * @param connectTimeoutMillis      TCP connect timeout, at least 1
  * @param reconnectBackoffMillis    fail-fast window after a failed connect, 0 or more
  * @param shutdownGraceMillis       bound of the server's wait for requests in flight on close, 0 or more
  * @param maxInFlightPerConnection  unanswered requests after which the server stops reading a connection, at least 1
+ * @param handlerQueueSize          requests that may wait for a handler thread, at least 1 (unused with no pool)
+ * @param maxInFlight               requests the server handles at once over all connections, at least 1
+ * @param maxConnections            open connections the server accepts, at least 1
+ * @param idleTimeoutMillis         silence after which the server closes a connection with nothing in flight
+ *                                  (and a client, after half of it, its own), 0 for never
  */
 public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThreads, int handlerThreads,
                           long connectTimeoutMillis, long reconnectBackoffMillis, long shutdownGraceMillis,
-                          int maxInFlightPerConnection) {
+                          int maxInFlightPerConnection, int handlerQueueSize, int maxInFlight, int maxConnections,
+                          long idleTimeoutMillis) {
 
     public static final String MAX_FRAME_BYTES = "max-frame-bytes";
     public static final String CONNECTIONS_PER_PEER = "connections-per-peer";
@@ -52,14 +69,19 @@ public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThrea
     public static final String RECONNECT_BACKOFF_MILLIS = "reconnect-backoff-millis";
     public static final String SHUTDOWN_GRACE_MILLIS = "shutdown-grace-millis";
     public static final String MAX_IN_FLIGHT_PER_CONNECTION = "max-in-flight-per-connection";
+    public static final String HANDLER_QUEUE_SIZE = "handler-queue-size";
+    public static final String MAX_IN_FLIGHT = "max-in-flight";
+    public static final String MAX_CONNECTIONS = "max-connections";
+    public static final String IDLE_TIMEOUT_MILLIS = "idle-timeout-millis";
     /** Read by {@link NettyTransport}, not by this record: the host:port to listen on. */
     public static final String BIND = "bind";
 
-    private static final String PREFIX = "transport.netty.";
+    /** The prefix of these settings in a node's configuration. */
+    public static final String PREFIX = "transport.netty.";
     /** Every known key, sorted. */
     private static final List<String> KEYS = List.of(BIND, CONNECT_TIMEOUT_MILLIS, CONNECTIONS_PER_PEER,
-            HANDLER_THREADS, IO_THREADS, MAX_FRAME_BYTES, MAX_IN_FLIGHT_PER_CONNECTION, RECONNECT_BACKOFF_MILLIS,
-            SHUTDOWN_GRACE_MILLIS);
+            HANDLER_QUEUE_SIZE, HANDLER_THREADS, IDLE_TIMEOUT_MILLIS, IO_THREADS, MAX_CONNECTIONS, MAX_FRAME_BYTES,
+            MAX_IN_FLIGHT, MAX_IN_FLIGHT_PER_CONNECTION, RECONNECT_BACKOFF_MILLIS, SHUTDOWN_GRACE_MILLIS);
 
     public NettyConfig {
         require(maxFrameBytes >= FrameCodec.HEADER_BYTES, MAX_FRAME_BYTES, maxFrameBytes,
@@ -72,6 +94,28 @@ public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThrea
         require(reconnectBackoffMillis >= 0, RECONNECT_BACKOFF_MILLIS, reconnectBackoffMillis, "0 or more");
         require(shutdownGraceMillis >= 0, SHUTDOWN_GRACE_MILLIS, shutdownGraceMillis, "0 or more");
         require(maxInFlightPerConnection >= 1, MAX_IN_FLIGHT_PER_CONNECTION, maxInFlightPerConnection, "at least 1");
+        require(handlerQueueSize >= 1, HANDLER_QUEUE_SIZE, handlerQueueSize, "at least 1");
+        require(maxInFlight >= 1, MAX_IN_FLIGHT, maxInFlight, "at least 1");
+        require(maxConnections >= 1, MAX_CONNECTIONS, maxConnections, "at least 1");
+        require(idleTimeoutMillis >= 0, IDLE_TIMEOUT_MILLIS, idleTimeoutMillis, "0 (never) or more");
+    }
+
+    /**
+     * The name a limit of these settings is counted and reported under: the setting as a node's
+     * configuration spells it, e.g. {@code transport.netty.max-connections} for {@link #MAX_CONNECTIONS}.
+     */
+    public static String limit(String key) {
+        return PREFIX + key;
+    }
+
+    /** The default of {@code handler-threads}: enough threads that a few slow disk calls stall nothing else. */
+    public static int defaultHandlerThreads() {
+        return Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    }
+
+    /** How long a client keeps a pooled connection without traffic: half the idle timeout, 0 for ever. */
+    public long clientIdleMillis() {
+        return idleTimeoutMillis == 0 ? 0 : Math.max(1, idleTimeoutMillis / 2);
     }
 
     /** Every setting at its default. */
@@ -97,11 +141,15 @@ public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThrea
                 (int) number(p, MAX_FRAME_BYTES, FrameCodec.DEFAULT_MAX_FRAME_BYTES, Integer.MAX_VALUE),
                 (int) number(p, CONNECTIONS_PER_PEER, 2, Integer.MAX_VALUE),
                 (int) number(p, IO_THREADS, Math.max(1, Runtime.getRuntime().availableProcessors()), Integer.MAX_VALUE),
-                (int) number(p, HANDLER_THREADS, 0, Integer.MAX_VALUE),
+                (int) number(p, HANDLER_THREADS, defaultHandlerThreads(), Integer.MAX_VALUE),
                 number(p, CONNECT_TIMEOUT_MILLIS, 3_000, Integer.MAX_VALUE),
                 number(p, RECONNECT_BACKOFF_MILLIS, 100, Long.MAX_VALUE),
                 number(p, SHUTDOWN_GRACE_MILLIS, 5_000, Long.MAX_VALUE),
-                (int) number(p, MAX_IN_FLIGHT_PER_CONNECTION, 8_192, Integer.MAX_VALUE));
+                (int) number(p, MAX_IN_FLIGHT_PER_CONNECTION, 8_192, Integer.MAX_VALUE),
+                (int) number(p, HANDLER_QUEUE_SIZE, 4_096, Integer.MAX_VALUE),
+                (int) number(p, MAX_IN_FLIGHT, 16_384, Integer.MAX_VALUE),
+                (int) number(p, MAX_CONNECTIONS, 1_024, Integer.MAX_VALUE),
+                number(p, IDLE_TIMEOUT_MILLIS, 300_000, Integer.MAX_VALUE));
     }
 
     private static long number(Map<String, String> p, String key, long defaultValue, long max) {

@@ -1,5 +1,6 @@
 package dev.dynamo.transport.netty;
 
+import dev.dynamo.core.limits.LimitObserver;
 import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.spi.TransportContext;
@@ -23,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * every request to the given handler: requests of peers (which announce their node id in a
  * hello frame, so the handler's {@code from} is a node id) and of clients such as the
  * partition-aware Java client (whose {@code from} is their {@code host:port}) alike. The
- * other properties are those of {@link NettyConfig}.
+ * other properties are those of {@link NettyConfig}. What the limits of its server and client
+ * refuse is counted by the {@link LimitObserver} among the context's extensions (none: not
+ * counted), under the settings' names ({@code transport.netty.max-connections}, ...); hostile
+ * input is logged rate-limited on the context's clock.
  *
  * <p>Failures of {@link #send}: a node without a known address is {@code UNREACHABLE};
  * otherwise as {@link BinaryClient#send}. {@link #close()} fails pending sends with
@@ -46,6 +50,7 @@ public final class NettyTransport implements Transport {
     private final Function<String, String> addressOf;
     private final String bind;
     private final NettyConfig config;
+    private final Reporting reporting;
     private final EventLoops loops;
     private final BinaryClient client;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -70,9 +75,11 @@ public final class NettyTransport implements Transport {
             }
         }
         this.config = NettyConfig.fromProperties(context.properties());
+        this.reporting = new Reporting(context.extensions().get(LimitObserver.class).orElse(LimitObserver.NONE),
+                new HostileInputLog(context.scheduler().clock()));
         this.loops = EventLoops.create("dynamo-io-" + localNode, config.ioThreads());
         try {
-            this.client = BinaryClient.create(config, localNode, loops);
+            this.client = BinaryClient.create(config, localNode, loops, reporting);
         } catch (RuntimeException e) {
             loops.close();
             throw e;
@@ -112,7 +119,7 @@ public final class NettyTransport implements Transport {
                         + " on; set transport.netty." + NettyConfig.BIND + " (host:port) or give the node an address");
             }
             HostPort hp = HostPort.parse(address);
-            server = BinaryServer.start(hp.host(), hp.port(), handler, config, loops);
+            server = BinaryServer.start(hp.host(), hp.port(), handler, config, loops, reporting);
             bound = server.localAddress();
             LOG.info("node '{}' serves the binary protocol on {}", localNode, BinaryServer.addressString(server.localAddress()));
         }
@@ -138,6 +145,20 @@ public final class NettyTransport implements Transport {
             s = server;
         }
         return s == null ? 0 : s.inFlight();
+    }
+
+    /** Open connections to this node's server; 0 before start. */
+    public int connections() {
+        BinaryServer s;
+        synchronized (lifecycle) {
+            s = server;
+        }
+        return s == null ? 0 : s.connections();
+    }
+
+    /** Lines of hostile input logged so far (the rest were rate-limited away). */
+    long hostileInputLines() {
+        return reporting.log().linesWritten();
     }
 
     /** The client side, for statistics. */

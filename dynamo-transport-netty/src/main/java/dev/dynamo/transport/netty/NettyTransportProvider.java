@@ -1,7 +1,10 @@
 package dev.dynamo.transport.netty;
 
+import dev.dynamo.core.spi.MessageLimit;
 import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.spi.TransportProvider;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code netty} transport: nodes and clients over TCP with the binary protocol (see the
@@ -24,5 +27,17 @@ public final class NettyTransportProvider implements TransportProvider {
     @Override
     public NettyTransport create(TransportContext context) {
         return new NettyTransport(context);
+    }
+
+    /**
+     * The largest payload of a frame under {@code max-frame-bytes}: the frame less its header.
+     *
+     * @throws IllegalArgumentException naming the key when a property is invalid
+     */
+    @Override
+    public Optional<MessageLimit> messageLimit(Map<String, String> properties) {
+        NettyConfig config = NettyConfig.fromProperties(properties);
+        return Optional.of(new MessageLimit(FrameCodec.maxPayloadBytes(config.maxFrameBytes()),
+                NettyConfig.limit(NettyConfig.MAX_FRAME_BYTES), config.maxFrameBytes()));
     }
 }

@@ -40,13 +40,19 @@
  *       ignored (its request timed out).</li>
  *   <li><b>Limits.</b> {@code max-frame-bytes} (default 32 MiB) bounds the length field on
  *       both sides; give every node and client the same value. A sender refuses to send a
- *       larger frame (a server answers a too-large answer with a failure frame instead).</li>
+ *       larger frame (a server answers a too-large answer with a failure frame instead). A
+ *       server also bounds its connections ({@code max-connections}), the requests it handles
+ *       at once ({@code max-in-flight}) and those waiting for a handler thread
+ *       ({@code handler-queue-size}), answering a request over either with a response carrying
+ *       the store's {@code overloaded} error without handling it, and closes connections silent
+ *       for {@code idle-timeout-millis} (see {@link dev.dynamo.transport.netty.BinaryServer}).</li>
  *   <li><b>Malformed input.</b> A length below 10 or above {@code max-frame-bytes}, a version
  *       other than 1, an unknown kind, a kind sent in the wrong direction or a misplaced hello
- *       makes the receiver log a WARN with the reason and the remote address and close that
- *       connection; everyone else is served as before. The header is checked as soon as its
- *       bytes arrive and nothing is allocated from the length field, so a bad length costs
- *       nothing. Requests outstanding on a closed connection fail at the client.</li>
+ *       makes the receiver close that connection and log a WARN with the reason and the remote
+ *       address, at most one line per kind every 10 s; everyone else is served as before. The
+ *       header is checked as soon as its bytes arrive and nothing is allocated from the length
+ *       field, so a bad length costs nothing. Requests outstanding on a closed connection fail
+ *       at the client.</li>
  *   <li><b>Back-pressure.</b> A server stops reading a connection that has
  *       {@code max-in-flight-per-connection} unanswered requests, until half are answered.</li>
  *   <li>There is no Java serialization anywhere, and no other framing: TLS, compression and

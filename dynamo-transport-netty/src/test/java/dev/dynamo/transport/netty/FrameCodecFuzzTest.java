@@ -100,7 +100,7 @@ class FrameCodecFuzzTest {
                 case 6 -> concat(valid, randomBytes(random, random.nextInt(2 * MAX_FRAME)));
                 default -> setHeaderByte(random, valid);
             };
-            EmbeddedChannel ch = new EmbeddedChannel(new FrameCodec(MAX_FRAME, reason -> reasons[0]++));
+            EmbeddedChannel ch = new EmbeddedChannel(new FrameCodec(MAX_FRAME, (what, reason) -> reasons[0]++));
             ch.config().setAllocator(allocator);
             List<Frame> decoded = new ArrayList<>();
             try {

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dynamo.core.spi.MessageLimit;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.spi.TransportProvider;
 import dev.dynamo.core.time.SystemScheduler;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,12 @@ class NettyTransportProviderTest {
         assertEquals(32 << 20, c.maxFrameBytes());
         assertEquals(2, c.connectionsPerPeer());
         assertTrue(c.ioThreads() >= 1);
-        assertEquals(0, c.handlerThreads());
+        assertEquals(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), c.handlerThreads());
+        assertEquals(1024, c.maxConnections());
+        assertEquals(16384, c.maxInFlight());
+        assertEquals(4096, c.handlerQueueSize());
+        assertEquals(300_000, c.idleTimeoutMillis());
+        assertEquals(150_000, c.clientIdleMillis());
     }
 
     @Test
@@ -67,6 +74,18 @@ class NettyTransportProviderTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> Plugins.transport("netty").create(context(Map.of("bind", "localhost"))));
         assertTrue(e.getMessage().contains("transport.netty.bind"), e.getMessage());
+    }
+
+    @Test
+    void theLargestMessageIsTheFrameLessItsHeaderUnderTheSettingThatSetsIt() {
+        assertEquals(Optional.of(new MessageLimit((32 << 20) - 10, "transport.netty.max-frame-bytes", 32 << 20)),
+                Plugins.transport("netty").messageLimit(Map.of("bind", "127.0.0.1:0")));
+        assertEquals(4086, Plugins.transport("netty").messageLimit(Map.of("max-frame-bytes", "4096"))
+                .orElseThrow().maxBytes());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Plugins.transport("netty").messageLimit(Map.of("max-connections", "none")));
+        assertTrue(e.getMessage().contains("transport.netty.max-connections") && e.getMessage().contains("none"),
+                e.getMessage());
     }
 
     @Test
