@@ -35,11 +35,15 @@ public final class ReplicaService {
                 local.read(t, rr.partition(), rr.key(), rr.hintFor())));
     }
 
-    /** Merges the versions; a write asked to be durable is synced before the answer, when it changed anything. */
+    /**
+     * Merges the versions; a write asked to be durable is answered only once they are on disk:
+     * also when it changed nothing, since the versions it found may have come with an
+     * earlier write that was not synced yet.
+     */
     public CompletableFuture<Message.ReplicaWriteResult> write(String from, Message.ReplicaWrite rw) {
         Table t = tables.apply(rw.table());
         boolean changed = local.store(t, rw.partition(), rw.key(), rw.siblings(), rw.hintFor());
-        if (rw.sync() && changed) {
+        if (rw.sync()) {
             local.sync(t, rw.hintFor());
         }
         return CompletableFuture.completedFuture(new Message.ReplicaWriteResult(changed));

@@ -98,7 +98,7 @@ class ReplicaServiceTest {
     }
 
     @Test
-    void aWriteAskedToBeDurableIsSyncedWhenItChangedSomethingOnly() {
+    void aWriteAskedToBeDurableIsSyncedAndNotAgainWhenNothingIsLeftUnsynced() {
         SiblingSet a = set(version("n9", 1, "a"));
 
         write(a, false, "");
@@ -106,7 +106,27 @@ class ReplicaServiceTest {
         write(set(version("n9", 2, "b")), true, "");
         assertEquals(1, f.engine.syncs());
         write(a, true, "");
-        assertEquals(1, f.engine.syncs(), "nothing changed, nothing to sync");
+        assertEquals(1, f.engine.syncs(), "nothing changed and nothing is left unsynced: no fsync");
+    }
+
+    @Test
+    void aDurableWriteThatChangesNothingIsStillSyncedWhenAnEarlierWriteOfTheSameVersionsWasNot() {
+        SiblingSet a = set(version("n9", 1, "a"));
+        write(a, false, ""); // read repair or a pending-replica write: not synced
+
+        assertFalse(write(a, true, ""), "the durable write brings nothing new");
+
+        assertEquals(1, f.engine.syncs(), "but it is answered only once the versions it found are on disk");
+    }
+
+    @Test
+    void aDurableHintThatChangesNothingIsSyncedWhenTheEarlierHintWasNot() {
+        SiblingSet a = set(version("n9", 1, "a"));
+        write(a, false, "n-away");
+
+        write(a, true, "n-away");
+
+        assertEquals(1, f.hintEngine.syncs());
     }
 
     @Test
