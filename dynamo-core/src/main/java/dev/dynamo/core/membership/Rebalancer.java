@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * its store; an interrupted pull resumes from the last key received, at the next old
  * replica. Meanwhile coordinators also send writes to the new replicas
  * ({@link #pending}), and the old ones keep serving. When this node has everything for the
- * step, it says so in its gossip entry; any node that sees every receiver of the step
+ * step, synced to disk, it says so in its gossip entry; any node that sees every receiver of the step
  * ready publishes the step's ring (they all compute the same one). Pulls start only once
  * every live member has seen the transition, so no coordinator still writes without
  * knowing the new replicas.
@@ -62,6 +62,7 @@ public final class Rebalancer implements AutoCloseable {
         byte[] nextKey = new byte[0];
         int attempt;
         boolean running;
+        boolean copied; // every chunk merged; what is left is making it durable
         boolean done;
 
         Pull(RingSteps.Transfer transfer, List<String> sources) {
@@ -294,6 +295,10 @@ public final class Rebalancer implements AutoCloseable {
             finish(p); // nobody else held it: nothing to copy
             return;
         }
+        if (p.copied) {
+            syncAndFinish(transition, p, "(sync)"); // only the sync failed last time
+            return;
+        }
         String source = p.sources.get(p.attempt % p.sources.size());
         Message.PartitionPull request = new Message.PartitionPull(p.transfer.table(), p.transfer.partition(),
                 p.nextKey, config.transferChunkKeys(), config.transferChunkBytes());
@@ -311,7 +316,10 @@ public final class Rebalancer implements AutoCloseable {
                         return;
                     }
                     if (chunk.done()) {
-                        finish(p);
+                        synchronized (lock) {
+                            p.copied = true;
+                        }
+                        syncAndFinish(transition, p, source);
                     } else {
                         scheduler.execute(() -> pullNext(transition, p));
                     }
@@ -371,6 +379,21 @@ public final class Rebalancer implements AutoCloseable {
             t = t.getCause();
         }
         return t.toString();
+    }
+
+    /**
+     * Makes what the pull merged durable before the partition counts as received: this node
+     * says it is ready (and the step's ring, which makes it an owner, may go live) only for
+     * data that a crash would not take back. A failed sync is retried like a failed chunk.
+     */
+    private void syncAndFinish(long transition, Pull p, String source) {
+        try {
+            node.table(p.transfer.table()).store().sync();
+        } catch (RuntimeException e) {
+            retry(transition, p, source, e);
+            return;
+        }
+        finish(p);
     }
 
     private void finish(Pull p) {
