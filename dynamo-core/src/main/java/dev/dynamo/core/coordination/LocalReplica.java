@@ -55,6 +55,11 @@ public final class LocalReplica {
         }
     }
 
+    /** True when {@code hintFor} names another node: what is stored is kept for it, as a hint. */
+    public boolean isHint(String hintFor) {
+        return !isOwn(hintFor);
+    }
+
     private boolean isOwn(String hintFor) {
         return hintFor.isEmpty() || hintFor.equals(self);
     }

@@ -407,16 +407,33 @@ public final class Rebalancer implements AutoCloseable {
 
     // ------------------------------------------------------------------ serving
 
-    /** Serves an old replica's side of a transfer: keys of one (table, partition) in key order. */
+    /**
+     * Serves an old replica's side of a transfer: keys of one (table, partition) in key order,
+     * at most as many keys and about as many bytes as the puller asked for and as this node's
+     * own chunk settings allow, so that no pull makes it hold more than one chunk in memory
+     * (a pull asking for more is served less, and counted against the setting it exceeded).
+     */
     public Message.PartitionChunk serve(Message.PartitionPull pull) {
         Table t = node.table(pull.table());
+        int maxKeys = pull.maxKeys();
+        if (maxKeys > config.transferChunkKeys()) {
+            maxKeys = config.transferChunkKeys();
+            node.limits().refused(MembershipConfig.TRANSFER_CHUNK_KEYS);
+        }
+        int maxBytes = pull.maxBytes();
+        if (maxBytes > config.transferChunkBytes()) {
+            maxBytes = config.transferChunkBytes();
+            node.limits().refused(MembershipConfig.TRANSFER_CHUNK_BYTES);
+        }
+        int keyLimit = maxKeys;
+        int byteLimit = maxBytes;
         byte[] from = StorageKeys.of(pull.partition(), pull.startKey());
         byte[] to = StorageKeys.partitionEnd(pull.partition());
         List<Message.TransferEntry> entries = new ArrayList<>();
         byte[][] next = {null};
         long[] size = {0};
         t.store().scanRange(from, to, (KeyValue kv) -> {
-            if (entries.size() >= pull.maxKeys() || (size[0] >= pull.maxBytes() && !entries.isEmpty())) {
+            if (entries.size() >= keyLimit || (size[0] >= byteLimit && !entries.isEmpty())) {
                 next[0] = StorageKeys.userKey(kv.key());
                 return false;
             }

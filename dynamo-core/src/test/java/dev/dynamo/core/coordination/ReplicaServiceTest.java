@@ -163,6 +163,28 @@ class ReplicaServiceTest {
     }
 
     @Test
+    void aWriteForAPartitionThisNodeDoesNotReplicateIsKeptButAnsweredAsNotAReplicas() {
+        ReplicaService notOwner = new ReplicaService(f.local, this::table, (table, partition) -> false);
+        SiblingSet a = set(version("n9", 1, "a"));
+
+        Message.ReplicaWriteResult r = notOwner.write(other,
+                new Message.ReplicaWrite(Fixture.TABLE, f.partition, f.key, a, false, "")).join();
+
+        assertTrue(r.changed());
+        assertFalse(r.replica(), "the coordinator must not count it towards W");
+        assertEquals(a, f.stored(), "kept: the sender's ring may be the newer one");
+        Message.ReplicaWriteResult hint = notOwner.write(other,
+                new Message.ReplicaWrite(Fixture.TABLE, f.partition, f.key, a, false, "n-away")).join();
+        assertTrue(hint.replica(), "a substitute keeping a hint counts, whatever it replicates");
+    }
+
+    @Test
+    void aWriteForAPartitionThisNodeReplicatesIsAReplicas() {
+        assertTrue(replica.write(other, new Message.ReplicaWrite(Fixture.TABLE, f.partition, f.key,
+                set(version("n9", 1, "a")), false, "")).join().replica());
+    }
+
+    @Test
     void anUnknownTableIsRefusedTyped() {
         UnknownTableException e = assertThrows(UnknownTableException.class, () -> replica.read(other,
                 new Message.ReplicaRead("nope", f.partition, f.key, "")));
