@@ -170,7 +170,7 @@ public final class DynamoServer implements AutoCloseable {
         cluster = newerSaved(config, cluster);
         try {
             return new DynamoNode(config.node(), config.tables(), cluster, transport, scheduler, metrics,
-                    config.options(), PhiAccrualFailureDetector.of(scheduler.clock(), config.membership()));
+                    config.options(), PhiAccrualFailureDetector.of(scheduler.clock(), config.membership(), metrics));
         } catch (IllegalArgumentException e) {
             // an engine refusing its engine.<name>.* properties names its table: point at that file
             for (TableConfig t : config.tables()) {

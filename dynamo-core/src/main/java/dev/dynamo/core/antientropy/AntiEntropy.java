@@ -2,6 +2,7 @@ package dev.dynamo.core.antientropy;
 
 import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.cluster.NodeContext;
+import dev.dynamo.core.limits.LimitObserver;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.protocol.Replies;
@@ -47,6 +48,13 @@ public final class AntiEntropy implements AutoCloseable {
                            long bytesExchanged, long runs) {
     }
 
+    /** The setting that bounds a digest answer, as refusals are counted. */
+    public static final String MAX_DIGESTS = "anti-entropy.max-digests";
+    /** Default of {@link #MAX_DIGESTS}. */
+    public static final int DEFAULT_MAX_DIGESTS = 10_000;
+    /** About the most key bytes one digest answer holds, whatever the count (keys may be long). */
+    public static final int MAX_DIGEST_BYTES = 1 << 20;
+
     private final String self;
     private final Map<String, Table> tables;
     private final Map<String, MerkleTree[]> trees = new HashMap<>();
@@ -56,6 +64,8 @@ public final class AntiEntropy implements AutoCloseable {
     private final long intervalMillis;
     private final long millisPerKey;
     private final long requestTimeoutMillis;
+    private final int maxDigests;
+    private final LimitObserver limits;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong keysRepaired = new AtomicLong();
     private final AtomicLong bytesExchanged = new AtomicLong();
@@ -67,6 +77,19 @@ public final class AntiEntropy implements AutoCloseable {
     private volatile boolean closed;
 
     public AntiEntropy(NodeContext node, long intervalMillis, int keysPerSecond) {
+        this(node, intervalMillis, keysPerSecond, DEFAULT_MAX_DIGESTS);
+    }
+
+    /**
+     * @param maxDigests most key digests in one answer to a peer, and in one page of this
+     *                   node's own side of a comparison (setting {@value #MAX_DIGESTS})
+     */
+    public AntiEntropy(NodeContext node, long intervalMillis, int keysPerSecond, int maxDigests) {
+        if (maxDigests < 1) {
+            throw new IllegalArgumentException("max digests must be >= 1, was " + maxDigests);
+        }
+        this.maxDigests = maxDigests;
+        this.limits = node.limits();
         this.self = node.self();
         this.tables = node.tables();
         this.cluster = node.cluster();
@@ -125,9 +148,18 @@ public final class AntiEntropy implements AutoCloseable {
         return new Message.MerkleHashes(r.inner() == -1 ? tree.inner() : tree.leavesUnder(r.inner()));
     }
 
+    /**
+     * Serves a peer's digest request: at most {@code maxDigests} digests and about
+     * {@link #MAX_DIGEST_BYTES} of keys, whatever the peer asked for; a cut answer names the
+     * key to go on from, and is counted against {@value #MAX_DIGESTS}.
+     */
     public Message.Digests digests(Message.DigestRequest r) {
         treeOf(r.table(), r.partition());
-        return new Message.Digests(localDigests(tables.get(r.table()), r.partition(), r.buckets()));
+        Page page = localDigests(tables.get(r.table()), r.partition(), r.buckets(), r.startKey(), maxDigests);
+        if (page.next() != null) {
+            limits.refused(MAX_DIGESTS);
+        }
+        return new Message.Digests(page.digests(), page.next() == null ? new byte[0] : page.next());
     }
 
     private MerkleTree treeOf(String table, int partition) {
@@ -141,7 +173,11 @@ public final class AntiEntropy implements AutoCloseable {
         return t[partition];
     }
 
-    private static List<Message.KeyDigest> localDigests(Table t, int partition, int[] buckets) {
+    /** Digests in key order from a start key; {@code next} is where the next page starts, null when none is left. */
+    private record Page(List<Message.KeyDigest> digests, byte[] next) {
+    }
+
+    private static Page localDigests(Table t, int partition, int[] buckets, byte[] startKey, int max) {
         boolean[] wanted = new boolean[MerkleTree.LEAVES];
         for (int b : buckets) {
             if (b >= 0 && b < MerkleTree.LEAVES) {
@@ -149,13 +185,22 @@ public final class AntiEntropy implements AutoCloseable {
             }
         }
         List<Message.KeyDigest> out = new ArrayList<>();
-        t.store().scanRange(StorageKeys.partitionStart(partition), StorageKeys.partitionEnd(partition), kv -> {
-            if (wanted[MerkleTree.bucket(kv.key())]) {
-                out.add(new Message.KeyDigest(StorageKeys.userKey(kv.key()), MerkleTree.entryHash(kv.key(), kv.value())));
+        long[] bytes = {0};
+        byte[][] next = {null};
+        t.store().scanRange(StorageKeys.of(partition, startKey), StorageKeys.partitionEnd(partition), kv -> {
+            if (!wanted[MerkleTree.bucket(kv.key())]) {
+                return true;
             }
+            byte[] key = StorageKeys.userKey(kv.key());
+            if (out.size() >= max || (bytes[0] >= MAX_DIGEST_BYTES && !out.isEmpty())) {
+                next[0] = key;
+                return false;
+            }
+            out.add(new Message.KeyDigest(key, MerkleTree.entryHash(kv.key(), kv.value())));
+            bytes[0] += key.length + 8;
             return true;
         });
-        return out;
+        return new Page(out, next[0]);
     }
 
     // ------------------------------------------------------------------ running a repair
@@ -255,29 +300,64 @@ public final class AntiEntropy implements AutoCloseable {
                         return all;
                     });
                 })
-                .thenCompose(buckets -> buckets.isEmpty() ? CompletableFuture.completedFuture(List.<byte[]>of())
-                        : differingKeys(e, buckets.stream().mapToInt(Integer::intValue).toArray()))
-                .thenCompose(keys -> repairKeys(e, keys, 0));
+                .thenCompose(buckets -> buckets.isEmpty() ? CompletableFuture.completedFuture(null)
+                        : compareAndRepair(e, buckets.stream().mapToInt(Integer::intValue).toArray(), new byte[0]));
     }
 
-    private CompletableFuture<List<byte[]>> differingKeys(Exchange e, int[] buckets) {
+    /**
+     * Compares the key digests of the differing buckets a page at a time, from
+     * {@code startKey}, and repairs each page's differing keys before asking for the next.
+     * A page ends where the shorter of the two sides was cut (the peer's answer or this
+     * node's own {@code maxDigests}), so neither side ever holds more than one page.
+     */
+    private CompletableFuture<Void> compareAndRepair(Exchange e, int[] buckets, byte[] startKey) {
         String name = e.table.config().name();
-        return ask(e.peer, new Message.DigestRequest(name, e.partition, buckets), Message.Digests.class)
-                .thenApply(theirs -> {
-                    Map<ByteBuffer, Long> mine = new LinkedHashMap<>();
-                    for (Message.KeyDigest d : localDigests(e.table, e.partition, buckets)) {
-                        mine.put(ByteBuffer.wrap(d.key()), d.hash());
+        return ask(e.peer, new Message.DigestRequest(name, e.partition, buckets, startKey), Message.Digests.class)
+                .thenCompose(theirs -> {
+                    Page mine = localDigests(e.table, e.partition, buckets, startKey, maxDigests);
+                    byte[] end = earlier(theirs.complete() ? null : theirs.nextKey(), mine.next());
+                    if (end != null && Arrays.compareUnsigned(end, startKey) <= 0) {
+                        // a peer must answer with at least one key before its next one
+                        return CompletableFuture.failedFuture(new IllegalStateException("anti-entropy peer "
+                                + e.peer + " answered digests that do not move forward"));
                     }
-                    List<byte[]> diff = new ArrayList<>();
-                    for (Message.KeyDigest d : theirs.digests()) {
-                        Long h = mine.remove(ByteBuffer.wrap(d.key()));
-                        if (h == null || h != d.hash()) {
-                            diff.add(d.key());
-                        }
-                    }
-                    mine.keySet().forEach(k -> diff.add(Arrays.copyOfRange(k.array(), 0, k.array().length)));
-                    return diff;
+                    List<byte[]> diff = differing(theirs.digests(), mine.digests(), end);
+                    return repairKeys(e, diff, 0).thenCompose(v -> end == null || closed
+                            ? CompletableFuture.completedFuture(null) : compareAndRepair(e, buckets, end));
                 });
+    }
+
+    /** The smaller of two page ends (null: the partition's end). */
+    private static byte[] earlier(byte[] a, byte[] b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return Arrays.compareUnsigned(a, b) <= 0 ? a : b;
+    }
+
+    /** Keys before {@code end} (null: all) whose digests differ or that only one side has. */
+    private static List<byte[]> differing(List<Message.KeyDigest> theirs, List<Message.KeyDigest> ours, byte[] end) {
+        Map<ByteBuffer, Long> mine = new LinkedHashMap<>();
+        for (Message.KeyDigest d : ours) {
+            if (end == null || Arrays.compareUnsigned(d.key(), end) < 0) {
+                mine.put(ByteBuffer.wrap(d.key()), d.hash());
+            }
+        }
+        List<byte[]> diff = new ArrayList<>();
+        for (Message.KeyDigest d : theirs) {
+            if (end != null && Arrays.compareUnsigned(d.key(), end) >= 0) {
+                continue;
+            }
+            Long h = mine.remove(ByteBuffer.wrap(d.key()));
+            if (h == null || h != d.hash()) {
+                diff.add(d.key());
+            }
+        }
+        mine.keySet().forEach(k -> diff.add(Arrays.copyOfRange(k.array(), 0, k.array().length)));
+        return diff;
     }
 
     /** Repairs keys one after another, paced by the keys-per-second limit. */

@@ -2,6 +2,7 @@ package dev.dynamo.core.cluster;
 
 import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.core.failure.FailureDetector;
+import dev.dynamo.core.limits.LimitObserver;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.table.Table;
 import dev.dynamo.core.time.Scheduler;
@@ -11,22 +12,25 @@ import java.util.function.Supplier;
 
 /**
  * What a node's background services (hinted handoff, anti-entropy, tombstone purge,
- * rebalancing) see of the node: its id, open tables, current view of the cluster, the
- * transport to its peers, its scheduler and failure detector, and how long a request to a
- * peer may take. One object instead of the same arguments to every service.
+ * rebalancing, membership) see of the node: its id, open tables, current view of the
+ * cluster, the transport to its peers, its scheduler and failure detector, how long a request
+ * to a peer may take, and where refusals by a limit are counted. One object instead of the
+ * same arguments to every service.
  *
  * <pre>{@code
- * NodeContext context = new NodeContext("n1", tables, node::cluster, transport, scheduler, detector, 1_000);
+ * NodeContext context = new NodeContext("n1", tables, node::cluster, transport, scheduler, detector, 1_000,
+ *         metrics);
  * AntiEntropy ae = new AntiEntropy(context, 60_000, 10_000);
  * }</pre>
  *
  * @param tables               the open tables by name, fixed for the node's life
  * @param cluster              the current ring and addresses; membership replaces what it supplies
  * @param requestTimeoutMillis the deadline of one request to a peer
+ * @param limits               told of every refusal by a limit on what peers send (the node's observer)
  */
 public record NodeContext(String self, Map<String, Table> tables, Supplier<ClusterState> cluster,
                           Transport transport, Scheduler scheduler, FailureDetector detector,
-                          long requestTimeoutMillis) {
+                          long requestTimeoutMillis, LimitObserver limits) {
     public NodeContext {
         Objects.requireNonNull(self, "self");
         tables = Map.copyOf(tables);
@@ -37,6 +41,13 @@ public record NodeContext(String self, Map<String, Table> tables, Supplier<Clust
         if (requestTimeoutMillis < 1) {
             throw new IllegalArgumentException("requestTimeoutMillis must be >= 1, got " + requestTimeoutMillis);
         }
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** A context whose refusals are not counted (tests, tools). */
+    public NodeContext(String self, Map<String, Table> tables, Supplier<ClusterState> cluster, Transport transport,
+                       Scheduler scheduler, FailureDetector detector, long requestTimeoutMillis) {
+        this(self, tables, cluster, transport, scheduler, detector, requestTimeoutMillis, LimitObserver.NONE);
     }
 
     /** The open table, or {@link UnknownTableException}. */

@@ -2,7 +2,6 @@ package dev.dynamo.core.coordination;
 
 import dev.dynamo.core.handoff.HintStore;
 import dev.dynamo.core.table.Table;
-import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.version.SiblingSet;
 import java.util.Objects;
 
@@ -42,15 +41,23 @@ public final class LocalReplica {
         return hints.store(hintFor, t.config().name(), partition, key, set);
     }
 
-    /** Makes a write that {@link #store} made durable: the table's engine or the hint store is synced. */
+    /**
+     * Makes a write that {@link #store} made durable, together with every earlier write to
+     * the table or the hint store: also when this write changed nothing because an earlier,
+     * not yet synced one had brought the same versions (group commit: free when nothing is
+     * left unsynced, and on a {@code sync} table it waits for the fsync such a write started).
+     */
     public void sync(Table t, String hintFor) {
         if (isOwn(hintFor)) {
-            if (t.config().durability() != TableConfig.Durability.SYNC) { // a sync table's store did it
-                t.store().sync();
-            }
+            t.store().sync();
         } else {
             hints.sync();
         }
+    }
+
+    /** True when {@code hintFor} names another node: what is stored is kept for it, as a hint. */
+    public boolean isHint(String hintFor) {
+        return !isOwn(hintFor);
     }
 
     private boolean isOwn(String hintFor) {

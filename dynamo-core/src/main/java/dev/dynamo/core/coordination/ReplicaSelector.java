@@ -43,7 +43,12 @@ public final class ReplicaSelector {
     }
 
     Substitutes substitutes(ClusterState state, int partition, List<String> pref) {
-        return new Substitutes(this, state, partition, pref);
+        return substitutes(state, partition, pref, true);
+    }
+
+    /** @param includeSelf false: this node is never offered as a substitute */
+    Substitutes substitutes(ClusterState state, int partition, List<String> pref, boolean includeSelf) {
+        return new Substitutes(this, state, partition, pref, includeSelf ? null : self);
     }
 
     /** The N replicas of a request: preference nodes, with suspected ones replaced by substitutes. */

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * {@link dev.dynamo.core.protocol.MessageHandlers}.
  *
  * <pre>{@code
- * ReplicaService replica = new ReplicaService(local, node::table);
+ * ReplicaService replica = new ReplicaService(local, node::table, node::replicates);
  * handlers.register(Message.ReplicaRead.class, replica::read)
  *         .register(Message.ReplicaWrite.class, replica::write)
  *         .register(Message.Purge.class, replica::purge);
@@ -22,11 +22,22 @@ import java.util.function.Function;
 public final class ReplicaService {
     private final LocalReplica local;
     private final Function<String, Table> tables;
+    private final Ownership ownership;
 
-    /** @param tables the open table of a name, or {@link dev.dynamo.api.UnknownTableException} */
+    /** A replica of every partition (tests, tools): see {@link #ReplicaService(LocalReplica, Function, Ownership)}. */
     public ReplicaService(LocalReplica local, Function<String, Table> tables) {
+        this(local, tables, Ownership.EVERY);
+    }
+
+    /**
+     * @param tables    the open table of a name, or {@link dev.dynamo.api.UnknownTableException}
+     * @param ownership which partitions this node replicates under its ring: a write for another
+     *                  one is stored but answered as not a replica's, so it does not count towards W
+     */
+    public ReplicaService(LocalReplica local, Function<String, Table> tables, Ownership ownership) {
         this.local = Objects.requireNonNull(local, "local");
         this.tables = Objects.requireNonNull(tables, "tables");
+        this.ownership = Objects.requireNonNull(ownership, "ownership");
     }
 
     public CompletableFuture<Message.ReplicaReadResult> read(String from, Message.ReplicaRead rr) {
@@ -35,14 +46,22 @@ public final class ReplicaService {
                 local.read(t, rr.partition(), rr.key(), rr.hintFor())));
     }
 
-    /** Merges the versions; a write asked to be durable is synced before the answer, when it changed anything. */
+    /**
+     * Merges the versions; a write asked to be durable is answered only once they are on disk:
+     * also when it changed nothing, since the versions it found may have come with an
+     * earlier write that was not synced yet. The answer says whether this node took the write
+     * as one of the key's replicas (or as a hint for the node named): a write for a partition
+     * it does not replicate under its ring is kept all the same (the sender's ring may be the
+     * newer one; data movement and cleanup settle it), but it does not count towards W.
+     */
     public CompletableFuture<Message.ReplicaWriteResult> write(String from, Message.ReplicaWrite rw) {
         Table t = tables.apply(rw.table());
+        boolean counts = local.isHint(rw.hintFor()) || ownership.replicates(t, rw.partition());
         boolean changed = local.store(t, rw.partition(), rw.key(), rw.siblings(), rw.hintFor());
-        if (rw.sync() && changed) {
+        if (rw.sync()) {
             local.sync(t, rw.hintFor());
         }
-        return CompletableFuture.completedFuture(new Message.ReplicaWriteResult(changed));
+        return CompletableFuture.completedFuture(new Message.ReplicaWriteResult(changed, counts));
     }
 
     /** Removes a purged tombstone, only if the key still holds exactly the versions the purger saw. */

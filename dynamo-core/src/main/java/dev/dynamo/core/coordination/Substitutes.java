@@ -13,11 +13,12 @@ final class Substitutes {
     private final ReplicaSelector selector;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
 
-    Substitutes(ReplicaSelector selector, ClusterState state, int partition, List<String> pref) {
+    /** @param excluded a node never offered (null: none) */
+    Substitutes(ReplicaSelector selector, ClusterState state, int partition, List<String> pref, String excluded) {
         this.selector = selector;
         List<String> all = state.ring().preferenceList(partition, Math.max(1, state.ring().nodes().size()));
         for (String node : all) {
-            if (!pref.contains(node)) {
+            if (!pref.contains(node) && !node.equals(excluded)) {
                 queue.add(node);
             }
         }

@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * have stored it. While partitions move, the write also goes to the key's pending replicas,
  * whose answers do not count towards W.
  *
+ * <p>Only the key's replicas count towards W (docs/consistency.md, "Who counts towards W"):
+ * the preference nodes of this node's ring (this node among them only if it is one), and
+ * substitutes that keep the write as a hint for one of them. A forwarded write that reaches
+ * a node outside the list is coordinated there without counting that node, and a replica
+ * that answers it does not replicate the key under its own ring is not counted either.
+ *
  * <p>On a {@code buffered} table only the first other replica is asked to sync (the paper's
  * one durable write); on a {@code sync} table every replica is.
  *
@@ -72,7 +78,11 @@ public final class WriteCoordinator {
         Table t = req.table();
         int partition = state.ring().partitionOf(req.key(), t.partitioner());
         List<String> pref = state.ring().preferenceList(partition, t.config().n());
-        if (!replicas.isAmong(pref) && !req.forwarded()) {
+        // this node's own copy counts towards W only when it is one of the key's replicas: a
+        // forwarded write reaching a node outside the list (its ring differs from the sender's,
+        // or the flag came from a client) is coordinated here but counted on the replicas alone
+        boolean selfCounts = replicas.isAmong(pref);
+        if (!selfCounts && !req.forwarded()) {
             return forward(req, pref);
         }
         if (pref.size() < req.w()) {
@@ -90,16 +100,17 @@ public final class WriteCoordinator {
                     t.config().maxSiblings());
         }
         Context written = coordinated.context();
-        Substitutes substitutes = replicas.substitutes(state, partition, pref);
+        // a coordinator outside the list cannot stand in for a replica: its copy is in its table, not a hint
+        Substitutes substitutes = replicas.substitutes(state, partition, pref, selfCounts);
         List<Target> others = new ArrayList<>();
         for (Target target : replicas.targets(pref, substitutes)) {
             if (!replicas.isSelf(target.node())) {
                 others.add(target);
             }
         }
-        QuorumTracker quorum = new QuorumTracker(req.w(), others.size() + 1);
+        QuorumTracker quorum = new QuorumTracker(req.w(), others.size() + (selfCounts ? 1 : 0));
         CompletableFuture<Context> result = new CompletableFuture<>();
-        if (quorum.success() == QuorumTracker.Decision.SUCCEEDED) {
+        if (selfCounts && quorum.success() == QuorumTracker.Decision.SUCCEEDED) {
             result.complete(written);
         }
         long attemptTimeout = ReplicaSelector.attemptTimeout(req.timeoutMillis());
@@ -133,6 +144,20 @@ public final class WriteCoordinator {
                     });
         }
         return result;
+    }
+
+    /** A replica's answer that it is not one of the key's replicas under its ring. */
+    private static final class NotAReplicaException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotAReplicaException(String node) {
+            super("node " + node + " does not replicate the key under its ring");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this; // an expected answer, not a bug: no stack to fill
+        }
     }
 
     /** Paper §4.5: a write is coordinated by a node of the key's preference list; pass it to one. */
@@ -197,6 +222,14 @@ public final class WriteCoordinator {
                 .thenApply(b -> Replies.expect(b, Message.ReplicaWriteResult.class))
                 .whenComplete((ok, error) -> {
                     replicas.outcome(target.node(), error);
+                    if (error == null && !ok.replica()) {
+                        // it answered, with another ring than this node's: it kept the write, but
+                        // a node that will not keep the key is no replica to count
+                        LOG.debug("{} stored a write but does not replicate partition {} of table '{}' under its"
+                                + " ring: not counted towards W", target.node(), partition, t.config().name());
+                        done.accept(new NotAReplicaException(target.node()));
+                        return;
+                    }
                     if (error == null) {
                         done.accept(null);
                         return;

@@ -1,6 +1,10 @@
 package dev.dynamo.core.membership;
 
+import dev.dynamo.api.BadRequestException;
+import dev.dynamo.api.LimitExceededException;
 import dev.dynamo.core.failure.FailureDetector;
+import dev.dynamo.core.limits.LimitObserver;
+import dev.dynamo.core.limits.LogLimiter;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.protocol.Replies;
@@ -9,9 +13,11 @@ import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.Scheduler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
@@ -45,6 +51,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gossiper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gossiper.class);
+    /** The counter of gossiped entries and seeds refused as malformed (a fixed rule, see {@link MemberSyntax}). */
+    public static final String MEMBER_SYNTAX = "membership.member-syntax";
+    /** At most one log line per kind of refused gossip entry in this interval. */
+    static final long REFUSAL_LOG_INTERVAL_MILLIS = 10_000;
 
     private final String self;
     private final List<String> seeds;
@@ -54,6 +64,8 @@ public final class Gossiper implements AutoCloseable {
     private final FailureDetector detector;
     private final Random random;
     private final Runnable onChange;
+    private final LimitObserver limits;
+    private final LogLimiter logLimiter;
     private final Object lock = new Object();
     private GossipState state;
     private long rounds;
@@ -70,9 +82,25 @@ public final class Gossiper implements AutoCloseable {
     public Gossiper(MemberState me, dev.dynamo.core.ring.Ring ring, List<String> seeds, MembershipConfig config,
                     Transport transport, Scheduler scheduler, FailureDetector detector, Random random,
                     Runnable onChange) {
+        this(me, ring, seeds, config, transport, scheduler, detector, random, onChange, LimitObserver.NONE);
+    }
+
+    /**
+     * @param limits told of every gossiped entry refused (malformed, or beyond
+     *               {@link MembershipConfig#maxMembers()}) and every seed refused
+     */
+    public Gossiper(MemberState me, dev.dynamo.core.ring.Ring ring, List<String> seeds, MembershipConfig config,
+                    Transport transport, Scheduler scheduler, FailureDetector detector, Random random,
+                    Runnable onChange, LimitObserver limits) {
         this.self = me.id();
-        this.seeds = new java.util.concurrent.CopyOnWriteArrayList<>(seeds);
         this.config = Objects.requireNonNull(config, "config");
+        if (seeds.size() > config.maxSeeds()) {
+            throw new IllegalArgumentException(seeds.size() + " seeds are more than " + MembershipConfig.MAX_SEEDS
+                    + " = " + config.maxSeeds());
+        }
+        this.seeds = new java.util.concurrent.CopyOnWriteArrayList<>(seeds);
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.logLimiter = new LogLimiter(scheduler.clock(), REFUSAL_LOG_INTERVAL_MILLIS);
         this.transport = Objects.requireNonNull(transport, "transport");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.detector = Objects.requireNonNull(detector, "detector");
@@ -85,10 +113,28 @@ public final class Gossiper implements AutoCloseable {
         return self;
     }
 
-    /** Adds a seed (an operator's {@code join --seed}); gossip uses it from the next round. */
+    /**
+     * Adds a seed (an operator's {@code join --seed}); gossip uses it from the next round.
+     *
+     * @throws BadRequestException      when {@code seed} is empty or has whitespace or control characters
+     * @throws LimitExceededException   when the node has {@link MembershipConfig#maxSeeds()} seeds already
+     */
     public void addSeed(String seed) {
         Objects.requireNonNull(seed, "seed");
-        if (!seeds.contains(seed)) {
+        if (seed.isEmpty() || !MemberSyntax.isValidAddress(seed)) {
+            limits.refused(MEMBER_SYNTAX);
+            throw new BadRequestException("seed " + MemberSyntax.describe(seed) + " is not an address: it "
+                    + MemberSyntax.ADDRESS_RULE);
+        }
+        synchronized (seeds) {
+            if (seeds.contains(seed)) {
+                return;
+            }
+            if (seeds.size() >= config.maxSeeds()) {
+                limits.refused(MembershipConfig.MAX_SEEDS);
+                throw LimitExceededException.of("the number of seeds", MembershipConfig.MAX_SEEDS, seeds.size() + 1L,
+                        config.maxSeeds());
+            }
             seeds.add(seed);
         }
     }
@@ -282,13 +328,19 @@ public final class Gossiper implements AutoCloseable {
         return new Message.GossipReply(merged.encode());
     }
 
-    /** Merges a peer's view into this node's; returns the result. */
+    /**
+     * Merges a peer's view into this node's; returns the result. Entries with a malformed id
+     * or address are dropped, and so are entries of nodes new to this node once it keeps
+     * {@link MembershipConfig#maxMembers()} entries, unless the node is in the ring or in the
+     * change in progress (each counted, and logged at most every
+     * {@value #REFUSAL_LOG_INTERVAL_MILLIS} ms per kind).
+     */
     public GossipState merge(GossipState theirs) {
         GossipState before;
         GossipState after;
         synchronized (lock) {
             before = state;
-            GossipState merged = state.merge(theirs);
+            GossipState merged = state.merge(admissible(state, theirs));
             MemberState mine = before.member(self);
             MemberState reported = merged.member(self);
             if (reported != mine) {
@@ -309,6 +361,39 @@ public final class Gossiper implements AutoCloseable {
             onChange.run();
         }
         return after;
+    }
+
+    /** {@code theirs} without the entries this node refuses to keep. Under the lock. */
+    private GossipState admissible(GossipState mine, GossipState theirs) {
+        GossipState union = mine.merge(theirs); // the ring and change that will be in force
+        Transition change = union.activeTransition();
+        Map<String, MemberState> kept = new TreeMap<>();
+        int known = mine.members().size();
+        for (MemberState m : theirs.members().values()) {
+            if (!MemberSyntax.isValidId(m.id()) || !MemberSyntax.isValidAddress(m.binaryAddress())
+                    || !MemberSyntax.isValidAddress(m.httpAddress())) {
+                limits.refused(MEMBER_SYNTAX);
+                logLimiter.warn(LOG, "gossip-malformed-member", "node {}: ignored a gossiped member entry with a"
+                        + " malformed id or address: id {}, addresses {} and {}; ids and addresses {}", self,
+                        MemberSyntax.describe(m.id()), MemberSyntax.describe(m.binaryAddress()),
+                        MemberSyntax.describe(m.httpAddress()), MemberSyntax.ADDRESS_RULE);
+                continue;
+            }
+            if (!mine.members().containsKey(m.id())) {
+                boolean placed = union.ring().contains(m.id()) || (change != null && change.target().contains(m.id()));
+                if (!placed && known >= config.maxMembers()) {
+                    limits.refused(MembershipConfig.MAX_MEMBERS);
+                    logLimiter.warn(LOG, "gossip-too-many-members", "node {}: ignored gossiped member {}: it keeps"
+                            + " {} member entries already ({} = {}); nodes of the ring are always kept", self,
+                            MemberSyntax.describe(m.id()), known, MembershipConfig.MAX_MEMBERS, config.maxMembers());
+                    continue;
+                }
+                known++;
+            }
+            kept.put(m.id(), m);
+        }
+        return kept.size() == theirs.members().size() ? theirs
+                : new GossipState(kept, theirs.ring(), theirs.transition());
     }
 
     private void heartbeats(GossipState before, GossipState after) {

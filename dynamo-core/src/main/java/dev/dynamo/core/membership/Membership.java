@@ -129,7 +129,7 @@ public final class Membership implements AutoCloseable {
                 node.config().capacity(), member ? NodeStatus.NORMAL : NodeStatus.JOINING, generation, ring.version());
         Random random = new Random(self.id().hashCode() * 1_000_003L + generation);
         this.gossiper = new Gossiper(me, ring, seeds, config, transport, scheduler, detector, random,
-                this::requestSync);
+                this::requestSync, node.context().limits());
         this.rebalancer = new Rebalancer(node.context(), node.background().hints(), gossiper, config, this::requestSync);
         int spread = 1;
         for (Table t : node.tables()) {
@@ -241,7 +241,22 @@ public final class Membership implements AutoCloseable {
             }
             runOps();
             rebalancer.tick();
+            forgetUnknownPeers(gossiper.state());
         }
+    }
+
+    /** The failure detector tracks members and ring nodes only, not every name a peer or request made up. */
+    private void forgetUnknownPeers(GossipState s) {
+        if (!(detector instanceof PhiAccrualFailureDetector phi)) {
+            return;
+        }
+        Set<String> known = new java.util.HashSet<>(s.members().keySet());
+        s.ring().nodes().forEach(n -> known.add(n.id()));
+        Transition t = s.activeTransition();
+        if (t != null) {
+            t.target().nodes().forEach(n -> known.add(n.id()));
+        }
+        phi.retainOnly(known);
     }
 
     /** The ring and the addresses of every node that may be asked something. */
@@ -286,7 +301,11 @@ public final class Membership implements AutoCloseable {
         if (seed.isBlank()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("seed must not be blank"));
         }
-        gossiper.addSeed(seed.strip());
+        try {
+            gossiper.addSeed(seed.strip());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         gossiper.contact(seed.strip());
         return join();
     }

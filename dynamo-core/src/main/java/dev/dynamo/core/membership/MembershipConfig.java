@@ -25,16 +25,31 @@ package dev.dynamo.core.membership;
  *                                  version per batch, each once its transfers are complete
  * @param cleanupDelayMillis        how long after every node runs the final ring of a move a node
  *                                  deletes the data it no longer replicates
+ * @param maxMembers                most member entries this node keeps from gossip (nodes of its
+ *                                  ring or of the change in progress are always kept), and most
+ *                                  peers its failure detector tracks
+ * @param maxSeeds                  most seeds a node gossips with (configured and added by join)
  */
 public record MembershipConfig(long gossipIntervalMillis, long gossipTimeoutMillis, double phiThreshold,
                                long phiMinStdDevMillis, long phiAcceptablePauseMillis, int phiMaxSamples,
                                int failuresToSuspect, long probeIntervalMillis, int transferChunkKeys,
                                int transferChunkBytes, int maxConcurrentTransfers, int moveBatchPartitions,
-                               long cleanupDelayMillis) {
+                               long cleanupDelayMillis, int maxMembers, int maxSeeds) {
+
+    /** Setting of {@link #maxMembers}, as its refusals are counted. */
+    public static final String MAX_MEMBERS = "membership.max-members";
+    /** Setting of {@link #maxSeeds}. */
+    public static final String MAX_SEEDS = "membership.max-seeds";
+    /** Setting of {@link #transferChunkKeys}: also the most keys this node serves in one chunk. */
+    public static final String TRANSFER_CHUNK_KEYS = "membership.transfer-chunk-keys";
+    /** Setting of {@link #transferChunkBytes}: also about the most bytes this node serves in one chunk. */
+    public static final String TRANSFER_CHUNK_BYTES = "membership.transfer-chunk-bytes";
+    public static final int DEFAULT_MAX_MEMBERS = 1024;
+    public static final int DEFAULT_MAX_SEEDS = 64;
 
     /** Gossip every second; suspicion after about 3 s of silence beyond the usual interval. */
     public static final MembershipConfig DEFAULTS = new MembershipConfig(1_000, 2_000, 8.0, 200, 3_000, 200, 1,
-            1_000, 1_000, 1 << 20, 4, 8, 10_000);
+            1_000, 1_000, 1 << 20, 4, 8, 10_000, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_SEEDS);
 
     public MembershipConfig {
         positive("gossip interval", gossipIntervalMillis);
@@ -58,6 +73,19 @@ public record MembershipConfig(long gossipIntervalMillis, long gossipTimeoutMill
         if (cleanupDelayMillis < 0) {
             throw new IllegalArgumentException("cleanup delay must be >= 0 ms, was " + cleanupDelayMillis);
         }
+        positive("max members", maxMembers);
+        positive("max seeds", maxSeeds);
+    }
+
+    /** Settings with the default member and seed limits. */
+    public MembershipConfig(long gossipIntervalMillis, long gossipTimeoutMillis, double phiThreshold,
+                            long phiMinStdDevMillis, long phiAcceptablePauseMillis, int phiMaxSamples,
+                            int failuresToSuspect, long probeIntervalMillis, int transferChunkKeys,
+                            int transferChunkBytes, int maxConcurrentTransfers, int moveBatchPartitions,
+                            long cleanupDelayMillis) {
+        this(gossipIntervalMillis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis, phiAcceptablePauseMillis,
+                phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys, transferChunkBytes,
+                maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_SEEDS);
     }
 
     private static void positive(String what, long value) {
@@ -69,24 +97,30 @@ public record MembershipConfig(long gossipIntervalMillis, long gossipTimeoutMill
     public MembershipConfig withGossipInterval(long millis) {
         return new MembershipConfig(millis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
                 phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
-                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis);
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, maxMembers, maxSeeds);
     }
 
     public MembershipConfig withPhi(double threshold, long minStdDevMillis, long acceptablePauseMillis) {
         return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, threshold, minStdDevMillis,
                 acceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
-                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis);
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, maxMembers, maxSeeds);
     }
 
     public MembershipConfig withTransfers(int chunkKeys, int chunkBytes, int concurrent, int batchPartitions) {
         return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
                 phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, chunkKeys,
-                chunkBytes, concurrent, batchPartitions, cleanupDelayMillis);
+                chunkBytes, concurrent, batchPartitions, cleanupDelayMillis, maxMembers, maxSeeds);
     }
 
     public MembershipConfig withCleanupDelay(long millis) {
         return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
                 phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
-                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, millis);
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, millis, maxMembers, maxSeeds);
+    }
+
+    public MembershipConfig withLimits(int members, int seeds) {
+        return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
+                phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, members, seeds);
     }
 }

@@ -1,6 +1,7 @@
 package dev.dynamo.core.membership;
 
 import dev.dynamo.core.failure.FailureDetector;
+import dev.dynamo.core.limits.LimitObserver;
 import dev.dynamo.core.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -91,6 +92,8 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
     private final long expectedIntervalMillis;
     private final int failuresToSuspect;
     private final long probeIntervalMillis;
+    private final int maxPeers;
+    private final LimitObserver limits;
     private final Map<String, Peer> peers = new HashMap<>();
 
     /**
@@ -107,6 +110,23 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
     public PhiAccrualFailureDetector(Clock clock, double threshold, long minStdDevMillis, long acceptablePauseMillis,
                                      int maxSamples, long expectedIntervalMillis, int failuresToSuspect,
                                      long probeIntervalMillis) {
+        this(clock, threshold, minStdDevMillis, acceptablePauseMillis, maxSamples, expectedIntervalMillis,
+                failuresToSuspect, probeIntervalMillis, Integer.MAX_VALUE, LimitObserver.NONE);
+    }
+
+    /**
+     * @param maxPeers most peers tracked at once, >= 1: a peer beyond them is not tracked (it
+     *                 counts as available, as a peer never heard of does) and the refusal is
+     *                 told to {@code limits} as {@value MembershipConfig#MAX_MEMBERS}
+     */
+    public PhiAccrualFailureDetector(Clock clock, double threshold, long minStdDevMillis, long acceptablePauseMillis,
+                                     int maxSamples, long expectedIntervalMillis, int failuresToSuspect,
+                                     long probeIntervalMillis, int maxPeers, LimitObserver limits) {
+        if (maxPeers < 1) {
+            throw new IllegalArgumentException("max peers must be >= 1, was " + maxPeers);
+        }
+        this.maxPeers = maxPeers;
+        this.limits = java.util.Objects.requireNonNull(limits, "limits");
         if (!(threshold > 0) || Double.isInfinite(threshold)) {
             throw new IllegalArgumentException("phi threshold must be a number > 0, was " + threshold);
         }
@@ -141,9 +161,46 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
 
     /** A detector with the thresholds of {@code config}, expecting a heartbeat every gossip interval. */
     public static PhiAccrualFailureDetector of(Clock clock, MembershipConfig config) {
+        return of(clock, config, LimitObserver.NONE);
+    }
+
+    /**
+     * As {@link #of(Clock, MembershipConfig)}, tracking at most twice
+     * {@link MembershipConfig#maxMembers()} peers (members, and ring nodes never heard from);
+     * refusals are told to {@code limits}.
+     */
+    public static PhiAccrualFailureDetector of(Clock clock, MembershipConfig config, LimitObserver limits) {
         return new PhiAccrualFailureDetector(clock, config.phiThreshold(), config.phiMinStdDevMillis(),
                 config.phiAcceptablePauseMillis(), config.phiMaxSamples(), config.gossipIntervalMillis(),
-                config.failuresToSuspect(), config.probeIntervalMillis());
+                config.failuresToSuspect(), config.probeIntervalMillis(),
+                (int) Math.min(Integer.MAX_VALUE, 2L * config.maxMembers()), limits);
+    }
+
+    /** The peer's history, created if there is room for another peer; null if there is not. Under the lock. */
+    private Peer track(String node) {
+        Peer p = peers.get(node);
+        if (p == null) {
+            if (peers.size() >= maxPeers) {
+                limits.refused(MembershipConfig.MAX_MEMBERS);
+                return null;
+            }
+            p = new Peer(maxSamples);
+            peers.put(node, p);
+        }
+        return p;
+    }
+
+    /**
+     * Forgets every peer not in {@code known} (membership calls it with the members and the
+     * ring's nodes), so that names a peer or a request made up do not stay tracked.
+     */
+    public synchronized void retainOnly(Set<String> known) {
+        peers.keySet().retainAll(known);
+    }
+
+    /** Peers tracked now. */
+    public synchronized int tracked() {
+        return peers.size();
     }
 
     public double threshold() {
@@ -156,7 +213,10 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
      */
     public synchronized void heartbeat(String node) {
         long now = clock.millis();
-        Peer p = peers.computeIfAbsent(node, n -> new Peer(maxSamples));
+        Peer p = track(node);
+        if (p == null) {
+            return;
+        }
         if (p.lastHeartbeat < 0) {
             long quarter = expectedIntervalMillis / 4;
             p.add(expectedIntervalMillis - quarter);
@@ -254,7 +314,10 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
 
     @Override
     public synchronized void success(String node) {
-        Peer p = peers.computeIfAbsent(node, n -> new Peer(maxSamples));
+        Peer p = track(node);
+        if (p == null) {
+            return;
+        }
         p.consecutiveFailures = 0;
         p.failed = false;
         p.lastAlive = Math.max(p.lastAlive, clock.millis());
@@ -262,7 +325,10 @@ public final class PhiAccrualFailureDetector implements FailureDetector {
 
     @Override
     public synchronized void failure(String node) {
-        Peer p = peers.computeIfAbsent(node, n -> new Peer(maxSamples));
+        Peer p = track(node);
+        if (p == null) {
+            return;
+        }
         p.consecutiveFailures++;
         if (p.consecutiveFailures >= failuresToSuspect) {
             p.failed = true;

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * its store; an interrupted pull resumes from the last key received, at the next old
  * replica. Meanwhile coordinators also send writes to the new replicas
  * ({@link #pending}), and the old ones keep serving. When this node has everything for the
- * step, it says so in its gossip entry; any node that sees every receiver of the step
+ * step, synced to disk, it says so in its gossip entry; any node that sees every receiver of the step
  * ready publishes the step's ring (they all compute the same one). Pulls start only once
  * every live member has seen the transition, so no coordinator still writes without
  * knowing the new replicas.
@@ -62,6 +62,7 @@ public final class Rebalancer implements AutoCloseable {
         byte[] nextKey = new byte[0];
         int attempt;
         boolean running;
+        boolean copied; // every chunk merged; what is left is making it durable
         boolean done;
 
         Pull(RingSteps.Transfer transfer, List<String> sources) {
@@ -294,6 +295,10 @@ public final class Rebalancer implements AutoCloseable {
             finish(p); // nobody else held it: nothing to copy
             return;
         }
+        if (p.copied) {
+            syncAndFinish(transition, p, "(sync)"); // only the sync failed last time
+            return;
+        }
         String source = p.sources.get(p.attempt % p.sources.size());
         Message.PartitionPull request = new Message.PartitionPull(p.transfer.table(), p.transfer.partition(),
                 p.nextKey, config.transferChunkKeys(), config.transferChunkBytes());
@@ -311,7 +316,10 @@ public final class Rebalancer implements AutoCloseable {
                         return;
                     }
                     if (chunk.done()) {
-                        finish(p);
+                        synchronized (lock) {
+                            p.copied = true;
+                        }
+                        syncAndFinish(transition, p, source);
                     } else {
                         scheduler.execute(() -> pullNext(transition, p));
                     }
@@ -373,6 +381,21 @@ public final class Rebalancer implements AutoCloseable {
         return t.toString();
     }
 
+    /**
+     * Makes what the pull merged durable before the partition counts as received: this node
+     * says it is ready (and the step's ring, which makes it an owner, may go live) only for
+     * data that a crash would not take back. A failed sync is retried like a failed chunk.
+     */
+    private void syncAndFinish(long transition, Pull p, String source) {
+        try {
+            node.table(p.transfer.table()).store().sync();
+        } catch (RuntimeException e) {
+            retry(transition, p, source, e);
+            return;
+        }
+        finish(p);
+    }
+
     private void finish(Pull p) {
         synchronized (lock) {
             p.done = true;
@@ -384,16 +407,33 @@ public final class Rebalancer implements AutoCloseable {
 
     // ------------------------------------------------------------------ serving
 
-    /** Serves an old replica's side of a transfer: keys of one (table, partition) in key order. */
+    /**
+     * Serves an old replica's side of a transfer: keys of one (table, partition) in key order,
+     * at most as many keys and about as many bytes as the puller asked for and as this node's
+     * own chunk settings allow, so that no pull makes it hold more than one chunk in memory
+     * (a pull asking for more is served less, and counted against the setting it exceeded).
+     */
     public Message.PartitionChunk serve(Message.PartitionPull pull) {
         Table t = node.table(pull.table());
+        int maxKeys = pull.maxKeys();
+        if (maxKeys > config.transferChunkKeys()) {
+            maxKeys = config.transferChunkKeys();
+            node.limits().refused(MembershipConfig.TRANSFER_CHUNK_KEYS);
+        }
+        int maxBytes = pull.maxBytes();
+        if (maxBytes > config.transferChunkBytes()) {
+            maxBytes = config.transferChunkBytes();
+            node.limits().refused(MembershipConfig.TRANSFER_CHUNK_BYTES);
+        }
+        int keyLimit = maxKeys;
+        int byteLimit = maxBytes;
         byte[] from = StorageKeys.of(pull.partition(), pull.startKey());
         byte[] to = StorageKeys.partitionEnd(pull.partition());
         List<Message.TransferEntry> entries = new ArrayList<>();
         byte[][] next = {null};
         long[] size = {0};
         t.store().scanRange(from, to, (KeyValue kv) -> {
-            if (entries.size() >= pull.maxKeys() || (size[0] >= pull.maxBytes() && !entries.isEmpty())) {
+            if (entries.size() >= keyLimit || (size[0] >= byteLimit && !entries.isEmpty())) {
                 next[0] = StorageKeys.userKey(kv.key());
                 return false;
             }

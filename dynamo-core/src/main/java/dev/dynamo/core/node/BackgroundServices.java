@@ -28,7 +28,8 @@ public final class BackgroundServices implements AutoCloseable {
         this.hints = hints;
         this.handoff = new HintedHandoff(node, hints, options.hintIntervalMillis(), options.hintBatchSize(),
                 options.tombstoneGraceMillis());
-        this.antiEntropy = new AntiEntropy(node, options.antiEntropyIntervalMillis(), options.antiEntropyKeysPerSecond());
+        this.antiEntropy = new AntiEntropy(node, options.antiEntropyIntervalMillis(), options.antiEntropyKeysPerSecond(),
+                options.antiEntropyMaxDigests());
         this.tombstonePurger = new TombstonePurger(node, options.tombstoneGraceMillis(),
                 options.tombstoneGcIntervalMillis());
     }

@@ -25,6 +25,7 @@ import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.protocol.MessageHandlers;
 import dev.dynamo.core.protocol.Replies;
+import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.spi.Transport;
@@ -61,6 +62,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     private volatile ClusterState cluster;
     private volatile boolean closed;
     private volatile PeerService peerService;
+    private volatile PendingReplicas pendingReplicas = PendingReplicas.NONE;
 
     /** Serves node-to-node messages that belong to another component (membership gossip, partition transfer). */
     @FunctionalInterface
@@ -99,14 +101,14 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
             long requestTimeout = tableConfigs.stream().mapToLong(TableConfig::timeoutMillis).max()
                     .orElse(TableConfig.DEFAULT_TIMEOUT_MILLIS);
             this.context = new NodeContext(config.id(), storage.tables(), () -> this.cluster, transport, scheduler,
-                    detector, requestTimeout);
+                    detector, requestTimeout, observer);
             ReplicaSelector replicas = new ReplicaSelector(config.id(), detector);
             LocalReplica local = new LocalReplica(config.id(), storage.hints());
             this.writes = new WriteCoordinator(storage.incarnation().actor(), replicas, transport, scheduler);
             this.clients = new ClientService(this::table, () -> this.cluster,
                     new ReadCoordinator(replicas, local, transport, scheduler, observer), writes, observer);
             this.background = new BackgroundServices(context, storage.hints(), options);
-            ReplicaService replica = new ReplicaService(local, this::table);
+            ReplicaService replica = new ReplicaService(local, this::table, this::replicates);
             handlers.register(Message.ReplicaRead.class, replica::read)
                     .register(Message.ReplicaWrite.class, replica::write)
                     .register(Message.Purge.class, replica::purge)
@@ -158,7 +160,23 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
 
     /** Installs where writes also go while partitions move, beyond the preference list, not counted towards W. */
     public void setPendingReplicas(PendingReplicas pending) {
+        this.pendingReplicas = Objects.requireNonNull(pending, "pending");
         writes.setPendingReplicas(pending);
+    }
+
+    /**
+     * True when this node is one of the replicas of {@code partition} of {@code table} under
+     * its ring: in the partition's preference list, or receiving it in the ring change under
+     * way. Replica writes for other partitions are kept but do not count towards W.
+     */
+    public boolean replicates(Table table, int partition) {
+        Ring ring = cluster.ring();
+        if (partition < 0 || partition >= ring.q()) {
+            return false;
+        }
+        int n = table.config().n();
+        return ring.preferenceList(partition, n).contains(id())
+                || pendingReplicas.pending(n, partition).contains(id());
     }
 
     public Collection<Table> tables() {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Incarnation inc = Incarnation.open(config, options, clock, PluginRegistry.installed());
  * String actor = inc.actor();          // "n1", or "n1#2" after two crashes
- * inc.close();                         // marks the shutdown clean
+ * inc.close(true);                     // every table synced: marks the shutdown clean
  * }</pre>
  */
 final class Incarnation implements AutoCloseable {
@@ -79,18 +79,32 @@ final class Incarnation implements AutoCloseable {
         engine.sync();
     }
 
-    /** Marks the shutdown clean (the next start keeps the actor) and closes the table. */
-    @Override
-    public void close() {
-        try {
-            write(engine, restarts, true);
-        } catch (RuntimeException e) {
-            LOG.warn("could not record a clean shutdown; the next start will use a new actor name", e);
+    /**
+     * Closes the table; with {@code clean}, first records the shutdown as clean so that the
+     * next start keeps the actor. The node passes {@code clean} only once every table and the
+     * hint store synced: marked clean while a write of this actor was still unsynced, a crash
+     * right after would lose that write and the next run would issue its dot again.
+     */
+    void close(boolean clean) {
+        if (clean) {
+            try {
+                write(engine, restarts, true);
+            } catch (RuntimeException e) {
+                LOG.warn("could not record a clean shutdown; the next start will use a new actor name", e);
+            }
+        } else {
+            LOG.warn("not every table synced at shutdown: the next start will use a new actor name");
         }
         try {
             engine.close();
         } catch (RuntimeException e) {
             LOG.warn("closing the __node system table failed", e);
         }
+    }
+
+    /** Closes without marking the shutdown clean, as after a failure (see {@link #close(boolean)}). */
+    @Override
+    public void close() {
+        close(false);
     }
 }

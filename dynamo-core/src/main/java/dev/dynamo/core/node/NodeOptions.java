@@ -1,5 +1,7 @@
 package dev.dynamo.core.node;
 
+import dev.dynamo.core.antientropy.AntiEntropy;
+
 /**
  * Tunables of a node's background machinery, parsed once at start-up.
  *
@@ -13,14 +15,16 @@ package dev.dynamo.core.node;
  * @param antiEntropyIntervalMillis  period of the background Merkle exchange, 0 = off
  * @param antiEntropyKeysPerSecond   rate limit on keys repaired by anti-entropy
  * @param tombstoneGcIntervalMillis  period of the tombstone purge scan, 0 = off
+ * @param antiEntropyMaxDigests      most key digests in one anti-entropy answer to a peer (and in
+ *                                   one page of this node's own side of a comparison)
  */
 public record NodeOptions(String systemEngine, int failuresToSuspect, long probeIntervalMillis,
                           long hintIntervalMillis, int hintBatchSize, long tombstoneGraceMillis,
                           long antiEntropyIntervalMillis, int antiEntropyKeysPerSecond,
-                          long tombstoneGcIntervalMillis) {
+                          long tombstoneGcIntervalMillis, int antiEntropyMaxDigests) {
 
     public static final NodeOptions DEFAULTS = new NodeOptions("mvstore", 1, 1_000, 1_000, 200,
-            24L * 3600 * 1000, 60_000, 10_000, 600_000);
+            24L * 3600 * 1000, 60_000, 10_000, 600_000, AntiEntropy.DEFAULT_MAX_DIGESTS);
 
     public NodeOptions {
         if (systemEngine == null || systemEngine.isBlank()) {
@@ -37,6 +41,16 @@ public record NodeOptions(String systemEngine, int failuresToSuspect, long probe
             throw new IllegalArgumentException("background intervals must be >= 0 (0 = off)");
         }
         positive("anti-entropy keys per second", antiEntropyKeysPerSecond);
+        positive("anti-entropy max digests", antiEntropyMaxDigests);
+    }
+
+    /** Options with the default {@code antiEntropyMaxDigests}. */
+    public NodeOptions(String systemEngine, int failuresToSuspect, long probeIntervalMillis, long hintIntervalMillis,
+                       int hintBatchSize, long tombstoneGraceMillis, long antiEntropyIntervalMillis,
+                       int antiEntropyKeysPerSecond, long tombstoneGcIntervalMillis) {
+        this(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
+                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
+                AntiEntropy.DEFAULT_MAX_DIGESTS);
     }
 
     private static void positive(String what, long value) {
@@ -47,21 +61,29 @@ public record NodeOptions(String systemEngine, int failuresToSuspect, long probe
 
     public NodeOptions withSystemEngine(String engine) {
         return new NodeOptions(engine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
-                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis);
+                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
+                antiEntropyMaxDigests);
     }
 
     public NodeOptions withAntiEntropy(long intervalMillis, int keysPerSecond) {
         return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
-                tombstoneGraceMillis, intervalMillis, keysPerSecond, tombstoneGcIntervalMillis);
+                tombstoneGraceMillis, intervalMillis, keysPerSecond, tombstoneGcIntervalMillis, antiEntropyMaxDigests);
     }
 
     public NodeOptions withTombstones(long graceMillis, long gcIntervalMillis) {
         return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
-                graceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, gcIntervalMillis);
+                graceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, gcIntervalMillis, antiEntropyMaxDigests);
+    }
+
+    public NodeOptions withAntiEntropyMaxDigests(int maxDigests) {
+        return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
+                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
+                maxDigests);
     }
 
     public NodeOptions withHints(long intervalMillis, int batchSize) {
         return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, intervalMillis, batchSize,
-                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis);
+                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
+                antiEntropyMaxDigests);
     }
 }

@@ -94,31 +94,47 @@ final class NodeStorage implements AutoCloseable {
         return incarnation;
     }
 
-    /** Flushes and closes every part; a part that fails is logged and the others still close. */
+    /**
+     * Syncs and closes every table and the hint store, then records the shutdown as clean
+     * only if all of them synced and closed: a run whose data may not all be on disk must
+     * make the next start take a new actor name, or it could issue a write id again
+     * ({@link Incarnation}). A part that fails is logged and the others still close.
+     */
     @Override
     public void close() {
-        try {
-            hints.sync();
-        } catch (RuntimeException e) {
-            LOG.warn("hint store sync on close failed", e);
-        }
-        hints.close();
-        incarnation.close();
+        boolean durable = true;
         for (Table t : tables.values()) {
             try {
                 t.engine().sync();
             } catch (RuntimeException e) {
+                durable = false;
                 LOG.warn("table '{}': sync on close failed", t.config().name(), e);
             }
-            closeQuietly(t.engine());
+            durable &= closeQuietly(t.engine());
         }
+        try {
+            hints.sync();
+        } catch (RuntimeException e) {
+            durable = false;
+            LOG.warn("hint store sync on close failed", e);
+        }
+        try {
+            hints.close();
+        } catch (RuntimeException e) {
+            durable = false;
+            LOG.warn("closing the hint store failed", e);
+        }
+        incarnation.close(durable);
     }
 
-    private static void closeQuietly(StorageEngine engine) {
+    /** False when closing failed (logged). */
+    private static boolean closeQuietly(StorageEngine engine) {
         try {
             engine.close();
+            return true;
         } catch (RuntimeException e) {
             LOG.warn("closing an engine failed", e);
+            return false;
         }
     }
 }

@@ -77,8 +77,17 @@ public sealed interface Message {
         }
     }
 
-    /** {@code changed == false}: the replica already had everything (an obsolete write). */
-    record ReplicaWriteResult(boolean changed) implements Message {
+    /**
+     * {@code changed == false}: the replica already had everything (an obsolete write).
+     * {@code replica == false}: the receiver stored the versions but is not one of the key's
+     * replicas under its ring (nor receiving the partition in a move, nor keeping them as a
+     * hint): its answer does not count towards a write quorum (docs/consistency.md).
+     */
+    record ReplicaWriteResult(boolean changed, boolean replica) implements Message {
+        /** An answer of a replica. */
+        public ReplicaWriteResult(boolean changed) {
+            this(changed, true);
+        }
     }
 
     /**
@@ -91,17 +100,45 @@ public sealed interface Message {
     record MerkleHashes(long[] hashes) implements Message {
     }
 
-    /** Anti-entropy: asks for (key, entry hash) of every key in the given buckets. */
-    record DigestRequest(String table, int partition, int[] buckets) implements Message {
+    /**
+     * Anti-entropy: asks for (key, entry hash) of the keys in the given buckets, in key order
+     * from {@code startKey} (inclusive; empty: the partition's first key). The answer holds
+     * as many as the receiver's limit allows and says where to go on ({@link Digests#nextKey}).
+     */
+    record DigestRequest(String table, int partition, int[] buckets, byte[] startKey) implements Message {
+        public DigestRequest {
+            Objects.requireNonNull(buckets, "buckets");
+            Objects.requireNonNull(startKey, "startKey");
+        }
+
+        /** From the partition's first key. */
+        public DigestRequest(String table, int partition, int[] buckets) {
+            this(table, partition, buckets, new byte[0]);
+        }
     }
 
     /** One key's digest: its user key and the hash of its stored sibling set. */
     record KeyDigest(byte[] key, long hash) {
     }
 
-    record Digests(List<KeyDigest> digests) implements Message {
+    /**
+     * A {@link DigestRequest}'s answer, in key order. {@code nextKey} empty: every key of the
+     * requested buckets from the start key is in it; else the answer was cut at the
+     * receiver's limit and the next request starts at {@code nextKey}.
+     */
+    record Digests(List<KeyDigest> digests, byte[] nextKey) implements Message {
         public Digests {
             digests = List.copyOf(digests);
+            Objects.requireNonNull(nextKey, "nextKey");
+        }
+
+        /** A complete answer. */
+        public Digests(List<KeyDigest> digests) {
+            this(digests, new byte[0]);
+        }
+
+        public boolean complete() {
+            return nextKey.length == 0;
         }
     }
 

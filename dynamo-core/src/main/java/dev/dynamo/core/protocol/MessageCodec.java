@@ -18,7 +18,10 @@ import java.util.List;
  * send. So far: {@link Message.Error#table()} (after the two counts), sent for
  * {@code unknown_table}, {@code value_too_large} and {@code too_many_siblings}, then
  * {@link Message.Error#limit()}, sent for the limit codes (with an empty table when there is
- * none); an error without them decodes with a null table and limit. A node older than a field rejects a message carrying it as malformed, so in a
+ * none); an error without them decodes with a null table and limit.
+ * {@link Message.DigestRequest#startKey()} and {@link Message.Digests#nextKey()} (anti-entropy
+ * paging), written only when not empty; {@link Message.ReplicaWriteResult#replica()}, written
+ * only when false. A node older than a field rejects a message carrying it as malformed, so in a
  * cluster being upgraded such errors reach the older nodes as failed requests instead of
  * typed ones until every node runs the new version.
  */
@@ -92,6 +95,9 @@ public final class MessageCodec {
             SiblingSetCodec.write(out, m.siblings());
         } else if (message instanceof Message.ReplicaWriteResult m) {
             out.writeByte(REPLICA_WRITE_RESULT).writeByte(m.changed() ? 1 : 0);
+            if (!m.replica()) {
+                out.writeByte(0); // trailing: absent from a replica's answer
+            }
         } else if (message instanceof Message.RingRequest) {
             out.writeByte(RING_REQUEST);
         } else if (message instanceof Message.RingResult m) {
@@ -127,10 +133,16 @@ public final class MessageCodec {
             for (int b : m.buckets()) {
                 out.writeVarInt(b);
             }
+            if (m.startKey().length > 0) {
+                out.writeBytes(m.startKey()); // trailing: absent from a first request
+            }
         } else if (message instanceof Message.Digests m) {
             out.writeByte(DIGESTS).writeVarInt(m.digests().size());
             for (Message.KeyDigest d : m.digests()) {
                 out.writeBytes(d.key()).writeLong(d.hash());
+            }
+            if (!m.complete()) {
+                out.writeBytes(m.nextKey()); // trailing: absent from a complete answer
             }
         } else if (message instanceof Message.Purge m) {
             out.writeByte(PURGE).writeString(m.table()).writeVarInt(m.partition()).writeBytes(m.key());
@@ -224,7 +236,8 @@ public final class MessageCodec {
                 String hintFor = in.readString();
                 yield new Message.ReplicaWrite(table, partition, key, SiblingSetCodec.read(in), sync, hintFor);
             }
-            case REPLICA_WRITE_RESULT -> new Message.ReplicaWriteResult(in.readByte() == 1);
+            case REPLICA_WRITE_RESULT -> new Message.ReplicaWriteResult(in.readByte() == 1,
+                    in.remaining() == 0 || in.readByte() == 1);
             case RING_REQUEST -> new Message.RingRequest();
             case RING_RESULT -> {
                 byte[] ring = in.readBytes();
@@ -273,7 +286,8 @@ public final class MessageCodec {
                 for (int i = 0; i < n; i++) {
                     buckets[i] = in.readVarInt();
                 }
-                yield new Message.DigestRequest(table, partition, buckets);
+                yield new Message.DigestRequest(table, partition, buckets,
+                        in.remaining() > 0 ? in.readBytes() : new byte[0]);
             }
             case DIGESTS -> {
                 int n = in.readVarInt();
@@ -284,7 +298,7 @@ public final class MessageCodec {
                 for (int i = 0; i < n; i++) {
                     digests.add(new Message.KeyDigest(in.readBytes(), in.readLong()));
                 }
-                yield new Message.Digests(digests);
+                yield new Message.Digests(digests, in.remaining() > 0 ? in.readBytes() : new byte[0]);
             }
             case PURGE -> {
                 String table = in.readString();

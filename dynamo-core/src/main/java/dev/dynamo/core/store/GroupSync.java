@@ -6,14 +6,23 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Group commit: makes writes durable with as few fsyncs as concurrent writers allow. A
- * writer calls {@link #awaitDurable()} after its write returned. One caller at a time runs
- * the engine's sync, which covers every write whose writer had asked before that sync
+ * writer calls {@link #written()} once its write to the engine returned, and
+ * {@link #awaitDurable()} when it needs that write (and every earlier one) on disk. One
+ * caller at a time runs the engine's sync, which covers every write noted before that sync
  * started; writers that ask while a sync runs share the next one. A sync that fails fails
- * every writer it was to cover (their writes may or may not be durable).
+ * every writer waiting on it (their writes may or may not be durable); the next caller tries
+ * again.
+ *
+ * <p>Durability is judged by the writes noted, not by the caller's own: a caller whose write
+ * changed nothing (the versions were already stored by an earlier, not yet synced write)
+ * still waits for a sync covering that earlier write, so "durable" is never answered for
+ * data that is only in the engine's buffers. When every noted write is already covered, it
+ * returns at once without an fsync.
  *
  * <pre>{@code
  * GroupSync durable = new GroupSync(engine::sync);
  * engine.put(key, value);
+ * durable.written();
  * durable.awaitDurable();   // fsynced, possibly by one fsync shared with other writers
  * }</pre>
  */
@@ -21,9 +30,10 @@ public final class GroupSync {
     private final Runnable sync;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition finished = lock.newCondition();
-    private long requested;   // tickets handed out, one per awaitDurable call
-    private long completed;   // every ticket up to this one is durable
-    private long failedUpTo;  // tickets covered by the last failed sync
+    private long writes;       // writes noted so far
+    private long durable;      // every write up to this one is covered by a successful sync
+    private long started;      // syncs started so far, numbering them
+    private long lastFailed;   // the number of the last sync that failed (0: none)
     private RuntimeException failure;
     private boolean syncing;
     private long syncs;
@@ -34,17 +44,33 @@ public final class GroupSync {
     }
 
     /**
-     * Returns once every write that returned before this call is durable.
+     * Notes that a write to the engine returned: the next {@link #awaitDurable()} must cover
+     * it. Call it after the engine's write and before anyone else can see the written data
+     * (under the key's lock), so that whoever sees the data also waits for its sync.
+     */
+    public void written() {
+        lock.lock();
+        try {
+            writes++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns once every write noted before this call is durable; at once, without an fsync,
+     * when they all already are.
      *
-     * @throws RuntimeException the engine's failure when the sync covering this call failed
+     * @throws RuntimeException the engine's failure when a sync that started after this call failed
      */
     public void awaitDurable() {
         lock.lock();
         try {
-            long ticket = ++requested;
-            while (completed < ticket) {
-                if (failedUpTo >= ticket) {
-                    throw failure;
+            long target = writes;
+            long arrival = started;
+            while (durable < target) {
+                if (lastFailed > arrival) {
+                    throw failure; // a sync that was to cover this call failed
                 }
                 if (syncing) {
                     // a write in flight is not abandoned half-way on interrupt: wait on
@@ -52,7 +78,8 @@ public final class GroupSync {
                     continue;
                 }
                 syncing = true;
-                long upTo = requested;
+                long number = ++started;
+                long upTo = writes;
                 RuntimeException error = null;
                 lock.unlock(); // no lock held across the fsync: others queue for the next one meanwhile
                 try {
@@ -65,10 +92,10 @@ public final class GroupSync {
                 syncing = false;
                 syncs++;
                 if (error == null) {
-                    completed = Math.max(completed, upTo);
+                    durable = Math.max(durable, upTo);
                 } else {
                     failure = error;
-                    failedUpTo = Math.max(failedUpTo, upTo);
+                    lastFailed = number;
                 }
                 finished.signalAll();
             }

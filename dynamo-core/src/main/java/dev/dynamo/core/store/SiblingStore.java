@@ -246,6 +246,7 @@ public final class SiblingStore {
                 return false;
             }
             engine.delete(sk);
+            durable.written();
             listener.written(sk, raw, null);
             return true;
         } finally {
@@ -320,6 +321,7 @@ public final class SiblingStore {
     private void write(byte[] sk, byte[] old, SiblingSet set) {
         byte[] encoded = SiblingSetCodec.encode(set);
         engine.put(sk, encoded);
+        durable.written(); // under the key's lock: whoever sees this write also waits for its sync
         listener.written(sk, old, encoded);
     }
 

@@ -98,7 +98,7 @@ class ReplicaServiceTest {
     }
 
     @Test
-    void aWriteAskedToBeDurableIsSyncedWhenItChangedSomethingOnly() {
+    void aWriteAskedToBeDurableIsSyncedAndNotAgainWhenNothingIsLeftUnsynced() {
         SiblingSet a = set(version("n9", 1, "a"));
 
         write(a, false, "");
@@ -106,7 +106,27 @@ class ReplicaServiceTest {
         write(set(version("n9", 2, "b")), true, "");
         assertEquals(1, f.engine.syncs());
         write(a, true, "");
-        assertEquals(1, f.engine.syncs(), "nothing changed, nothing to sync");
+        assertEquals(1, f.engine.syncs(), "nothing changed and nothing is left unsynced: no fsync");
+    }
+
+    @Test
+    void aDurableWriteThatChangesNothingIsStillSyncedWhenAnEarlierWriteOfTheSameVersionsWasNot() {
+        SiblingSet a = set(version("n9", 1, "a"));
+        write(a, false, ""); // read repair or a pending-replica write: not synced
+
+        assertFalse(write(a, true, ""), "the durable write brings nothing new");
+
+        assertEquals(1, f.engine.syncs(), "but it is answered only once the versions it found are on disk");
+    }
+
+    @Test
+    void aDurableHintThatChangesNothingIsSyncedWhenTheEarlierHintWasNot() {
+        SiblingSet a = set(version("n9", 1, "a"));
+        write(a, false, "n-away");
+
+        write(a, true, "n-away");
+
+        assertEquals(1, f.hintEngine.syncs());
     }
 
     @Test
@@ -140,6 +160,28 @@ class ReplicaServiceTest {
         assertFalse(purge(deleted));
 
         assertEquals(now, f.stored());
+    }
+
+    @Test
+    void aWriteForAPartitionThisNodeDoesNotReplicateIsKeptButAnsweredAsNotAReplicas() {
+        ReplicaService notOwner = new ReplicaService(f.local, this::table, (table, partition) -> false);
+        SiblingSet a = set(version("n9", 1, "a"));
+
+        Message.ReplicaWriteResult r = notOwner.write(other,
+                new Message.ReplicaWrite(Fixture.TABLE, f.partition, f.key, a, false, "")).join();
+
+        assertTrue(r.changed());
+        assertFalse(r.replica(), "the coordinator must not count it towards W");
+        assertEquals(a, f.stored(), "kept: the sender's ring may be the newer one");
+        Message.ReplicaWriteResult hint = notOwner.write(other,
+                new Message.ReplicaWrite(Fixture.TABLE, f.partition, f.key, a, false, "n-away")).join();
+        assertTrue(hint.replica(), "a substitute keeping a hint counts, whatever it replicates");
+    }
+
+    @Test
+    void aWriteForAPartitionThisNodeReplicatesIsAReplicas() {
+        assertTrue(replica.write(other, new Message.ReplicaWrite(Fixture.TABLE, f.partition, f.key,
+                set(version("n9", 1, "a")), false, "")).join().replica());
     }
 
     @Test

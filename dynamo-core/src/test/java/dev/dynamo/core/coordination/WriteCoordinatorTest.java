@@ -218,6 +218,53 @@ class WriteCoordinatorTest {
                 f.net.nodesSent(Message.Put.class).stream().sorted().toList(), "each replica tried once");
     }
 
+    // ---------------------------------------------------------------- who counts towards W
+
+    private static WriteRequest forwarded(Fixture f, String value, int w) {
+        return new WriteRequest("put", f.table, f.key, Context.EMPTY, bytes(value), false, w, TIMEOUT, true);
+    }
+
+    @Test
+    void aForwardedWriteReachingANodeOutsideThePreferenceListIsNotAcknowledgedWithThatNodeCounted() {
+        // the node's ring says it is not a replica (the forwarder's ring differed, or a client set
+        // the flag): W=3 needs three replicas, and two plus this node are not three
+        Fixture f = Fixture.outside(config(3, 2, 3));
+        acceptWrites(f, f.pref.subList(0, 2)); // the third replica and every substitute are unreachable
+
+        InsufficientReplicasException e = failure(write(f, forwarded(f, "v", 3)),
+                InsufficientReplicasException.class);
+
+        assertEquals(3, e.required());
+        assertEquals(2, e.acknowledged(), "the two replicas that stored it, not the coordinator");
+        assertEquals(List.of("v"), values(f.stored()), "coordinated here all the same");
+        assertEquals(f.pref, f.net.nodesSent(Message.ReplicaWrite.class).subList(0, 3), "every replica got it");
+        assertEquals(List.of(), f.net.sent(f.self, Message.ReplicaWrite.class), "never its own substitute");
+        assertEquals(List.of(), f.net.sent(Message.Put.class), "not forwarded again");
+    }
+
+    @Test
+    void aForwardedWriteReachingANodeOutsideThePreferenceListSucceedsOnceWReplicasHaveIt() {
+        Fixture f = Fixture.outside(config(3, 2, 3));
+        acceptWrites(f, f.pref);
+
+        Context c = answer(write(f, forwarded(f, "v", 3)));
+
+        assertTrue(c.covers(f.self + "-actor", 1));
+        assertEquals(f.pref, f.net.nodesSent(Message.ReplicaWrite.class));
+    }
+
+    @Test
+    void aReplicaThatAnswersItDoesNotReplicateTheKeyIsNotCounted() {
+        Fixture f = Fixture.inside(config(3, 2, 3));
+        acceptWrites(f, List.of(f.otherReplicas().get(0)));
+        f.net.on(f.otherReplicas().get(1), Message.ReplicaWrite.class).reply(new Message.ReplicaWriteResult(true, false));
+
+        InsufficientReplicasException e = failure(write(f, put(f, "v", 3)), InsufficientReplicasException.class);
+
+        assertEquals(2, e.acknowledged(), "the coordinator and the one real replica");
+        assertTrue(f.detector.suspected().isEmpty(), "it answered: it is not suspected");
+    }
+
     // ---------------------------------------------------------------- sloppy quorum
 
     @Test

@@ -35,6 +35,7 @@ class GroupSyncTest {
             Thread w = new Thread(() -> {
                 for (int i = 0; i < perThread; i++) {
                     long mine = writes.incrementAndGet();
+                    sync.written();
                     sync.awaitDurable();
                     if (durableUpTo.get() < mine) {
                         violations.incrementAndGet();
@@ -66,6 +67,7 @@ class GroupSyncTest {
             }
         });
         AtomicInteger failedFirst = new AtomicInteger();
+        sync.written();
         Thread first = new Thread(() -> {
             try {
                 sync.awaitDurable();
@@ -79,9 +81,58 @@ class GroupSyncTest {
         release.countDown();
         first.join();
         assertEquals(1, failedFirst.get());
-        sync.awaitDurable(); // a later writer gets a sync of its own, which succeeds
+        sync.awaitDurable(); // a later caller gets a sync of its own, which succeeds: the write is not durable yet
         assertEquals(2, calls.get());
+        sync.awaitDurable();
+        assertEquals(2, calls.get(), "once it is durable, nothing is left to sync");
         assertThrows(NullPointerException.class, () -> new GroupSync(null));
+    }
+
+    @Test
+    void nothingWrittenNothingToSyncAndEachWriteIsSyncedOnce() {
+        AtomicInteger calls = new AtomicInteger();
+        GroupSync sync = new GroupSync(calls::incrementAndGet);
+
+        sync.awaitDurable();
+        assertEquals(0, calls.get(), "no write noted: nothing to make durable");
+        sync.written();
+        sync.awaitDurable();
+        assertEquals(1, calls.get());
+        sync.awaitDurable();
+        assertEquals(1, calls.get(), "the write is durable already");
+    }
+
+    @Test
+    void aCallerWithNoWriteOfItsOwnStillWaitsForTheSyncOfAnEarlierWrite() throws Exception {
+        // writer A's write is being synced; B found A's versions already stored (its merge changed
+        // nothing) and asks for durability: B must not be told "durable" before A's fsync ends
+        CountDownLatch inSync = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger returnedBeforeTheSyncEnded = new AtomicInteger();
+        AtomicInteger bReturned = new AtomicInteger();
+        GroupSync sync = new GroupSync(() -> {
+            inSync.countDown();
+            await(release);
+            returnedBeforeTheSyncEnded.set(bReturned.get());
+        });
+        sync.written();
+        Thread a = new Thread(sync::awaitDurable);
+        a.start();
+        assertTrue(inSync.await(5, TimeUnit.SECONDS));
+        Thread b = new Thread(() -> {
+            sync.awaitDurable();
+            bReturned.incrementAndGet();
+        });
+        b.start();
+        for (int i = 0; i < 5_000 && b.getState() != Thread.State.WAITING && b.isAlive(); i++) {
+            Thread.sleep(1);
+        }
+        release.countDown();
+        a.join();
+        b.join();
+        assertEquals(0, returnedBeforeTheSyncEnded.get(), "B returned while the fsync of A's write still ran");
+        assertEquals(1, bReturned.get());
+        assertEquals(1, sync.syncs(), "B shared A's sync");
     }
 
     private static void sleep(long millis) {

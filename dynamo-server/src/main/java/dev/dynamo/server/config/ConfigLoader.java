@@ -1,6 +1,7 @@
 package dev.dynamo.server.config;
 
 import dev.dynamo.core.membership.MembershipConfig;
+import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.spi.MessageLimit;
@@ -79,7 +80,10 @@ public final class ConfigLoader {
             "membership.phi-acceptable-pause-ms", "membership.transfer-chunk-keys",
             "membership.max-concurrent-transfers", "membership.move-batch-partitions", "membership.cleanup-delay-ms",
             "http.max-connections", "http.max-in-flight", "http.max-queued-requests", "http.idle-timeout-ms",
-            "http.linger-max-bytes", "http.linger-ms", "http.max-request-line-bytes", "http.max-header-bytes");
+            "http.linger-max-bytes", "http.linger-ms", "http.max-request-line-bytes", "http.max-header-bytes",
+            // limits on what peers send (docs/limits.md, "Peers and background work")
+            "membership.transfer-chunk-bytes", "membership.max-members", "membership.max-seeds",
+            "anti-entropy.max-digests");
     private static final List<String> TABLE_KEYS = List.of("n", "r", "w", "engine", "reconciler", "partitioner",
             "durability", "max-value-bytes", "timeout-ms", "max-siblings", "warn-siblings", "engine.<name>.*",
             "reconciler.<name>.*");
@@ -313,6 +317,14 @@ public final class ConfigLoader {
             // every other configured member is a seed
             members.stream().filter(m -> !m.id().equals(id)).forEach(m -> seeds.add(m.binaryAddress()));
         }
+        if (seeds.size() > membership.maxSeeds()) {
+            if (seedsText.isPresent()) {
+                throw f.invalid("seeds", seedsText.get(), seeds.size() + " seeds are more than membership.max-seeds = "
+                        + membership.maxSeeds() + "; list fewer or raise it");
+            }
+            // the other members, by id: every node of a large cluster picks the same ones
+            seeds.subList(membership.maxSeeds(), seeds.size()).clear();
+        }
         boolean joining = clusterNodes.isEmpty() && !seeds.isEmpty();
 
         HttpApiServer.Options http = parseHttp(f);
@@ -370,9 +382,14 @@ public final class ConfigLoader {
                 "between 1 and 65536 (partitions switching owner per ring version)");
         long cleanup = f.longInteger("membership.cleanup-delay-ms", d.cleanupDelayMillis(), 0, day,
                 "between 0 and " + day);
+        int chunkBytes = f.integer("membership.transfer-chunk-bytes", d.transferChunkBytes(), 1024, 256 << 20,
+                "between 1024 and " + (256 << 20) + " (about the bytes of one partition transfer chunk)");
+        int maxMembers = f.integer("membership.max-members", d.maxMembers(), 1, Ring.MAX_NODES,
+                "between 1 and " + Ring.MAX_NODES + " (member entries kept from gossip)");
+        int maxSeeds = f.integer("membership.max-seeds", d.maxSeeds(), 1, 4096, "between 1 and 4096");
         return new MembershipConfig(gossip, Math.max(d.gossipTimeoutMillis(), 2 * gossip), phi,
                 d.phiMinStdDevMillis(), pause, d.phiMaxSamples(), options.failuresToSuspect(),
-                options.probeIntervalMillis(), chunkKeys, d.transferChunkBytes(), concurrent, batch, cleanup);
+                options.probeIntervalMillis(), chunkKeys, chunkBytes, concurrent, batch, cleanup, maxMembers, maxSeeds);
     }
 
     /** The background machinery's settings; defaults are {@link NodeOptions#DEFAULTS}. */
@@ -395,7 +412,9 @@ public final class ConfigLoader {
                 f.integer("anti-entropy.keys-per-second", d.antiEntropyKeysPerSecond(), 1, 100_000_000,
                         "between 1 and 100000000 (keys repaired per second at most)"),
                 f.longInteger("tombstone.gc-interval-ms", d.tombstoneGcIntervalMillis(), 0, day,
-                        "between 0 (off) and " + day));
+                        "between 0 (off) and " + day),
+                f.integer("anti-entropy.max-digests", d.antiEntropyMaxDigests(), 1, 1_000_000,
+                        "between 1 and 1000000 (key digests in one anti-entropy answer)"));
     }
 
     private static int port(ConfigFile f, String key, Integer fromEntry) {

@@ -420,6 +420,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void peerLimitsAreReadAndCheckedNamingKeyAndValue() throws IOException {
+        table("default", "");
+        node(MINIMAL_NODE);
+        ServerConfig defaults = ConfigLoader.load(conf());
+        assertEquals(1024, defaults.membership().maxMembers());
+        assertEquals(64, defaults.membership().maxSeeds());
+        assertEquals(1 << 20, defaults.membership().transferChunkBytes());
+        assertEquals(10_000, defaults.options().antiEntropyMaxDigests());
+        node(MINIMAL_NODE + "membership.max-members = 100\nmembership.max-seeds = 2\n"
+                + "membership.transfer-chunk-bytes = 65536\nanti-entropy.max-digests = 500\n");
+        ServerConfig set = ConfigLoader.load(conf());
+        assertEquals(100, set.membership().maxMembers());
+        assertEquals(2, set.membership().maxSeeds());
+        assertEquals(65536, set.membership().transferChunkBytes());
+        assertEquals(500, set.options().antiEntropyMaxDigests());
+
+        Path f = node(MINIMAL_NODE + "membership.max-members = 0\n");
+        assertTrue(fails().getMessage().startsWith(f + ": key 'membership.max-members' = '0': must be an integer"
+                + " between 1 and 65536"), fails().getMessage());
+        node(MINIMAL_NODE + "anti-entropy.max-digests = lots\n");
+        assertTrue(fails().getMessage().contains("key 'anti-entropy.max-digests' = 'lots'"), fails().getMessage());
+        node(MINIMAL_NODE + "membership.transfer-chunk-bytes = 10\n");
+        assertTrue(fails().getMessage().contains("key 'membership.transfer-chunk-bytes' = '10'"), fails().getMessage());
+        node(MINIMAL_NODE + "membership.max-seeds = 2\nseeds = a:1, b:2, c:3\n");
+        assertTrue(fails().getMessage().contains("key 'seeds' = 'a:1, b:2, c:3': 3 seeds are more than"
+                + " membership.max-seeds = 2"), fails().getMessage());
+    }
+
+    @Test
     void malformedTransportKey() throws IOException {
         table("default", "");
         Path f = node(MINIMAL_NODE + "transport.netty = x\n");

@@ -152,15 +152,18 @@ class MessageCodecFuzzTest {
             case 5 -> new Message.ReplicaReadResult(siblings(r));
             case 6 -> new Message.ReplicaWrite(table, partition, bytes(r, 12), siblings(r), r.nextBoolean(),
                     r.nextBoolean() ? "" : "n" + (1 + r.nextInt(3)));
-            case 7 -> new Message.ReplicaWriteResult(r.nextBoolean());
+            // with and without the trailing fields (replica, start key, next key), so mutations cut and graft them
+            case 7 -> new Message.ReplicaWriteResult(r.nextBoolean(), r.nextBoolean());
             case 8 -> new Message.RingRequest();
             // with and without the trailing table field, so mutations cut and graft it too
             case 9 -> r.nextBoolean() ? new Message.Error("bad_request", "oops " + r.nextInt(), r.nextInt(3), r.nextInt(3))
                     : new Message.Error("unknown_table", "table '" + table + "' is not configured", 0, 0, table);
             case 10 -> new Message.MerkleRequest(table, partition, r.nextInt(16));
             case 11 -> new Message.MerkleHashes(new long[] {r.nextLong(), r.nextLong(), r.nextLong()});
-            case 12 -> new Message.DigestRequest(table, partition, new int[] {r.nextInt(256), r.nextInt(256)});
-            case 13 -> new Message.Digests(List.of(new Message.KeyDigest(bytes(r, 12), r.nextLong())));
+            case 12 -> new Message.DigestRequest(table, partition, new int[] {r.nextInt(256), r.nextInt(256)},
+                    r.nextBoolean() ? new byte[0] : bytes(r, 12));
+            case 13 -> new Message.Digests(List.of(new Message.KeyDigest(bytes(r, 12), r.nextLong())),
+                    r.nextBoolean() ? new byte[0] : bytes(r, 12));
             case 14 -> new Message.Purge(table, partition, bytes(r, 12), siblings(r));
             case 15 -> new Message.Gossip(bytes(r, 40));
             case 16 -> new Message.GossipReply(bytes(r, 40));
