@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -75,13 +76,14 @@ public final class ClusterCredentials {
         targets.add(0, dir.resolve(CA_CERTIFICATE));
         targets.add(1, dir.resolve(CA_KEY));
         refuseExisting(targets);
-        CertificateAuthority ca = CertificateAuthority.create(CA_NAME, validity, clock);
+        // one instant for the whole set, so nodes issued with the CA's validity end when the CA does, not a second later
+        Clock batch = Clock.fixed(clock.instant(), ZoneOffset.UTC);
+        CertificateAuthority ca = CertificateAuthority.create(CA_NAME, validity, batch);
+        Issued issued = Issued.by(ca, nodes, clients, validity);
         Files.createDirectories(dir);
         ca.credentials().writeTo(dir.resolve(CA_CERTIFICATE), dir.resolve(CA_KEY));
-        ClusterCredentials issued = issue(dir, ca, nodes, clients, validity);
-        List<Path> all = new ArrayList<>(List.of(dir.resolve(CA_CERTIFICATE), dir.resolve(CA_KEY)));
-        all.addAll(issued.written);
-        return new ClusterCredentials(dir, issued.nodes, issued.clients, all);
+        List<Path> written = new ArrayList<>(List.of(dir.resolve(CA_CERTIFICATE), dir.resolve(CA_KEY)));
+        return issued.writeTo(dir, written);
     }
 
     /**
@@ -96,7 +98,7 @@ public final class ClusterCredentials {
             Clock clock) throws IOException, TlsMaterialException {
         refuseExisting(targets(dir, nodes, clients));
         CertificateAuthority ca = CertificateAuthority.load(dir.resolve(CA_CERTIFICATE), dir.resolve(CA_KEY), clock);
-        return issue(dir, ca, nodes, clients, validity);
+        return Issued.by(ca, nodes, clients, validity).writeTo(dir, new ArrayList<>());
     }
 
     /** The directory written to. */
@@ -137,35 +139,38 @@ public final class ClusterCredentials {
         return written;
     }
 
-    private static ClusterCredentials issue(Path dir, CertificateAuthority ca, List<NodeSpec> nodes,
-            List<String> clients, Duration validity) throws IOException {
-        // issue everything first, so a bad host name or validity fails before the first file appears
-        Map<String, IssuedCertificate> nodeCerts = new LinkedHashMap<>();
-        for (NodeSpec node : nodes) {
-            nodeCerts.put(node.nodeId(), ca.issueNode(node.nodeId(), node.hosts(), validity));
-        }
-        Map<String, IssuedCertificate> clientCerts = new LinkedHashMap<>();
-        for (String client : clients) {
-            clientCerts.put(client, ca.issueClient(client, validity));
-        }
-        List<Path> written = new ArrayList<>();
-        Map<String, TlsFiles> nodeFiles = new LinkedHashMap<>();
-        for (Map.Entry<String, IssuedCertificate> e : nodeCerts.entrySet()) {
-            nodeFiles.put(e.getKey(), write(dir, e.getKey(), e.getValue(), written));
-        }
-        Map<String, TlsFiles> clientFiles = new LinkedHashMap<>();
-        for (Map.Entry<String, IssuedCertificate> e : clientCerts.entrySet()) {
-            clientFiles.put(e.getKey(), write(dir, e.getKey(), e.getValue(), written));
-        }
-        return new ClusterCredentials(dir, nodeFiles, clientFiles, written);
-    }
+    /** Certificates issued in memory, so that a bad host name or validity fails before the first file appears. */
+    private record Issued(Map<String, IssuedCertificate> nodes, Map<String, IssuedCertificate> clients) {
 
-    private static TlsFiles write(Path dir, String name, IssuedCertificate issued, List<Path> written) throws IOException {
-        TlsFiles files = new TlsFiles(dir.resolve(name + ".pem"), dir.resolve(name + "-key.pem"), dir.resolve(CA_CERTIFICATE));
-        issued.writeTo(files.certificate(), files.privateKey());
-        written.add(files.certificate());
-        written.add(files.privateKey());
-        return files;
+        static Issued by(CertificateAuthority ca, List<NodeSpec> nodes, List<String> clients, Duration validity) {
+            Map<String, IssuedCertificate> nodeCerts = new LinkedHashMap<>();
+            for (NodeSpec node : nodes) {
+                nodeCerts.put(node.nodeId(), ca.issueNode(node.nodeId(), node.hosts(), validity));
+            }
+            Map<String, IssuedCertificate> clientCerts = new LinkedHashMap<>();
+            for (String client : clients) {
+                clientCerts.put(client, ca.issueClient(client, validity));
+            }
+            return new Issued(nodeCerts, clientCerts);
+        }
+
+        ClusterCredentials writeTo(Path dir, List<Path> written) throws IOException {
+            return new ClusterCredentials(dir, write(dir, nodes, written), write(dir, clients, written), written);
+        }
+
+        private static Map<String, TlsFiles> write(Path dir, Map<String, IssuedCertificate> issued, List<Path> written)
+                throws IOException {
+            Map<String, TlsFiles> files = new LinkedHashMap<>();
+            for (Map.Entry<String, IssuedCertificate> e : issued.entrySet()) {
+                TlsFiles f = new TlsFiles(dir.resolve(e.getKey() + ".pem"), dir.resolve(e.getKey() + "-key.pem"),
+                        dir.resolve(CA_CERTIFICATE));
+                e.getValue().writeTo(f.certificate(), f.privateKey());
+                written.add(f.certificate());
+                written.add(f.privateKey());
+                files.put(e.getKey(), f);
+            }
+            return files;
+        }
     }
 
     /** The files the nodes and clients would get; checks the names on the way. */

@@ -11,6 +11,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class CertificateAuthority {
                 .addRDN(BCStyle.O, ORGANIZATION)
                 .addRDN(BCStyle.CN, name)
                 .build();
-        Instant now = clock.instant();
+        Instant now = now(clock);
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial(random),
@@ -172,7 +173,7 @@ public final class CertificateAuthority {
     private IssuedCertificate issue(String name, PeerKind kind, List<GeneralName> alternativeNames, Duration validity,
             KeyPurposeId[] purposes) {
         requirePositive(validity);
-        Instant now = clock.instant();
+        Instant now = now(clock);
         Instant notAfter = now.plus(validity);
         Instant caNotAfter = self.certificate().getNotAfter().toInstant();
         if (notAfter.isAfter(caNotAfter)) {
@@ -229,6 +230,11 @@ public final class CertificateAuthority {
     /** A random positive serial of at most 159 bits: unique without a counter, within the 20-octet limit. */
     private static BigInteger serial(SecureRandom random) {
         return new BigInteger(159, random).setBit(0);
+    }
+
+    /** Certificates carry whole seconds; truncating first keeps "valid until" exactly what is compared. */
+    private static Instant now(Clock clock) {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
     private static void requirePositive(Duration validity) {

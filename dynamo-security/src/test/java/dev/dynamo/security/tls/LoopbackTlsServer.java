@@ -84,11 +84,16 @@ final class LoopbackTlsServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         socket.close();
         thread.shutdownNow();
-        if (!thread.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException("the server thread did not stop");
+        try {
+            if (!thread.awaitTermination(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the server thread did not stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the server thread", e);
         }
     }
 }
