@@ -21,6 +21,7 @@ import dev.dynamo.core.coordination.RequestObserver;
 import dev.dynamo.core.coordination.WriteCoordinator;
 import dev.dynamo.core.failure.FailureDetector;
 import dev.dynamo.core.failure.OutcomeFailureDetector;
+import dev.dynamo.core.limits.LogLimiter;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.protocol.MessageHandlers;
@@ -57,6 +58,8 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     private final ClientService clients;
     private final WriteCoordinator writes;
     private final MessageHandlers handlers = new MessageHandlers();
+    /** Untyped request failures, logged at most once per kind every 10 s: peers choose their rate. */
+    private final LogLimiter failureLog;
     private final NodeContext context;
     private final BackgroundServices background;
     private volatile ClusterState cluster;
@@ -97,6 +100,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         this.cluster = cluster;
         this.detector = Objects.requireNonNull(detector, "detector");
         this.storage = NodeStorage.open(config, tableConfigs, options, scheduler.clock(), plugins);
+        this.failureLog = new LogLimiter(scheduler.clock(), 10_000);
         try {
             long requestTimeout = tableConfigs.stream().mapToLong(TableConfig::timeoutMillis).max()
                     .orElse(TableConfig.DEFAULT_TIMEOUT_MILLIS);
@@ -225,7 +229,8 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
-        return answer.handle((ok, error) -> MessageCodec.encode(error == null ? ok : Replies.toError(error)));
+        return answer.handle((ok, error) -> MessageCodec.encode(error == null ? ok
+                : Replies.toError(error, failureLog)));
     }
 
     private CompletableFuture<? extends Message> dispatch(String from, Message m) {

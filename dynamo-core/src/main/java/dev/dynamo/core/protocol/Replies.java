@@ -2,6 +2,7 @@ package dev.dynamo.core.protocol;
 
 import dev.dynamo.api.DynamoException;
 import dev.dynamo.api.ErrorCode;
+import dev.dynamo.core.limits.LogLimiter;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
@@ -35,11 +36,15 @@ public final class Replies {
         return type.cast(m);
     }
 
-    /** The error message answering a failed request; a failure that is not a typed error is logged. */
-    public static Message.Error toError(Throwable error) {
+    /**
+     * The error message answering a failed request. A failure that is not a typed error (a bug,
+     * a failing engine) is logged with its stack trace through {@code log}, which a caller
+     * rate-limits: a peer can make requests fail at a rate it chooses.
+     */
+    public static Message.Error toError(Throwable error, LogLimiter log) {
         Throwable cause = unwrap(error);
         if (!(cause instanceof DynamoException)) {
-            LOG.warn("request failed", cause);
+            log.warn(LOG, "untyped-failure", "a request failed with an untyped error", cause);
         }
         return Errors.toMessage(cause);
     }
