@@ -2,6 +2,7 @@ package dev.dynamo.sim;
 
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.Reconciler;
+import dev.dynamo.core.spi.Sibling;
 import dev.dynamo.core.version.Dot;
 import dev.dynamo.core.version.SiblingSet;
 import dev.dynamo.core.version.Version;
@@ -25,8 +26,10 @@ import java.util.Set;
  *   <li>(a) every acknowledged write is in the final state, or causally superseded (a later
  *       write's context covers its dot; on {@code siblings} tables its client must also have
  *       seen it, see {@link #saw}), or discarded by design: by a concurrent write that
- *       wins last-write-wins ({@code lww}), folded into a cart that contains it or lost to a
- *       concurrent cart add ({@code cart-union}: add wins), or, on a {@code buffered} table
+ *       wins last-write-wins ({@code lww}), folded into a cart that contains it, lost to a
+ *       concurrent cart add ({@code cart-union}: add wins) or, a delete, folded into a later
+ *       concurrent delete ({@code cart-union}, while what it deleted stays deleted), or, on a
+ *       {@code buffered} table
  *       only, lost because every node that stored it crashed before its engine flushed it.
  *       Also (a-ack): an acknowledged write was stored on at least W nodes (table or hint)
  *       when it was acknowledged, unless already discarded by one of the same reasons;</li>
@@ -58,6 +61,7 @@ final class Checker {
     private final Map<Integer, Long> holdersAtAck;
     private final boolean converged;
     private final Reconciler lww = Plugins.reconciler("lww").create(SimConfig.TABLE, Map.of());
+    private final Reconciler cart = Plugins.reconciler("cart-union").create(SimConfig.TABLE, Map.of());
     private final Map<Integer, Fate> fates = new LinkedHashMap<>();
 
     Checker(SimConfig config, History history, VersionLedger ledger, Map<String, Map<String, SiblingSet>> finalState,
@@ -306,8 +310,41 @@ final class Checker {
                             : "cart: folded into concurrent cart " + dot(v.dot());
                 }
             }
+            if (config.isCart() && mine.tombstone() && v.tombstone() && keptInstead(mine, v)
+                    && deleteHolds(op.key(), mine.context())) {
+                return "cart: concurrent delete " + dot(v.dot()) + " kept in its place";
+            }
         }
         return null;
+    }
+
+    /**
+     * True when the cart reconciler, given the concurrent tombstones {@code mine} and
+     * {@code other}, keeps {@code other} alone: the later timestamp (by the coordinators'
+     * clocks). Two tombstones with one timestamp are identical to the reconciler, and the
+     * store then keeps both, so neither is excused.
+     */
+    private boolean keptInstead(Version mine, Version other) {
+        Sibling m = mine.toSibling();
+        Sibling o = other.toSibling();
+        return !m.equals(o) && cart.reconcile(List.of(m, o)).equals(List.of(o));
+    }
+
+    /**
+     * True when what a delete with context {@code deleted} covered is still gone: no version
+     * of the key whose dot that context covers is in the final state. A delete folded into a
+     * concurrent one (or lost to a concurrent cart add) is dropped by design, but only as a
+     * version: its effect on what it had read must stay.
+     */
+    private boolean deleteHolds(String key, dev.dynamo.api.Context deleted) {
+        for (SiblingSet replica : finalState.getOrDefault(key, Map.of()).values()) {
+            for (Version v : replica.versions()) {
+                if (v.isCoveredBy(deleted)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** A {@code siblings} table: a get returns every live version, so what a client saw is known. */
@@ -383,21 +420,44 @@ final class Checker {
     }
 
     /**
-     * True when a write no engine ever stored may have lost at once to a concurrent version
-     * its coordinator held: under lww any concurrent version stored before the
-     * acknowledgement (its timestamp is not known here, so any may have won), for a cart
-     * delete a concurrent cart.
+     * True when a write no engine ever stored may have been dropped at once, by its
+     * coordinator's compaction, in favour of a concurrent version the coordinator held
+     * (stored before the acknowledgement): under lww any such version (the new version's
+     * timestamp is not recorded here, so any may have won); on a cart table, for a delete a
+     * concurrent cart (add wins) or a concurrent delete (the later one is kept; see
+     * {@link #keptInstead}), provided what the delete covered stays deleted; for a cart add a
+     * concurrent cart that already holds every item of it. The last happens when a forwarded
+     * write is retried after a timeout whose first attempt was applied after all: the item is
+     * already in the cart, and the retry's version adds nothing.
      */
     private boolean discardedOnCoordination(Op op) {
-        if (op.dot() == null || !(config.isLww() || config.isCart() && op.kind().isDelete())) {
+        if (op.dot() == null || !(config.isLww() || config.isCart())) {
+            return false;
+        }
+        Cart myCart = config.isCart() && !op.kind().isDelete() && op.value() != null
+                ? Cart.tryFromJson(op.value().getBytes(StandardCharsets.UTF_8)).orElse(null) : null;
+        if (config.isCart() && !op.kind().isDelete() && myCart == null) {
             return false;
         }
         for (VersionLedger.Known k : ledger.versionsOf(op.table(), op.key())) {
             Version v = k.version();
             boolean concurrent = !v.dot().equals(op.dot()) && !op.sent().covers(v.dot().node(), v.dot().counter())
                     && !v.context().covers(op.dot().node(), op.dot().counter());
-            if (concurrent && k.firstStoredAt() <= op.completedAt() && (config.isLww() || !v.tombstone())) {
+            if (!concurrent || k.firstStoredAt() > op.completedAt()) {
+                continue;
+            }
+            if (config.isLww()) {
                 return true;
+            }
+            if (op.kind().isDelete()) {
+                if (!v.tombstone() || deleteHolds(op.key(), op.sent())) {
+                    return true;
+                }
+            } else if (!v.tombstone()) {
+                Optional<Cart> other = Cart.tryFromJson(v.value());
+                if (other.isPresent() && other.get().union(myCart).equals(other.get())) {
+                    return true;
+                }
             }
         }
         return false;

@@ -65,6 +65,31 @@ class CheckerTest {
         assertTrue(checkers(r).contains("e"), r.report());
     }
 
+    @Test
+    void aFoldedDeleteMustStillHaveDeletedWhatItRead() {
+        // seed 7340222 (cart-w1): deletes #171 (n2:18) and #173 (n2:19) were made from one read;
+        // the store keeps the later and drops the earlier, which is allowed only while what
+        // they read stays deleted: bring back a cart they both covered and the drop is a loss
+        SimConfig config = SimConfig.parse("cart-w1");
+        long seed = 7340222;
+        SimResult clean = Simulation.run(seed, config, FaultKind.forSeed(seed), SimOptions.DEFAULTS);
+        assertTrue(clean.ok(), clean.report());
+        Op read = clean.history().ops().stream()
+                .filter(o -> o.kind() == Op.Kind.CART_ADD && o.status() == Op.Status.OK && o.dot() != null
+                        && o.dot().equals(new Dot("n3", 8)))
+                .findFirst().orElseThrow();
+        Version resurrected = new Version(read.dot(), read.sent(), 1L, false,
+                read.value().getBytes(StandardCharsets.UTF_8));
+        SimResult r = Simulation.run(seed, config, FaultKind.forSeed(seed), SimOptions.DEFAULTS,
+                state -> state.get(read.key()).replaceAll((node, set) -> {
+                    List<Version> versions = new ArrayList<>(set.versions());
+                    versions.add(resurrected);
+                    return new SiblingSet(versions, set.seen());
+                }));
+        assertTrue(r.violations().stream().anyMatch(v -> v.checker().equals("b")
+                && v.message().contains("#171")), r.report());
+    }
+
     private static Set<String> checkers(SimResult r) {
         return r.violations().stream().map(Violation::checker).collect(Collectors.toSet());
     }
