@@ -40,6 +40,9 @@ import java.util.Set;
  *       crashes;</li>
  *   <li>(d) after the heal, hint delivery and anti-entropy, every replica of every key holds
  *       the same versions and no hint is pending;</li>
+ *   <li>(f) no version an acknowledged write's context covered is in the final state (what
+ *       a write replaced stays replaced, even when the write's own version was dropped by
+ *       design later), unless that write was lost in buffered crashes;</li>
  *   <li>(e) no value appears, in a read or in the final state, that no client wrote; no two
  *       different writes share one write id (dot), not even after a crash.</li>
  * </ul>
@@ -79,6 +82,7 @@ final class Checker {
         checkConvergence(out);
         checkNoInventedValues(out);
         checkAcknowledgedWrites(out);
+        checkSupersededStayGone(out);
         if (config.isCart()) {
             checkCartAdds(out);
         }
@@ -267,6 +271,34 @@ final class Checker {
                 out.add(new Violation("a", op.key(), op.completedAt(), "acknowledged " + op.kind() + " #" + op.id()
                         + " (dot " + dot(op.dot()) + ") is gone and no stored write superseded it; it was " + where
                         + "; final: " + describe(finalState.get(op.key()))));
+            }
+        }
+    }
+
+    /**
+     * (f) What an acknowledged write replaced stays replaced: no version whose dot the
+     * context of an acknowledged put or delete covered (its client had read it, or read
+     * something that had) is in the final state, whatever happened to that write's own
+     * version afterwards (superseded, or dropped by design). Unless that write was lost
+     * in buffered crashes: the crash rolled back what it dropped as well.
+     */
+    private void checkSupersededStayGone(List<Violation> out) {
+        for (Map.Entry<String, Map<String, SiblingSet>> e : finalState.entrySet()) {
+            Map<Dot, Version> present = new LinkedHashMap<>();
+            e.getValue().values().forEach(set -> set.versions().forEach(v -> present.putIfAbsent(v.dot(), v)));
+            for (Version p : present.values()) {
+                for (Op op : history.ops()) {
+                    if (op.key().equals(e.getKey()) && op.kind().isWrite() && op.status() == Op.Status.OK
+                            && p.isCoveredBy(op.sent()) && fates.get(op.id()) != Fate.LOST_IN_CRASH
+                            && fates.get(op.id()) != Fate.LOST) {
+                        out.add(new Violation("f", e.getKey(), op.completedAt(), "version " + dot(p.dot())
+                                + (p.tombstone() ? " (a tombstone)" : " '" + new String(p.value(),
+                                StandardCharsets.UTF_8) + "'") + " is in the final state though acknowledged "
+                                + op.kind() + " #" + op.id() + " (dot " + (op.dot() == null ? "?" : dot(op.dot()))
+                                + ") had read and replaced it; final: " + describe(e.getValue())));
+                        break;
+                    }
+                }
             }
         }
     }

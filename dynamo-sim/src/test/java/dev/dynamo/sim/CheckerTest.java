@@ -90,6 +90,28 @@ class CheckerTest {
                 && v.message().contains("#171")), r.report());
     }
 
+    @Test
+    void aReplacedVersionThatComesBackIsCaught() {
+        // a put made from a read replaced what it read: put that back into every replica
+        SimConfig config = SimConfig.parse("siblings-w2");
+        SimResult clean = Simulation.run(3, config, FaultKind.NONE, SimOptions.DEFAULTS);
+        List<Op> ops = clean.history().ops();
+        Op replaced = ops.stream()
+                .filter(a -> a.kind() == Op.Kind.BLIND_PUT && a.status() == Op.Status.OK && a.dot() != null)
+                .filter(a -> ops.stream().anyMatch(b -> b.kind() == Op.Kind.PUT && b.status() == Op.Status.OK
+                        && b.key().equals(a.key()) && b.sent().covers(a.dot().node(), a.dot().counter())))
+                .findFirst().orElseThrow();
+        Version back = new Version(replaced.dot(), replaced.sent(), 1L, false,
+                replaced.value().getBytes(StandardCharsets.UTF_8));
+        SimResult r = Simulation.run(3, config, FaultKind.NONE, SimOptions.DEFAULTS,
+                state -> state.get(replaced.key()).replaceAll((node, set) -> {
+                    List<Version> versions = new ArrayList<>(set.versions());
+                    versions.add(back);
+                    return new SiblingSet(versions, set.seen());
+                }));
+        assertTrue(checkers(r).contains("f"), r.report());
+    }
+
     private static Set<String> checkers(SimResult r) {
         return r.violations().stream().map(Violation::checker).collect(Collectors.toSet());
     }
