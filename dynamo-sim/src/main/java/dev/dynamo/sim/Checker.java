@@ -512,7 +512,7 @@ final class Checker {
                 }
                 VersionLedger.Known known = op.dot() == null ? null
                         : ledger.known(new VersionLedger.WriteId(op.table(), op.key(), op.dot()));
-                if (known != null && deletedLater(op, known.version())) {
+                if (op.dot() != null && deletedLater(op, op.dot())) {
                     continue;
                 }
                 if (known != null && config.durability() == dev.dynamo.core.table.TableConfig.Durability.BUFFERED
@@ -530,17 +530,19 @@ final class Checker {
      * True when a delete's context covers the add: a stored tombstone's, or that of a delete
      * whose tombstone no engine kept (a concurrent add won over it at once, but the versions
      * its context covered were dropped all the same). Deletes of unknown outcome count: they
-     * may have been applied.
+     * may have been applied. By the add's dot, so that an add whose own version no engine
+     * kept (folded at its coordinator into a cart already holding its item) counts as well.
      */
-    private boolean deletedLater(Op op, Version add) {
+    private boolean deletedLater(Op op, Dot add) {
         for (VersionLedger.Known k : ledger.versionsOf(op.table(), op.key())) {
-            if (k.version().tombstone() && add.isSupersededBy(k.version())) {
+            if (k.version().tombstone() && !k.version().dot().equals(add)
+                    && k.version().context().covers(add.node(), add.counter())) {
                 return true;
             }
         }
         for (Op d : history.ops()) {
             if (d.kind().isDelete() && d.key().equals(op.key()) && d.status() != Op.Status.FAIL
-                    && d.sent().covers(add.dot().node(), add.dot().counter())) {
+                    && d.sent().covers(add.node(), add.counter())) {
                 return true;
             }
         }
