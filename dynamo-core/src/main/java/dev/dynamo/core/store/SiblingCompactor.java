@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
  * would pile up siblings without bound. When the reconciler makes a new value or keeps
  * several, the set is stored as it is: making a new value needs a new write event, which
  * only a client's put creates. A loser whose context names a replaced write this replica has
- * not seen yet is kept until it has (see {@link #namesUnseenEvents}): what a write replaced
+ * not seen yet is kept until it has (see namesUnseenEvents): what a write replaced
  * must stay replaced, even when the write itself loses.
  *
  * <p>Replicas converge: the pick is deterministic (reconcilers are commutative,
