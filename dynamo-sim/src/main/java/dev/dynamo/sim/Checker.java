@@ -2,6 +2,7 @@ package dev.dynamo.sim;
 
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.Reconciler;
+import dev.dynamo.core.spi.Sibling;
 import dev.dynamo.core.version.Dot;
 import dev.dynamo.core.version.SiblingSet;
 import dev.dynamo.core.version.Version;
@@ -25,8 +26,10 @@ import java.util.Set;
  *   <li>(a) every acknowledged write is in the final state, or causally superseded (a later
  *       write's context covers its dot; on {@code siblings} tables its client must also have
  *       seen it, see {@link #saw}), or discarded by design: by a concurrent write that
- *       wins last-write-wins ({@code lww}), folded into a cart that contains it or lost to a
- *       concurrent cart add ({@code cart-union}: add wins), or, on a {@code buffered} table
+ *       wins last-write-wins ({@code lww}), folded into a cart that contains it, lost to a
+ *       concurrent cart add ({@code cart-union}: add wins) or, a delete, folded into a later
+ *       concurrent delete ({@code cart-union}, while what it deleted stays deleted), or, on a
+ *       {@code buffered} table
  *       only, lost because every node that stored it crashed before its engine flushed it.
  *       Also (a-ack): an acknowledged write was stored on at least W nodes (table or hint)
  *       when it was acknowledged, unless already discarded by one of the same reasons;</li>
@@ -37,6 +40,9 @@ import java.util.Set;
  *       crashes;</li>
  *   <li>(d) after the heal, hint delivery and anti-entropy, every replica of every key holds
  *       the same versions and no hint is pending;</li>
+ *   <li>(f) no version an acknowledged write's context covered is in the final state (what
+ *       a write replaced stays replaced, even when the write's own version was dropped by
+ *       design later), unless that write was lost in buffered crashes;</li>
  *   <li>(e) no value appears, in a read or in the final state, that no client wrote; no two
  *       different writes share one write id (dot), not even after a crash.</li>
  * </ul>
@@ -58,6 +64,7 @@ final class Checker {
     private final Map<Integer, Long> holdersAtAck;
     private final boolean converged;
     private final Reconciler lww = Plugins.reconciler("lww").create(SimConfig.TABLE, Map.of());
+    private final Reconciler cart = Plugins.reconciler("cart-union").create(SimConfig.TABLE, Map.of());
     private final Map<Integer, Fate> fates = new LinkedHashMap<>();
 
     Checker(SimConfig config, History history, VersionLedger ledger, Map<String, Map<String, SiblingSet>> finalState,
@@ -75,6 +82,7 @@ final class Checker {
         checkConvergence(out);
         checkNoInventedValues(out);
         checkAcknowledgedWrites(out);
+        checkSupersededStayGone(out);
         if (config.isCart()) {
             checkCartAdds(out);
         }
@@ -268,6 +276,34 @@ final class Checker {
     }
 
     /**
+     * (f) What an acknowledged write replaced stays replaced: no version whose dot the
+     * context of an acknowledged put or delete covered (its client had read it, or read
+     * something that had) is in the final state, whatever happened to that write's own
+     * version afterwards (superseded, or dropped by design). Unless that write was lost
+     * in buffered crashes: the crash rolled back what it dropped as well.
+     */
+    private void checkSupersededStayGone(List<Violation> out) {
+        for (Map.Entry<String, Map<String, SiblingSet>> e : finalState.entrySet()) {
+            Map<Dot, Version> present = new LinkedHashMap<>();
+            e.getValue().values().forEach(set -> set.versions().forEach(v -> present.putIfAbsent(v.dot(), v)));
+            for (Version p : present.values()) {
+                for (Op op : history.ops()) {
+                    if (op.key().equals(e.getKey()) && op.kind().isWrite() && op.status() == Op.Status.OK
+                            && p.isCoveredBy(op.sent()) && fates.get(op.id()) != Fate.LOST_IN_CRASH
+                            && fates.get(op.id()) != Fate.LOST) {
+                        out.add(new Violation("f", e.getKey(), op.completedAt(), "version " + dot(p.dot())
+                                + (p.tombstone() ? " (a tombstone)" : " '" + new String(p.value(),
+                                StandardCharsets.UTF_8) + "'") + " is in the final state though acknowledged "
+                                + op.kind() + " #" + op.id() + " (dot " + (op.dot() == null ? "?" : dot(op.dot()))
+                                + ") had read and replaced it; final: " + describe(e.getValue())));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Why the table may have dropped {@code mine} by design, considering versions first
      * stored by {@code until}; null when nothing excuses it.
      */
@@ -306,8 +342,41 @@ final class Checker {
                             : "cart: folded into concurrent cart " + dot(v.dot());
                 }
             }
+            if (config.isCart() && mine.tombstone() && v.tombstone() && keptInstead(mine, v)
+                    && deleteHolds(op.key(), mine.context())) {
+                return "cart: concurrent delete " + dot(v.dot()) + " kept in its place";
+            }
         }
         return null;
+    }
+
+    /**
+     * True when the cart reconciler, given the concurrent tombstones {@code mine} and
+     * {@code other}, keeps {@code other} alone: the later timestamp (by the coordinators'
+     * clocks). Two tombstones with one timestamp are identical to the reconciler, and the
+     * store then keeps both, so neither is excused.
+     */
+    private boolean keptInstead(Version mine, Version other) {
+        Sibling m = mine.toSibling();
+        Sibling o = other.toSibling();
+        return !m.equals(o) && cart.reconcile(List.of(m, o)).equals(List.of(o));
+    }
+
+    /**
+     * True when what a delete with context {@code deleted} covered is still gone: no version
+     * of the key whose dot that context covers is in the final state. A delete folded into a
+     * concurrent one (or lost to a concurrent cart add) is dropped by design, but only as a
+     * version: its effect on what it had read must stay.
+     */
+    private boolean deleteHolds(String key, dev.dynamo.api.Context deleted) {
+        for (SiblingSet replica : finalState.getOrDefault(key, Map.of()).values()) {
+            for (Version v : replica.versions()) {
+                if (v.isCoveredBy(deleted)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** A {@code siblings} table: a get returns every live version, so what a client saw is known. */
@@ -383,21 +452,44 @@ final class Checker {
     }
 
     /**
-     * True when a write no engine ever stored may have lost at once to a concurrent version
-     * its coordinator held: under lww any concurrent version stored before the
-     * acknowledgement (its timestamp is not known here, so any may have won), for a cart
-     * delete a concurrent cart.
+     * True when a write no engine ever stored may have been dropped at once, by its
+     * coordinator's compaction, in favour of a concurrent version the coordinator held
+     * (stored before the acknowledgement): under lww any such version (the new version's
+     * timestamp is not recorded here, so any may have won); on a cart table, for a delete a
+     * concurrent cart (add wins) or a concurrent delete (the later one is kept; see
+     * {@link #keptInstead}), provided what the delete covered stays deleted; for a cart add a
+     * concurrent cart that already holds every item of it. The last happens when a forwarded
+     * write is retried after a timeout whose first attempt was applied after all: the item is
+     * already in the cart, and the retry's version adds nothing.
      */
     private boolean discardedOnCoordination(Op op) {
-        if (op.dot() == null || !(config.isLww() || config.isCart() && op.kind().isDelete())) {
+        if (op.dot() == null || !(config.isLww() || config.isCart())) {
+            return false;
+        }
+        Cart myCart = config.isCart() && !op.kind().isDelete() && op.value() != null
+                ? Cart.tryFromJson(op.value().getBytes(StandardCharsets.UTF_8)).orElse(null) : null;
+        if (config.isCart() && !op.kind().isDelete() && myCart == null) {
             return false;
         }
         for (VersionLedger.Known k : ledger.versionsOf(op.table(), op.key())) {
             Version v = k.version();
             boolean concurrent = !v.dot().equals(op.dot()) && !op.sent().covers(v.dot().node(), v.dot().counter())
                     && !v.context().covers(op.dot().node(), op.dot().counter());
-            if (concurrent && k.firstStoredAt() <= op.completedAt() && (config.isLww() || !v.tombstone())) {
+            if (!concurrent || k.firstStoredAt() > op.completedAt()) {
+                continue;
+            }
+            if (config.isLww()) {
                 return true;
+            }
+            if (op.kind().isDelete()) {
+                if (!v.tombstone() || deleteHolds(op.key(), op.sent())) {
+                    return true;
+                }
+            } else if (!v.tombstone()) {
+                Optional<Cart> other = Cart.tryFromJson(v.value());
+                if (other.isPresent() && other.get().union(myCart).equals(other.get())) {
+                    return true;
+                }
             }
         }
         return false;
@@ -420,7 +512,7 @@ final class Checker {
                 }
                 VersionLedger.Known known = op.dot() == null ? null
                         : ledger.known(new VersionLedger.WriteId(op.table(), op.key(), op.dot()));
-                if (known != null && deletedLater(op, known.version())) {
+                if (op.dot() != null && deletedLater(op, op.dot())) {
                     continue;
                 }
                 if (known != null && config.durability() == dev.dynamo.core.table.TableConfig.Durability.BUFFERED
@@ -438,17 +530,19 @@ final class Checker {
      * True when a delete's context covers the add: a stored tombstone's, or that of a delete
      * whose tombstone no engine kept (a concurrent add won over it at once, but the versions
      * its context covered were dropped all the same). Deletes of unknown outcome count: they
-     * may have been applied.
+     * may have been applied. By the add's dot, so that an add whose own version no engine
+     * kept (folded at its coordinator into a cart already holding its item) counts as well.
      */
-    private boolean deletedLater(Op op, Version add) {
+    private boolean deletedLater(Op op, Dot add) {
         for (VersionLedger.Known k : ledger.versionsOf(op.table(), op.key())) {
-            if (k.version().tombstone() && add.isSupersededBy(k.version())) {
+            if (k.version().tombstone() && !k.version().dot().equals(add)
+                    && k.version().context().covers(add.node(), add.counter())) {
                 return true;
             }
         }
         for (Op d : history.ops()) {
             if (d.kind().isDelete() && d.key().equals(op.key()) && d.status() != Op.Status.FAIL
-                    && d.sent().covers(add.dot().node(), add.dot().counter())) {
+                    && d.sent().covers(add.node(), add.counter())) {
                 return true;
             }
         }

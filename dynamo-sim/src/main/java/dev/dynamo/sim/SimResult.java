@@ -10,7 +10,8 @@ import java.util.List;
  * @param acknowledged       writes acknowledged to their client
  * @param acknowledgedLost   acknowledged writes gone without an allowed reason (each is a violation)
  * @param discardedByDesign  acknowledged writes the table dropped by design: lww losers, carts folded
- *                           into a concurrent cart, deletes losing to a concurrent cart add
+ *                           into a concurrent cart, deletes losing to a concurrent cart add or folded
+ *                           into a later concurrent delete
  * @param lostInCrashes      acknowledged writes of a buffered table lost because every node that
  *                           stored them crashed before flushing (allowed for buffered durability)
  * @param convergeMillis     virtual ms from the heal until every replica agreed; -1 when they never did

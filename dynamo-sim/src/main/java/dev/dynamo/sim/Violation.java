@@ -7,7 +7,7 @@ package dev.dynamo.sim;
  *                before W replicas stored it), {@code b} (one of two concurrent acknowledged
  *                writes lost), {@code c} (cart add lost), {@code d} (replicas did not
  *                converge), {@code e} (a value no client wrote), {@code e-dot} (two writes
- *                under one write id)
+ *                under one write id), {@code f} (a version an acknowledged write replaced is back)
  * @param key     the key concerned, or null for the whole run
  * @param at      virtual time the violation is anchored at (for the history window)
  * @param message what happened, with op ids and dots

@@ -65,6 +65,53 @@ class CheckerTest {
         assertTrue(checkers(r).contains("e"), r.report());
     }
 
+    @Test
+    void aFoldedDeleteMustStillHaveDeletedWhatItRead() {
+        // seed 7340222 (cart-w1): deletes #171 (n2:18) and #173 (n2:19) were made from one read;
+        // the store keeps the later and drops the earlier, which is allowed only while what
+        // they read stays deleted: bring back a cart they both covered and the drop is a loss
+        SimConfig config = SimConfig.parse("cart-w1");
+        long seed = 7340222;
+        SimResult clean = Simulation.run(seed, config, FaultKind.forSeed(seed), SimOptions.DEFAULTS);
+        assertTrue(clean.ok(), clean.report());
+        Op read = clean.history().ops().stream()
+                .filter(o -> o.kind() == Op.Kind.CART_ADD && o.status() == Op.Status.OK && o.dot() != null
+                        && o.dot().equals(new Dot("n3", 8)))
+                .findFirst().orElseThrow();
+        Version resurrected = new Version(read.dot(), read.sent(), 1L, false,
+                read.value().getBytes(StandardCharsets.UTF_8));
+        SimResult r = Simulation.run(seed, config, FaultKind.forSeed(seed), SimOptions.DEFAULTS,
+                state -> state.get(read.key()).replaceAll((node, set) -> {
+                    List<Version> versions = new ArrayList<>(set.versions());
+                    versions.add(resurrected);
+                    return new SiblingSet(versions, set.seen());
+                }));
+        assertTrue(r.violations().stream().anyMatch(v -> v.checker().equals("b")
+                && v.message().contains("#171")), r.report());
+    }
+
+    @Test
+    void aReplacedVersionThatComesBackIsCaught() {
+        // a put made from a read replaced what it read: put that back into every replica
+        SimConfig config = SimConfig.parse("siblings-w2");
+        SimResult clean = Simulation.run(3, config, FaultKind.NONE, SimOptions.DEFAULTS);
+        List<Op> ops = clean.history().ops();
+        Op replaced = ops.stream()
+                .filter(a -> a.kind() == Op.Kind.BLIND_PUT && a.status() == Op.Status.OK && a.dot() != null)
+                .filter(a -> ops.stream().anyMatch(b -> b.kind() == Op.Kind.PUT && b.status() == Op.Status.OK
+                        && b.key().equals(a.key()) && b.sent().covers(a.dot().node(), a.dot().counter())))
+                .findFirst().orElseThrow();
+        Version back = new Version(replaced.dot(), replaced.sent(), 1L, false,
+                replaced.value().getBytes(StandardCharsets.UTF_8));
+        SimResult r = Simulation.run(3, config, FaultKind.NONE, SimOptions.DEFAULTS,
+                state -> state.get(replaced.key()).replaceAll((node, set) -> {
+                    List<Version> versions = new ArrayList<>(set.versions());
+                    versions.add(back);
+                    return new SiblingSet(versions, set.seen());
+                }));
+        assertTrue(checkers(r).contains("f"), r.report());
+    }
+
     private static Set<String> checkers(SimResult r) {
         return r.violations().stream().map(Violation::checker).collect(Collectors.toSet());
     }

@@ -1,5 +1,6 @@
 package dev.dynamo.core.store;
 
+import dev.dynamo.api.Context;
 import dev.dynamo.core.spi.Reconciler;
 import dev.dynamo.core.spi.Sibling;
 import dev.dynamo.core.version.SiblingSet;
@@ -14,7 +15,9 @@ import java.util.function.UnaryOperator;
  * read would discard the others anyway, and without this, blind writes to such a table
  * would pile up siblings without bound. When the reconciler makes a new value or keeps
  * several, the set is stored as it is: making a new value needs a new write event, which
- * only a client's put creates.
+ * only a client's put creates. A loser whose context names a replaced write this replica has
+ * not seen yet is kept until it has (see namesUnseenEvents): what a write replaced
+ * must stay replaced, even when the write itself loses.
  *
  * <p>Replicas converge: the pick is deterministic (reconcilers are commutative,
  * associative and idempotent), so every replica drops the same versions.
@@ -48,6 +51,32 @@ public final class SiblingCompactor implements UnaryOperator<SiblingSet> {
                 winner = v;
             }
         }
-        return winner == null ? set : set.retain(List.of(winner));
+        if (winner == null) {
+            return set;
+        }
+        List<Version> keep = new ArrayList<>(1);
+        for (Version v : set.versions()) {
+            if (v == winner || namesUnseenEvents(v, set)) {
+                keep.add(v);
+            }
+        }
+        return keep.size() == set.size() ? set : set.retain(keep);
+    }
+
+    /**
+     * True when {@code v}'s context names an exact event (a write its writer replaced) that the
+     * set's seen clock does not cover. Dropping {@code v} would forget that the event was
+     * replaced: the seen clock keeps clocks, not exact events, so the replaced version, arriving
+     * later from a replica that still holds it, would come back. Such a loser stays until the
+     * replaced version arrives (and is refused, {@code v} superseding it) and its clock joins
+     * the seen clock; reads settle it with the winner meanwhile.
+     */
+    private static boolean namesUnseenEvents(Version v, SiblingSet set) {
+        for (Context.Event e : v.context().events()) {
+            if (set.seen().counter(e.node()) < e.counter()) {
+                return true;
+            }
+        }
+        return false;
     }
 }
