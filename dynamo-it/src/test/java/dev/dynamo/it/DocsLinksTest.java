@@ -40,9 +40,10 @@ class DocsLinksTest {
 
     /**
      * Markdown files that Java comments name but that are not in the repository: what the
-     * benchmark suite writes into its results directory ({@code bench/suite.sh}, {@code SuiteReport}).
+     * benchmark suite writes into its results directory ({@code bench/suite.sh}, {@code SuiteReport}) and
+     * the simulation's depth run into its output directory ({@code DepthRun}).
      */
-    static final Set<String> GENERATED_MARKDOWN = Set.of("report.md", "ring-balance.md");
+    static final Set<String> GENERATED_MARKDOWN = Set.of("report.md", "ring-balance.md", "summary.md");
 
     /** {@code [text](target)} or {@code ![alt](target)}, the text possibly wrapped over lines of one paragraph. */
     private static final Pattern INLINE_LINK = Pattern.compile(

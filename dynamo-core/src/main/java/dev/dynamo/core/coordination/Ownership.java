@@ -11,7 +11,7 @@ import dev.dynamo.core.table.Table;
  *
  * <pre>{@code
  * Ownership own = (table, partition) -> cluster.ring().preferenceList(partition, table.config().n()).contains("n1");
- * ReplicaService replica = new ReplicaService(local, node::table, own);
+ * ReplicaService replica = new ReplicaService(local, node::table, own, node::knows);
  * }</pre>
  */
 @FunctionalInterface

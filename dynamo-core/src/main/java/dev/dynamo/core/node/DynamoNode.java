@@ -112,7 +112,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
             this.clients = new ClientService(this::table, () -> this.cluster,
                     new ReadCoordinator(replicas, local, transport, scheduler, observer), writes, observer);
             this.background = new BackgroundServices(context, storage.hints(), options);
-            ReplicaService replica = new ReplicaService(local, this::table, this::replicates);
+            ReplicaService replica = new ReplicaService(local, this::table, this::replicates, this::knows);
             handlers.register(Message.ReplicaRead.class, replica::read)
                     .register(Message.ReplicaWrite.class, replica::write)
                     .register(Message.Purge.class, replica::purge)
@@ -166,6 +166,15 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     public void setPendingReplicas(PendingReplicas pending) {
         this.pendingReplicas = Objects.requireNonNull(pending, "pending");
         writes.setPendingReplicas(pending);
+    }
+
+    /**
+     * True when {@code node} is in this node's ring or among its known addresses: the nodes a
+     * hint may be kept for (a hint target nobody knows could never be delivered).
+     */
+    public boolean knows(String node) {
+        ClusterState now = cluster;
+        return now.ring().contains(node) || now.addresses().containsKey(node);
     }
 
     /**

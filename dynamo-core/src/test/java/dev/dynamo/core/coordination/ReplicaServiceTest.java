@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dynamo.api.BadRequestException;
 import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.table.Table;
@@ -164,7 +165,7 @@ class ReplicaServiceTest {
 
     @Test
     void aWriteForAPartitionThisNodeDoesNotReplicateIsKeptButAnsweredAsNotAReplicas() {
-        ReplicaService notOwner = new ReplicaService(f.local, this::table, (table, partition) -> false);
+        ReplicaService notOwner = new ReplicaService(f.local, this::table, (table, partition) -> false, node -> true);
         SiblingSet a = set(version("n9", 1, "a"));
 
         Message.ReplicaWriteResult r = notOwner.write(other,
@@ -176,6 +177,26 @@ class ReplicaServiceTest {
         Message.ReplicaWriteResult hint = notOwner.write(other,
                 new Message.ReplicaWrite(Fixture.TABLE, f.partition, f.key, a, false, "n-away")).join();
         assertTrue(hint.replica(), "a substitute keeping a hint counts, whatever it replicates");
+    }
+
+    @Test
+    void aHintForANodeThisNodeDoesNotKnowIsRefusedAndNothingIsKept() {
+        ReplicaService knowsOnlyAway = new ReplicaService(f.local, this::table, (table, partition) -> true,
+                "n-away"::equals);
+        SiblingSet a = set(version("n9", 1, "a"));
+
+        assertThrows(BadRequestException.class, () -> knowsOnlyAway.write(other,
+                new Message.ReplicaWrite(Fixture.TABLE, f.partition, f.key, a, false, "n-invented")));
+        assertThrows(BadRequestException.class, () -> knowsOnlyAway.read(other,
+                new Message.ReplicaRead(Fixture.TABLE, f.partition, f.key, "n-invented")));
+        assertEquals(0, f.hints.pendingTotal(), "no hint books opened for an invented node");
+
+        assertTrue(knowsOnlyAway.write(other,
+                new Message.ReplicaWrite(Fixture.TABLE, f.partition, f.key, a, false, "n-away")).join().replica(),
+                "a hint for a known node is kept as before");
+        assertTrue(knowsOnlyAway.write(other,
+                new Message.ReplicaWrite(Fixture.TABLE, f.partition, f.key, a, false, "")).join().replica(),
+                "this node's own writes need no hint target");
     }
 
     @Test
