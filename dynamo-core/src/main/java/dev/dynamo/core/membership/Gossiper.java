@@ -66,6 +66,7 @@ public final class Gossiper implements AutoCloseable {
     private final Runnable onChange;
     private final LimitObserver limits;
     private final LogLimiter logLimiter;
+    private final RingAdmission ringAdmission;
     private final Object lock = new Object();
     private GossipState state;
     private long rounds;
@@ -101,6 +102,7 @@ public final class Gossiper implements AutoCloseable {
         this.seeds = new java.util.concurrent.CopyOnWriteArrayList<>(seeds);
         this.limits = Objects.requireNonNull(limits, "limits");
         this.logLimiter = new LogLimiter(scheduler.clock(), REFUSAL_LOG_INTERVAL_MILLIS);
+        this.ringAdmission = new RingAdmission(config.maxRingVersionJump());
         this.transport = Objects.requireNonNull(transport, "transport");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.detector = Objects.requireNonNull(detector, "detector");
@@ -332,7 +334,8 @@ public final class Gossiper implements AutoCloseable {
      * Merges a peer's view into this node's; returns the result. Entries with a malformed id
      * or address are dropped, and so are entries of nodes new to this node once it keeps
      * {@link MembershipConfig#maxMembers()} entries, unless the node is in the ring or in the
-     * change in progress (each counted, and logged at most every
+     * change in progress, and a ring or ring change that {@link RingAdmission} refuses is
+     * replaced by this node's (each counted, and logged at most every
      * {@value #REFUSAL_LOG_INTERVAL_MILLIS} ms per kind).
      */
     public GossipState merge(GossipState theirs) {
@@ -392,8 +395,15 @@ public final class Gossiper implements AutoCloseable {
             }
             kept.put(m.id(), m);
         }
-        return kept.size() == theirs.members().size() ? theirs
+        GossipState entries = kept.size() == theirs.members().size() ? theirs
                 : new GossipState(kept, theirs.ring(), theirs.transition());
+        RingAdmission.Decision decision = ringAdmission.judge(mine, entries, mine.merge(entries).members());
+        if (decision.refused()) {
+            limits.refused(RingAdmission.REFUSALS);
+            logLimiter.warn(LOG, "gossip-ring-refused", "node {}: ignored a gossiped {}; the frame's member entries"
+                    + " are used", self, decision.refusal());
+        }
+        return decision.admitted();
     }
 
     private void heartbeats(GossipState before, GossipState after) {

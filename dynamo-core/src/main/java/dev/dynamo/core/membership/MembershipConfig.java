@@ -29,12 +29,17 @@ package dev.dynamo.core.membership;
  *                                  ring or of the change in progress are always kept), and most
  *                                  peers its failure detector tracks
  * @param maxSeeds                  most seeds a node gossips with (configured and added by join)
+ * @param maxRingVersionJump        most ring versions a gossiped ring or ring change may be ahead of
+ *                                  this node's ring: a forged version near the top of the range
+ *                                  would wedge every later change (their versions are counted up
+ *                                  from it)
  */
 public record MembershipConfig(long gossipIntervalMillis, long gossipTimeoutMillis, double phiThreshold,
                                long phiMinStdDevMillis, long phiAcceptablePauseMillis, int phiMaxSamples,
                                int failuresToSuspect, long probeIntervalMillis, int transferChunkKeys,
                                int transferChunkBytes, int maxConcurrentTransfers, int moveBatchPartitions,
-                               long cleanupDelayMillis, int maxMembers, int maxSeeds) {
+                               long cleanupDelayMillis, int maxMembers, int maxSeeds,
+                               long maxRingVersionJump) {
 
     /** Setting of {@link #maxMembers}, as its refusals are counted. */
     public static final String MAX_MEMBERS = "membership.max-members";
@@ -44,12 +49,20 @@ public record MembershipConfig(long gossipIntervalMillis, long gossipTimeoutMill
     public static final String TRANSFER_CHUNK_KEYS = "membership.transfer-chunk-keys";
     /** Setting of {@link #transferChunkBytes}: also about the most bytes this node serves in one chunk. */
     public static final String TRANSFER_CHUNK_BYTES = "membership.transfer-chunk-bytes";
+    /** Setting of {@link #maxRingVersionJump}. */
+    public static final String MAX_RING_VERSION_JUMP = "membership.max-ring-version-jump";
     public static final int DEFAULT_MAX_MEMBERS = 1024;
+    /**
+     * A join or leave at 1024 partitions in batches of 8 takes 128 versions: a million lets a
+     * node that slept through thousands of changes catch up in one exchange.
+     */
+    public static final long DEFAULT_MAX_RING_VERSION_JUMP = 1_000_000;
     public static final int DEFAULT_MAX_SEEDS = 64;
 
     /** Gossip every second; suspicion after about 3 s of silence beyond the usual interval. */
     public static final MembershipConfig DEFAULTS = new MembershipConfig(1_000, 2_000, 8.0, 200, 3_000, 200, 1,
-            1_000, 1_000, 1 << 20, 4, 8, 10_000, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_SEEDS);
+            1_000, 1_000, 1 << 20, 4, 8, 10_000, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_SEEDS,
+            DEFAULT_MAX_RING_VERSION_JUMP);
 
     public MembershipConfig {
         positive("gossip interval", gossipIntervalMillis);
@@ -75,6 +88,7 @@ public record MembershipConfig(long gossipIntervalMillis, long gossipTimeoutMill
         }
         positive("max members", maxMembers);
         positive("max seeds", maxSeeds);
+        positive("max ring version jump", maxRingVersionJump);
     }
 
     /** Settings with the default member and seed limits. */
@@ -85,7 +99,8 @@ public record MembershipConfig(long gossipIntervalMillis, long gossipTimeoutMill
                             long cleanupDelayMillis) {
         this(gossipIntervalMillis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis, phiAcceptablePauseMillis,
                 phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys, transferChunkBytes,
-                maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_SEEDS);
+                maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, DEFAULT_MAX_MEMBERS, DEFAULT_MAX_SEEDS,
+                DEFAULT_MAX_RING_VERSION_JUMP);
     }
 
     private static void positive(String what, long value) {
@@ -97,30 +112,42 @@ public record MembershipConfig(long gossipIntervalMillis, long gossipTimeoutMill
     public MembershipConfig withGossipInterval(long millis) {
         return new MembershipConfig(millis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
                 phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
-                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, maxMembers, maxSeeds);
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, maxMembers, maxSeeds,
+                maxRingVersionJump);
     }
 
     public MembershipConfig withPhi(double threshold, long minStdDevMillis, long acceptablePauseMillis) {
         return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, threshold, minStdDevMillis,
                 acceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
-                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, maxMembers, maxSeeds);
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, maxMembers, maxSeeds,
+                maxRingVersionJump);
     }
 
     public MembershipConfig withTransfers(int chunkKeys, int chunkBytes, int concurrent, int batchPartitions) {
         return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
                 phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, chunkKeys,
-                chunkBytes, concurrent, batchPartitions, cleanupDelayMillis, maxMembers, maxSeeds);
+                chunkBytes, concurrent, batchPartitions, cleanupDelayMillis, maxMembers, maxSeeds,
+                maxRingVersionJump);
     }
 
     public MembershipConfig withCleanupDelay(long millis) {
         return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
                 phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
-                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, millis, maxMembers, maxSeeds);
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, millis, maxMembers, maxSeeds,
+                maxRingVersionJump);
     }
 
     public MembershipConfig withLimits(int members, int seeds) {
         return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
                 phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
-                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, members, seeds);
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, members, seeds,
+                maxRingVersionJump);
+    }
+
+    public MembershipConfig withMaxRingVersionJump(long versions) {
+        return new MembershipConfig(gossipIntervalMillis, gossipTimeoutMillis, phiThreshold, phiMinStdDevMillis,
+                phiAcceptablePauseMillis, phiMaxSamples, failuresToSuspect, probeIntervalMillis, transferChunkKeys,
+                transferChunkBytes, maxConcurrentTransfers, moveBatchPartitions, cleanupDelayMillis, maxMembers, maxSeeds,
+                versions);
     }
 }

@@ -83,6 +83,7 @@ public final class ConfigLoader {
             "http.linger-max-bytes", "http.linger-ms", "http.max-request-line-bytes", "http.max-header-bytes",
             // limits on what peers send (docs/limits.md, "Peers and background work")
             "membership.transfer-chunk-bytes", "membership.max-members", "membership.max-seeds",
+            MembershipConfig.MAX_RING_VERSION_JUMP,
             "anti-entropy.max-digests");
     private static final List<String> TABLE_KEYS = List.of("n", "r", "w", "engine", "reconciler", "partitioner",
             "durability", "max-value-bytes", "timeout-ms", "max-siblings", "warn-siblings", "engine.<name>.*",
@@ -387,9 +388,12 @@ public final class ConfigLoader {
         int maxMembers = f.integer("membership.max-members", d.maxMembers(), 1, Ring.MAX_NODES,
                 "between 1 and " + Ring.MAX_NODES + " (member entries kept from gossip)");
         int maxSeeds = f.integer("membership.max-seeds", d.maxSeeds(), 1, 4096, "between 1 and 4096");
+        long maxJump = f.longInteger(MembershipConfig.MAX_RING_VERSION_JUMP, d.maxRingVersionJump(), 1,
+                1L << 40, "between 1 and " + (1L << 40) + " (ring versions a gossiped ring may be ahead)");
         return new MembershipConfig(gossip, Math.max(d.gossipTimeoutMillis(), 2 * gossip), phi,
                 d.phiMinStdDevMillis(), pause, d.phiMaxSamples(), options.failuresToSuspect(),
-                options.probeIntervalMillis(), chunkKeys, chunkBytes, concurrent, batch, cleanup, maxMembers, maxSeeds);
+                options.probeIntervalMillis(), chunkKeys, chunkBytes, concurrent, batch, cleanup, maxMembers, maxSeeds,
+                maxJump);
     }
 
     /** The background machinery's settings; defaults are {@link NodeOptions#DEFAULTS}. */
