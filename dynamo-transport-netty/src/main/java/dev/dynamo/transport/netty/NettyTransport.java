@@ -158,7 +158,8 @@ public final class NettyTransport implements Transport {
             bound = server.localAddress();
             LOG.info("node '{}' serves the binary protocol on {}{}", localNode,
                     BinaryServer.addressString(server.localAddress()),
-                    tls == null ? " (plaintext)" : " with mutual TLS as " + tls.identity());
+                    tls == null ? " (plaintext)" : " with mutual TLS (certificate CN=" + tls.identity().name()
+                            + ", OU=node, expires " + tls.reloader().current().notAfter() + ")");
         }
     }
 
