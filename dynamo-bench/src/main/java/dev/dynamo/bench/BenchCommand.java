@@ -71,6 +71,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ops", defaultValue = "0", description = "Total operations instead of a duration.")
     long ops;
 
+    @Option(names = "--warmup", defaultValue = "0s",
+            description = "Run this long first, unmeasured, on the same connections (the JIT compiles the request"
+                    + " path, TLS included), e.g. 30s (default ${DEFAULT-VALUE}: none).")
+    String warmup;
+
     @Option(names = "--rate", defaultValue = "0",
             description = "Target total ops/s (0: as fast as possible). Latency then counts from each op's intended start.")
     double rate;
@@ -104,6 +109,13 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("bench: table %s, %d threads, %.0f%% gets, %d-byte values, %d %s keys, %s%n", table,
                     threads, read * 100, valueSize, keys, zipfian ? "zipfian" : "uniform",
                     http == null || http.isEmpty() ? "binary protocol" : "HTTP API");
+            Duration warm = parseDuration(warmup);
+            if (!warm.isZero()) {
+                BenchReport w = new LoadGenerator(client).run(new BenchOptions(table, threads, read, valueSize, keys,
+                        zipfian, warm, 0, rate, null, randomSeed + 1));
+                out.printf("warm-up: %.0f ops/s over %s, not counted%n", w.throughput(), warm);
+                out.flush();
+            }
             BenchReport report = new LoadGenerator(client).run(o);
             report.print(out);
             out.flush();
