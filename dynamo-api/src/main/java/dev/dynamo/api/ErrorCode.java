@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * <p>The codes of the store (bad_request, unknown_table, limit_exceeded, obsolete_version,
  * too_many_siblings, value_too_large, insufficient_replicas, overloaded, timeout, internal)
  * cross the binary protocol, each as its own exception type ({@link #exceptionType()}) with
- * its typed fields. The others belong to the HTTP API alone (no route, wrong method, key not
+ * its typed fields; forbidden crosses it too, as a plain {@link DynamoException} of that code. The others belong to the HTTP API alone (no route, wrong method, key not
  * found, shutdown, a refused membership change) and are plain {@link DynamoException}s where
  * Java sees them.
  *
@@ -35,6 +35,11 @@ import java.util.stream.Collectors;
 public enum ErrorCode {
     /** A malformed request: path, percent-encoding, key, context, query parameter, frame or HTTP syntax. */
     BAD_REQUEST("bad_request", 400, BadRequestException.class),
+    /**
+     * The caller's certificate does not allow the request: on the binary port, a connection with a
+     * client certificate ({@code OU=client}) sent a node-to-node message (docs/security.md).
+     */
+    FORBIDDEN("forbidden", 403, DynamoException.class),
     /** The table is not configured on the cluster. */
     UNKNOWN_TABLE("unknown_table", 404, UnknownTableException.class),
     /** HTTP API only: the key is absent or deleted (the Java API answers {@code GetResult.notFound}). */

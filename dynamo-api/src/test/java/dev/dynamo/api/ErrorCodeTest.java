@@ -19,6 +19,7 @@ class ErrorCodeTest {
     private static final Map<String, Integer> DOCUMENTED_STATUS = Map.ofEntries(
             Map.entry("bad_request", 400),
             Map.entry("limit_exceeded", 400),
+            Map.entry("forbidden", 403),
             Map.entry("unknown_table", 404),
             Map.entry("not_found", 404),
             Map.entry("no_route", 404),
@@ -98,7 +99,7 @@ class ErrorCodeTest {
                 assertTrue(e.getMessage().contains(code.exceptionType().getSimpleName()), e.getMessage());
             }
         }
-        assertEquals(Set.of(ErrorCode.INTERNAL, ErrorCode.NOT_FOUND, ErrorCode.NO_ROUTE, ErrorCode.METHOD_NOT_ALLOWED,
+        assertEquals(Set.of(ErrorCode.INTERNAL, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.NO_ROUTE, ErrorCode.METHOD_NOT_ALLOWED,
                 ErrorCode.MEMBERSHIP_REFUSED, ErrorCode.SHUTTING_DOWN), plain);
     }
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
  *
  * <pre>{@code
  * bin/dynamo bench --threads 16 --read 0.9 --value-size 1024 --keys 100000 --zipfian --duration 30s
+ * bin/dynamo bench --tls-cert certs/bench.pem --tls-key certs/bench-key.pem --tls-ca certs/ca.pem --duration 30s
  * }</pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -70,6 +71,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--ops", defaultValue = "0", description = "Total operations instead of a duration.")
     long ops;
 
+    @Option(names = "--warmup", defaultValue = "0s",
+            description = "Run this long first, unmeasured, on the same connections (the JIT compiles the request"
+                    + " path, TLS included), e.g. 30s (default ${DEFAULT-VALUE}: none).")
+    String warmup;
+
     @Option(names = "--rate", defaultValue = "0",
             description = "Target total ops/s (0: as fast as possible). Latency then counts from each op's intended start.")
     double rate;
@@ -81,22 +87,49 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--random-seed", defaultValue = "1", description = "Seed of key and value choice.")
     long randomSeed;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "Binary protocol with mutual TLS: this client's certificate (PEM, OU=client); with --tls-key"
+                    + " and --tls-ca.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The private key of --tls-cert (PEM).")
+    Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "The cluster CA certificate (PEM).")
+    Path tlsCa;
+
     @Override
     public Integer call() throws Exception {
         BenchOptions o = new BenchOptions(table, threads, read, valueSize, keys, zipfian, parseDuration(duration), ops,
                 rate, histograms, randomSeed);
         try (DynamoClient client = http == null || http.isEmpty()
-                ? DynamoClusterClient.builder().seeds(seeds).build()
+                ? binaryClient()
                 : new HttpDynamoClient(http, Duration.ofSeconds(10))) {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("bench: table %s, %d threads, %.0f%% gets, %d-byte values, %d %s keys, %s%n", table,
                     threads, read * 100, valueSize, keys, zipfian ? "zipfian" : "uniform",
                     http == null || http.isEmpty() ? "binary protocol" : "HTTP API");
+            Duration warm = parseDuration(warmup);
+            if (!warm.isZero()) {
+                BenchReport w = new LoadGenerator(client).run(new BenchOptions(table, threads, read, valueSize, keys,
+                        zipfian, warm, 0, rate, null, randomSeed + 1));
+                out.printf("warm-up: %.0f ops/s over %s, not counted%n", w.throughput(), warm);
+                out.flush();
+            }
             BenchReport report = new LoadGenerator(client).run(o);
             report.print(out);
             out.flush();
             return report.exitCode();
         }
+    }
+
+    private DynamoClient binaryClient() {
+        DynamoClusterClient.Builder b = DynamoClusterClient.builder().seeds(seeds);
+        int given = (tlsCert != null ? 1 : 0) + (tlsKey != null ? 1 : 0) + (tlsCa != null ? 1 : 0);
+        if (given > 0 && given < 3) {
+            throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca go together: give all three or none");
+        }
+        return given == 3 ? b.tls(tlsCert, tlsKey, tlsCa).build() : b.build();
     }
 
     static Duration parseDuration(String text) {

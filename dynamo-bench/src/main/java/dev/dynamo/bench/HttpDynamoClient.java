@@ -170,7 +170,7 @@ public final class HttpDynamoClient implements DynamoClient {
                     number(body, "max", 0));
             case OVERLOADED -> new OverloadedException(message, field(body, "limit"), number(body, "value", -1),
                     number(body, "max", 0));
-            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN ->
+            case INTERNAL, FORBIDDEN, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN ->
                     new DynamoException(code, message);
         };
     }

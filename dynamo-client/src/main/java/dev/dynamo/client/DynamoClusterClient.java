@@ -14,8 +14,11 @@ import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.core.spi.TransportException;
 import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.SystemScheduler;
+import dev.dynamo.security.tls.TlsFiles;
 import dev.dynamo.transport.netty.BinaryClient;
 import dev.dynamo.transport.netty.NettyConfig;
+import dev.dynamo.transport.netty.TransportTls;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,7 +124,7 @@ public final class DynamoClusterClient implements DynamoClient {
         this.seeds = List.copyOf(b.seeds);
         this.requestTimeoutMillis = b.requestTimeout.toMillis();
         this.ringRefreshMillis = b.ringRefreshInterval.toMillis();
-        this.transport = BinaryClient.create(b.transportConfig());
+        this.transport = BinaryClient.create(b.transportConfig(), b.tls == null ? null : TransportTls.load(b.tls));
         this.scheduler = new SystemScheduler("dynamo-client-ring", 1);
         // as if a refresh had ended long enough ago (nanoTime differences only; no overflow)
         this.lastRefreshEnded = System.nanoTime() - MIN_FAILURE_REFRESH_GAP_MILLIS * 1_000_000L;
@@ -241,7 +244,7 @@ public final class DynamoClusterClient implements DynamoClient {
         }
         CompletableFuture<byte[]> sent;
         try {
-            sent = transport.send(address, request, attemptMillis);
+            sent = transport.sendToNode(address, node, request, attemptMillis);
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
@@ -507,6 +510,7 @@ public final class DynamoClusterClient implements DynamoClient {
      *         .seeds("10.0.0.1:7081", "10.0.0.2:7081")
      *         .requestTimeout(Duration.ofSeconds(3))
      *         .ringRefreshInterval(Duration.ofSeconds(10))
+     *         .tls(Path.of("billing.pem"), Path.of("billing-key.pem"), Path.of("ca.pem"))   // a TLS cluster
      *         .build();
      * }</pre>
      */
@@ -515,6 +519,7 @@ public final class DynamoClusterClient implements DynamoClient {
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration ringRefreshInterval = DEFAULT_RING_REFRESH_INTERVAL;
         private Map<String, String> transportProperties = Map.of();
+        private TlsFiles tls;
 
         private Builder() {
         }
@@ -566,6 +571,21 @@ public final class DynamoClusterClient implements DynamoClient {
             return this;
         }
 
+        /**
+         * Speaks mutual TLS 1.3 to a cluster whose nodes set {@code tls.cert}, {@code tls.key}
+         * and {@code tls.ca}: this client presents {@code certificate} (an application's,
+         * {@code CN=<name>, OU=client}, issued by the cluster CA; it may get, put and delete)
+         * with its {@code privateKey} (PEM, PKCS#8), and trusts only the CA certificate(s) of
+         * {@code ca}. Every node it reaches must present a node certificate listing the host
+         * the client dialed, and the one of the node the ring names there. The files are read
+         * once, by {@link #build()} (docs/security.md, docs/java-client.md).
+         */
+        public Builder tls(Path certificate, Path privateKey, Path ca) {
+            this.tls = new TlsFiles(Objects.requireNonNull(certificate, "certificate"),
+                    Objects.requireNonNull(privateKey, "privateKey"), Objects.requireNonNull(ca, "ca"));
+            return this;
+        }
+
         NettyConfig transportConfig() {
             Map<String, String> p = new HashMap<>(transportProperties);
             // a client needs far fewer event loops than a server; one per core is overkill
@@ -578,7 +598,10 @@ public final class DynamoClusterClient implements DynamoClient {
          * A client that starts learning the ring right away; requests made before it is
          * known wait for it.
          *
-         * @throws IllegalArgumentException when no seed was given
+         * @throws IllegalArgumentException when no seed was given, or when the TLS files cannot be
+         *                                  used (the message names the file and the problem:
+         *                                  missing, not PEM, a key not of the certificate, expired,
+         *                                  not signed by the CA)
          */
         public DynamoClusterClient build() {
             if (seeds.isEmpty()) {

@@ -92,6 +92,7 @@ public final class DynamoServer implements AutoCloseable {
     public static DynamoServer start(ServerConfig config) {
         String id = config.node().id();
         ConfigLoader.checkValuesFitMessages(config);
+        ConfigLoader.checkTls(config);
         warnAboutSmallCluster(config);
         // closed in reverse order if a later step fails
         Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -200,9 +201,13 @@ public final class DynamoServer implements AutoCloseable {
         return ClusterState.of(saved.get().ring(), new java.util.ArrayList<>(addresses.values()));
     }
 
-    /** The netty transport listens on this node's address; with port 0 it needs to be told to pick one. */
+    /**
+     * The netty transport listens on this node's address; with port 0 it needs to be told to pick
+     * one. The {@code tls.*} settings of node.properties reach it as its properties of the same names.
+     */
     private static Map<String, String> transportProperties(ServerConfig config) {
         Map<String, String> props = new HashMap<>(config.transportProperties());
+        props.putAll(config.tls().transportProperties());
         if ("netty".equals(config.transport()) && config.node().binaryPort() == 0) {
             props.putIfAbsent("bind", config.self().binaryAddress());
         }

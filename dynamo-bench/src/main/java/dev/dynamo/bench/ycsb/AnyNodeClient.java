@@ -10,7 +10,9 @@ import dev.dynamo.api.RequestOptions;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.protocol.Replies;
+import dev.dynamo.security.tls.TlsFiles;
 import dev.dynamo.transport.netty.BinaryClient;
+import dev.dynamo.transport.netty.TransportTls;
 import dev.dynamo.transport.netty.NettyConfig;
 import java.time.Duration;
 import java.util.HashMap;
@@ -48,6 +50,16 @@ public final class AnyNodeClient implements DynamoClient {
      * @param transport  connection settings (keys of {@link NettyConfig}, e.g. connections-per-peer)
      */
     public AnyNodeClient(List<String> nodes, Duration timeout, Map<String, String> transport) {
+        this(nodes, timeout, transport, null);
+    }
+
+    /**
+     * As {@link #AnyNodeClient(List, Duration, Map)}, speaking mutual TLS with {@code tls} (a
+     * client certificate, its key and the cluster CA) unless it is null.
+     *
+     * @throws IllegalArgumentException naming the file when the TLS files cannot be used
+     */
+    public AnyNodeClient(List<String> nodes, Duration timeout, Map<String, String> transport, TlsFiles tls) {
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException("nodes: give at least one host:port");
         }
@@ -56,7 +68,7 @@ public final class AnyNodeClient implements DynamoClient {
         Map<String, String> p = new HashMap<>(transport);
         p.putIfAbsent(NettyConfig.IO_THREADS, String.valueOf(Math.min(4,
                 Math.max(1, Runtime.getRuntime().availableProcessors()))));
-        this.transport = BinaryClient.create(NettyConfig.fromProperties(p));
+        this.transport = BinaryClient.create(NettyConfig.fromProperties(p), tls == null ? null : TransportTls.load(tls));
     }
 
     @Override

@@ -7,7 +7,9 @@ import dev.dynamo.api.GetResult;
 import dev.dynamo.api.RequestOptions;
 import dev.dynamo.api.Versioned;
 import dev.dynamo.client.DynamoClusterClient;
+import dev.dynamo.security.tls.TlsFiles;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -70,6 +72,9 @@ import site.ycsb.Status;
  *     5000</td></tr>
  * <tr><td>{@code dynamo.connections}</td><td>connections per node; default the
  *     transport's</td></tr>
+ * <tr><td>{@code dynamo.tls.cert}, {@code dynamo.tls.key}, {@code dynamo.tls.ca}</td><td>all
+ *     three or none: a cluster with mutual TLS on its binary port; the client certificate
+ *     ({@code OU=client}), its PEM key and the cluster CA (docs/security.md)</td></tr>
  * </table>
  *
  * <p>YCSB makes one instance per client thread; they share one client (see
@@ -122,10 +127,14 @@ public final class DynamoDB extends DB {
             transport.put("connections-per-peer", String.valueOf(s.connections()));
         }
         if (s.anyNode()) {
-            return new AnyNodeClient(s.hosts(), Duration.ofMillis(s.timeoutMillis()), transport);
+            return new AnyNodeClient(s.hosts(), Duration.ofMillis(s.timeoutMillis()), transport, s.tls());
         }
-        return DynamoClusterClient.builder().seeds(s.hosts()).requestTimeout(Duration.ofMillis(s.timeoutMillis()))
-                .transportProperties(transport).build();
+        DynamoClusterClient.Builder b = DynamoClusterClient.builder().seeds(s.hosts())
+                .requestTimeout(Duration.ofMillis(s.timeoutMillis())).transportProperties(transport);
+        if (s.tls() != null) {
+            b.tls(s.tls().certificate(), s.tls().privateKey(), s.tls().ca());
+        }
+        return b.build();
     }
 
     @Override
@@ -262,9 +271,9 @@ public final class DynamoDB extends DB {
         return new Status("ERROR_" + e.code().toUpperCase(Locale.ROOT), e.getMessage());
     }
 
-    /** The binding's properties, parsed once at {@link #init()}. */
+    /** The binding's properties, parsed once at {@link #init()}; {@code tls} null: plaintext. */
     record Settings(List<String> hosts, String table, boolean blindUpdates, boolean anyNode, int r, int w,
-                    long timeoutMillis, int connections) {
+                    long timeoutMillis, int connections, TlsFiles tls) {
 
         static Settings parse(Properties p) {
             List<String> hosts = Arrays.stream(p.getProperty("dynamo.hosts", "127.0.0.1:7081").split(","))
@@ -288,7 +297,22 @@ public final class DynamoDB extends DB {
             }
             return new Settings(hosts, table == null || table.isBlank() ? null : table.trim(), blind,
                     routing.equals("any"), integer(p, "dynamo.r", 0), integer(p, "dynamo.w", 0),
-                    integer(p, "dynamo.timeout.ms", 5000), integer(p, "dynamo.connections", 0));
+                    integer(p, "dynamo.timeout.ms", 5000), integer(p, "dynamo.connections", 0), tls(p));
+        }
+
+        /** {@code dynamo.tls.cert}, {@code .key}, {@code .ca}: all three or none. */
+        private static TlsFiles tls(Properties p) {
+            List<String> keys = List.of("dynamo.tls.cert", "dynamo.tls.key", "dynamo.tls.ca");
+            List<String> set = keys.stream().filter(k -> !p.getProperty(k, "").isBlank()).toList();
+            if (set.isEmpty()) {
+                return null;
+            }
+            if (set.size() < keys.size()) {
+                throw new IllegalArgumentException(String.join(", ", set) + " set but not all of " + String.join(", ",
+                        keys) + ": TLS needs the client certificate, its key and the cluster CA");
+            }
+            return new TlsFiles(Path.of(p.getProperty(keys.get(0)).trim()), Path.of(p.getProperty(keys.get(1)).trim()),
+                    Path.of(p.getProperty(keys.get(2)).trim()));
         }
 
         private static int integer(Properties p, String name, int fallback) {

@@ -176,6 +176,11 @@ class DynamoDBTest {
         assertTrue(e.getMessage().contains("dynamo.routing"), e.getMessage());
         DBException r = assertThrows(DBException.class, () -> open(properties("dynamo.r", "two")));
         assertTrue(r.getMessage().contains("dynamo.r"), r.getMessage());
+        DBException tls = assertThrows(DBException.class, () -> open(properties("dynamo.tls.cert", "app.pem")));
+        assertTrue(tls.getMessage().contains("dynamo.tls.cert set but not all of"), tls.getMessage());
+        DBException missing = assertThrows(DBException.class, () -> open(properties("dynamo.tls.cert", "nope.pem",
+                "dynamo.tls.key", "nope-key.pem", "dynamo.tls.ca", "nope-ca.pem")));
+        assertTrue(missing.getMessage().contains("nope-ca.pem"), missing.getMessage());
     }
 
     @Test

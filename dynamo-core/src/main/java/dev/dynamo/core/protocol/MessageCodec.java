@@ -199,6 +199,26 @@ public final class MessageCodec {
     }
 
     /**
+     * True when {@code request} is a request an application may send, as opposed to a message
+     * between nodes: {@link Message.Get}, {@link Message.Put} (writes and deletes) and
+     * {@link Message.RingRequest} (the partition-aware client reads the ring). Looks at the type
+     * byte only, so it costs nothing on the request path; a connection that holds a client
+     * certificate may send only these (docs/security.md). False for an empty request.
+     *
+     * <pre>{@code
+     * MessageCodec.isClientRequest(MessageCodec.encode(new Message.RingRequest()));   // true
+     * MessageCodec.isClientRequest(MessageCodec.encode(new Message.Gossip(state)));   // false
+     * }</pre>
+     */
+    public static boolean isClientRequest(byte[] request) {
+        if (request.length == 0) {
+            return false;
+        }
+        int type = request[0] & 0xff;
+        return type == GET || type == PUT || type == RING_REQUEST;
+    }
+
+    /**
      * Decodes one message.
      *
      * @throws IllegalArgumentException for anything that is not exactly one well-formed message

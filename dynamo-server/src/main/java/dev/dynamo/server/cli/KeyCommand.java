@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -37,6 +38,9 @@ abstract class KeyCommand implements Callable<Integer> {
             description = "Coordinator deadline for this request (default: the table's timeout-ms).")
     Long timeoutMillis;
 
+    @Mixin
+    ClientTlsOptions tls = new ClientTlsOptions();
+
     @ParentCommand
     Main main;
 
@@ -53,12 +57,12 @@ abstract class KeyCommand implements Callable<Integer> {
     public final Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (DynamoClient client = DynamoClusterClient.builder().seeds(seeds).build()) {
+        try (DynamoClient client = tls.applyTo(DynamoClusterClient.builder().seeds(seeds)).build()) {
             return execute(client, key().getBytes(StandardCharsets.UTF_8), out, err);
         } catch (DynamoException e) {
             return error(err, e.code(), e.getMessage());
         } catch (IllegalArgumentException e) {
-            // a malformed seed or context, caught before any request
+            // a malformed seed, context or TLS file, caught before any request
             return error(err, ErrorCode.BAD_REQUEST.wire(), e.getMessage());
         } finally {
             out.flush();

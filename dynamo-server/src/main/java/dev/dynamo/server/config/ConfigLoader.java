@@ -106,7 +106,7 @@ public final class ConfigLoader {
                     + TABLES_DIR + "/<table>" + TABLE_SUFFIX + " inside)");
         }
         Path nodeFile = confDir.resolve(NODE_FILE);
-        NodeSettings node = parseNode(ConfigFile.read(nodeFile), home(confDir));
+        NodeSettings node = parseNode(ConfigFile.read(nodeFile), confDir);
         Map<String, TableConfig> tables = new TreeMap<>();
         Map<String, Path> files = new TreeMap<>();
         for (Path file : tableFiles(confDir.resolve(TABLES_DIR))) {
@@ -116,9 +116,19 @@ public final class ConfigLoader {
         }
         ServerConfig config = new ServerConfig(confDir, node.node, node.q, node.members, node.transport,
                 node.transportProperties, new ArrayList<>(tables.values()), files, node.options, node.membership,
-                node.seeds, node.joining, node.http);
+                node.seeds, node.joining, node.http, node.tls);
         checkValuesFitMessages(config);
         return config;
+    }
+
+    /**
+     * Fails unless the TLS files of {@code node.properties} (if any) can be used and name this
+     * node: see {@link TlsSettings#check}. Reads the files, so a node calls it when it starts.
+     *
+     * @throws ConfigException naming {@code node.properties}, the setting and the file at fault
+     */
+    public static void checkTls(ServerConfig config) {
+        config.tls().check(config.confDir().resolve(NODE_FILE), config.node().id());
     }
 
     /**
@@ -196,10 +206,11 @@ public final class ConfigLoader {
     private record NodeSettings(NodeConfig node, int q, List<ClusterMember> members, String transport,
                                 Map<String, String> transportProperties, NodeOptions options,
                                 MembershipConfig membership, List<String> seeds, boolean joining,
-                                HttpApiServer.Options http) {
+                                HttpApiServer.Options http, TlsSettings tls) {
     }
 
-    private static NodeSettings parseNode(ConfigFile f, Path home) {
+    private static NodeSettings parseNode(ConfigFile f, Path confDir) {
+        Path home = home(confDir);
         String id = f.required("node.id", "this node's id (letters, digits, '-', '_'), e.g. node.id = n1");
         if (!TableConfig.NAME.matcher(id).matches()) {
             throw f.invalid("node.id", id, "must be 1 to 64 letters, digits, '-' or '_'");
@@ -330,10 +341,15 @@ public final class ConfigLoader {
 
         HttpApiServer.Options http = parseHttp(f);
 
-        f.rejectUnknownKeys(NODE_KEYS);
+        // mutual TLS of the binary port (docs/security.md); the files are read when the node starts
+        TlsSettings tls = TlsSettings.parse(f, confDir, transport, transportProperties);
+
+        List<String> allowed = new ArrayList<>(NODE_KEYS);
+        allowed.addAll(TlsSettings.KEYS);
+        f.rejectUnknownKeys(allowed);
         NodeConfig node = new NodeConfig(id, host, binaryPort, httpPort, dataDir, capacity, maxClock);
         return new NodeSettings(node, q, members, transport, transportProperties, options, membership, seeds, joining,
-                http);
+                http, tls);
     }
 
     /** The HTTP port's limits (docs/limits.md, "HTTP port"); defaults are {@link HttpApiServer.Options#DEFAULT}. */

@@ -124,6 +124,17 @@ class MainTest {
     }
 
     @Test
+    void tlsOptionsGoTogetherAndNameAMissingFile() {
+        assertEquals(2, run("get", "--table", "t", "--tls-cert", "app.pem", "k"));
+        assertTrue(err.toString().startsWith("error bad_request: --tls-cert, --tls-key and --tls-ca go together"),
+                err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("put", "--table", "t", "--tls-cert", "app.pem", "--tls-key", "app-key.pem", "--tls-ca",
+                "no-such-ca.pem", "k", "v"));
+        assertTrue(err.toString().startsWith("error bad_request: tls.ca no-such-ca.pem"), err.toString());
+    }
+
+    @Test
     void malformedSeed() {
         assertEquals(2, run("get", "--table", "t", "--seed", "no-port", "k"));
         assertTrue(err.toString().startsWith("error bad_request: "), err.toString());

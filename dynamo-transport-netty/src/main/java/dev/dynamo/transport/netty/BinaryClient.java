@@ -3,6 +3,8 @@ package dev.dynamo.transport.netty;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.dynamo.core.spi.TransportException;
+import dev.dynamo.security.tls.PeerIdentity;
+import dev.dynamo.security.tls.UntrustedPeerException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -16,6 +18,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -67,7 +70,14 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A payload over the frame limit fails the future with {@link IllegalArgumentException}.
  * When created with a local id, each connection begins with a hello frame naming it, which
- * the server passes to its handler as {@code from}. Thread-safe.
+ * the server passes to its handler as {@code from}.
+ *
+ * <p>With a {@link TransportTls}, each connection first completes a mutual TLS handshake in
+ * which the server's certificate must list the dialed host among its subject alternative
+ * names, then must be a node's ({@code OU=node}) and, for {@link #sendToNode}, name exactly that
+ * node; only then does anything (the hello included) go out. A connection failing either check
+ * is closed and its sends fail {@code UNREACHABLE}, counted and logged rate-limited under
+ * {@link TransportTls#HANDSHAKE} or {@link TransportTls#SERVER_IDENTITY}. Thread-safe.
  *
  * <pre>{@code
  * try (BinaryClient client = BinaryClient.create(NettyConfig.defaults())) {
@@ -83,6 +93,8 @@ public final class BinaryClient implements AutoCloseable {
 
     private final NettyConfig config;
     private final Reporting reporting;
+    /** Null: plaintext. */
+    private final TransportTls tls;
     private final String localId;
     private final EventLoops loops;
     private final boolean ownsLoops;
@@ -93,13 +105,14 @@ public final class BinaryClient implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private BinaryClient(NettyConfig config, String localId, EventLoops loops, boolean ownsLoops,
-                         Reporting reporting) {
+                         Reporting reporting, TransportTls tls) {
         if (localId != null && (localId.isEmpty() || localId.getBytes(UTF_8).length > BinaryServer.MAX_HELLO_BYTES)) {
             throw new IllegalArgumentException("localId: '" + localId + "' must have 1 to "
                     + BinaryServer.MAX_HELLO_BYTES + " UTF-8 bytes");
         }
         this.config = Objects.requireNonNull(config, "config");
         this.reporting = Objects.requireNonNull(reporting, "reporting");
+        this.tls = tls;
         this.localId = localId;
         this.loops = loops;
         this.ownsLoops = ownsLoops;
@@ -108,32 +121,49 @@ public final class BinaryClient implements AutoCloseable {
                 .channel(loops.channelType())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeoutMillis())
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (config.clientIdleMillis() > 0) {
-                            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.clientIdleMillis(),
-                                    TimeUnit.MILLISECONDS));
-                        }
-                        ch.pipeline()
-                                .addLast("flush", new FlushConsolidationHandler(256, true))
-                                .addLast("frames", new FrameCodec(config.maxFrameBytes(), (what, reason) -> {
-                                    if (what == FrameCodec.Malformation.TOO_LONG) {
-                                        reporting.limits().refused(NettyConfig.limit(NettyConfig.MAX_FRAME_BYTES));
-                                    }
-                                    reporting.log().warn(LOG, HostileInputLog.MALFORMED_FRAME, "{}", reason);
-                                }))
-                                .addLast("answers", new Connection(ch));
-                    }
-                });
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeoutMillis());
+    }
+
+    /** The pipeline of a connection to {@code address}: TLS needs the host it dialed, to check the certificate. */
+    private ChannelInitializer<SocketChannel> pipeline(HostPort address) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                if (config.clientIdleMillis() > 0) {
+                    ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, config.clientIdleMillis(),
+                            TimeUnit.MILLISECONDS));
+                }
+                if (tls != null) {
+                    SslHandler ssl = tls.clientContext().newHandler(ch.alloc(), address.host(), address.port());
+                    ssl.setHandshakeTimeoutMillis(config.connectTimeoutMillis());
+                    ch.pipeline().addLast("tls", ssl);
+                }
+                ch.pipeline()
+                        .addLast("flush", new FlushConsolidationHandler(256, true))
+                        .addLast("frames", new FrameCodec(config.maxFrameBytes(), (what, reason) -> {
+                            if (what == FrameCodec.Malformation.TOO_LONG) {
+                                reporting.limits().refused(NettyConfig.limit(NettyConfig.MAX_FRAME_BYTES));
+                            }
+                            reporting.log().warn(LOG, HostileInputLog.MALFORMED_FRAME, "{}", reason);
+                        }))
+                        .addLast("answers", new Connection(ch));
+            }
+        };
     }
 
     /** A client on event loops of its own ({@code io-threads} of them), closed with it; sends no hello. */
     public static BinaryClient create(NettyConfig config) {
+        return create(config, (TransportTls) null);
+    }
+
+    /**
+     * A client on event loops of its own, closed with it, that sends no hello and speaks mutual
+     * TLS when {@code tls} is not null (an application's client certificate, say).
+     */
+    public static BinaryClient create(NettyConfig config, TransportTls tls) {
         EventLoops loops = EventLoops.create("dynamo-client-io", config.ioThreads());
         try {
-            return new BinaryClient(config, null, loops, true, Reporting.standalone());
+            return new BinaryClient(config, null, loops, true, Reporting.standalone(), tls);
         } catch (RuntimeException e) {
             loops.close();
             throw e;
@@ -149,22 +179,51 @@ public final class BinaryClient implements AutoCloseable {
         return create(config, localId, loops, Reporting.standalone());
     }
 
+    /**
+     * A client on shared event loops speaking mutual TLS when {@code tls} is not null.
+     *
+     * @param localId the node id announced in a hello frame on each connection, or null for none;
+     *                with TLS, servers accept only the id their certificate names
+     */
+    public static BinaryClient create(NettyConfig config, String localId, EventLoops loops, TransportTls tls) {
+        return create(config, localId, loops, Reporting.standalone(), tls);
+    }
+
     /** As {@link #create(NettyConfig, String, EventLoops)}, reporting to {@code reporting}. */
     static BinaryClient create(NettyConfig config, String localId, EventLoops loops, Reporting reporting) {
-        return new BinaryClient(config, localId, Objects.requireNonNull(loops, "loops"), false, reporting);
+        return create(config, localId, loops, reporting, null);
+    }
+
+    /** As above, with mutual TLS when {@code tls} is not null. */
+    static BinaryClient create(NettyConfig config, String localId, EventLoops loops, Reporting reporting,
+                               TransportTls tls) {
+        return new BinaryClient(config, localId, Objects.requireNonNull(loops, "loops"), false, reporting, tls);
     }
 
     /**
      * Sends {@code payload} as one request to the server at {@code hostPort} and returns its
      * answer; fails after {@code timeoutMillis} without one. Never blocks; the caller may reuse
-     * {@code payload} as soon as this returns.
+     * {@code payload} as soon as this returns. With TLS, the server's certificate must be a node's.
      */
     public CompletableFuture<byte[]> send(String hostPort, byte[] payload, long timeoutMillis) {
-        return send(hostPort, null, payload, timeoutMillis);
+        return send(hostPort, null, null, payload, timeoutMillis);
     }
 
-    /** As {@link #send(String, byte[], long)}; failure messages name {@code label} (e.g. a node). */
-    CompletableFuture<byte[]> send(String hostPort, String label, byte[] payload, long timeoutMillis) {
+    /**
+     * As {@link #send(String, byte[], long)} to node {@code node} at {@code hostPort}: with TLS, the
+     * server's certificate must name that node ({@code CN=<node>, OU=node}); without, the same as
+     * {@code send}.
+     */
+    public CompletableFuture<byte[]> sendToNode(String hostPort, String node, byte[] payload, long timeoutMillis) {
+        return send(hostPort, Objects.requireNonNull(node, "node"), "node '" + node + "' at " + hostPort, payload,
+                timeoutMillis);
+    }
+
+    /**
+     * As {@link #send(String, byte[], long)}; with TLS the server's certificate must name {@code node}
+     * unless it is null; failure messages name {@code label} (e.g. a node).
+     */
+    CompletableFuture<byte[]> send(String hostPort, String node, String label, byte[] payload, long timeoutMillis) {
         Objects.requireNonNull(payload, "payload");
         String what = label != null ? label : String.valueOf(hostPort);
         if (closed.get()) {
@@ -180,8 +239,11 @@ public final class BinaryClient implements AutoCloseable {
         }
         Peer peer;
         try {
-            peer = peers.computeIfAbsent(Objects.requireNonNull(hostPort, "hostPort"),
-                    k -> new Peer(k, HostPort.parse(k)));
+            Objects.requireNonNull(hostPort, "hostPort");
+            // with TLS, connections proven to be node n2 are pooled apart from any other use of the address
+            String expected = tls == null ? null : node;
+            String key = expected == null ? hostPort : expected + "@" + hostPort;
+            peer = peers.computeIfAbsent(key, k -> new Peer(k, HostPort.parse(hostPort), expected));
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new TransportException(TransportException.Kind.UNREACHABLE,
                     "cannot send to " + what + ": " + e.getMessage(), e));
@@ -378,16 +440,19 @@ public final class BinaryClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- connections
 
-    /** The connections to one remote address. */
+    /** The connections to one remote address (and, with TLS, one expected node). */
     private final class Peer {
         final String key;
         final HostPort address;
+        /** With TLS: the node the server's certificate must name; null: any node. */
+        final String expectedNode;
         final Slot[] slots;
         final AtomicInteger next = new AtomicInteger();
 
-        Peer(String key, HostPort address) {
+        Peer(String key, HostPort address, String expectedNode) {
             this.key = key;
             this.address = address;
+            this.expectedNode = expectedNode;
             this.slots = new Slot[config.connectionsPerPeer()];
             List<EventLoop> eventLoops = new ArrayList<>();
             for (EventExecutor e : loops.group()) {
@@ -463,7 +528,8 @@ public final class BinaryClient implements AutoCloseable {
         private void connect(CompletableFuture<Connection> f) {
             ChannelFuture cf;
             try {
-                cf = bootstrap.clone(loop).connect(InetSocketAddress.createUnresolved(peer.address.host(), peer.address.port()));
+                cf = bootstrap.clone(loop).handler(pipeline(peer.address))
+                        .connect(InetSocketAddress.createUnresolved(peer.address.host(), peer.address.port()));
             } catch (RuntimeException e) {
                 connectFailed(f, e);
                 return;
@@ -483,18 +549,61 @@ public final class BinaryClient implements AutoCloseable {
                     f.completeExceptionally(new TransportException(TransportException.Kind.CLOSED, "the client is closed"));
                     return;
                 }
-                if (localId != null) {
-                    ch.writeAndFlush(FrameCodec.encode(ch.alloc(), Frame.Kind.HELLO, 0, localId.getBytes(UTF_8)));
+                SslHandler ssl = ch.pipeline().get(SslHandler.class);
+                if (ssl == null) {
+                    established(ch, c, f);
+                } else {
+                    ssl.handshakeFuture().addListener(handshake -> {
+                        if (handshake.isSuccess()) {
+                            authenticated(ch, ssl, c, f);
+                        } else {
+                            reporting.limits().refused(TransportTls.HANDSHAKE);
+                            String why = BinaryServer.handshakeFailure(handshake.cause());
+                            reporting.log().warn(LOG, TransportTls.HANDSHAKE, "binary protocol: TLS handshake with {}"
+                                    + " failed: {}", peer.address, why);
+                            ch.close();
+                            connectFailed(f, new TransportException(TransportException.Kind.UNREACHABLE,
+                                    "TLS handshake with " + peer.address + " failed: " + why, handshake.cause()));
+                        }
+                    });
                 }
-                c.slot = this;
-                synchronized (this) {
-                    connection = c;
-                    connecting = null;
-                    lastFailure = null;
-                }
-                LOG.debug("connected to {} ({})", peer.key, ch.localAddress());
-                f.complete(c);
             });
+        }
+
+        /** After the handshake: the server's certificate must be the node's this slot dials (or any node's). */
+        private void authenticated(Channel ch, SslHandler ssl, Connection c, CompletableFuture<Connection> f) {
+            try {
+                PeerIdentity server = PeerIdentity.of(ssl.engine().getSession());
+                if (peer.expectedNode != null) {
+                    server.requireNode(peer.expectedNode);
+                } else {
+                    server.requireMember();
+                }
+            } catch (UntrustedPeerException e) {
+                reporting.limits().refused(TransportTls.SERVER_IDENTITY);
+                reporting.log().warn(LOG, TransportTls.SERVER_IDENTITY, "binary protocol: closing the connection to {}:"
+                        + " {}", peer.address, e.getMessage());
+                ch.close();
+                connectFailed(f, new TransportException(TransportException.Kind.UNREACHABLE, "the server at "
+                        + peer.address + " is refused: " + e.getMessage(), e));
+                return;
+            }
+            established(ch, c, f);
+        }
+
+        /** The connection is ready: announce ourselves, then hand it to the sends waiting for it. */
+        private void established(Channel ch, Connection c, CompletableFuture<Connection> f) {
+            if (localId != null) {
+                ch.writeAndFlush(FrameCodec.encode(ch.alloc(), Frame.Kind.HELLO, 0, localId.getBytes(UTF_8)));
+            }
+            c.slot = this;
+            synchronized (this) {
+                connection = c;
+                connecting = null;
+                lastFailure = null;
+            }
+            LOG.debug("connected to {} ({})", peer.key, ch.localAddress());
+            f.complete(c);
         }
 
         /** Forgets {@code c}, retired, so that the next send opens a new connection. */
@@ -600,7 +709,11 @@ public final class BinaryClient implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof IOException) {
+            if (BinaryServer.tlsFailure(cause) != null) {
+                // a failed handshake is counted and logged where the connect fails
+                LOG.debug("TLS failure on the connection with {}: {}", channel.remoteAddress(),
+                        BinaryServer.handshakeFailure(cause));
+            } else if (cause instanceof IOException) {
                 LOG.debug("connection with {} failed: {}", channel.remoteAddress(), cause.toString());
             } else {
                 reporting.log().warn(LOG, HostileInputLog.CONNECTION_ERROR, "binary protocol: closing connection with"

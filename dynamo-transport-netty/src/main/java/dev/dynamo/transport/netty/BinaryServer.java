@@ -2,10 +2,14 @@ package dev.dynamo.transport.netty;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.dynamo.api.DynamoException;
+import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.OverloadedException;
 import dev.dynamo.core.protocol.Errors;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.spi.MessageHandler;
+import dev.dynamo.security.tls.PeerIdentity;
+import dev.dynamo.security.tls.UntrustedPeerException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -17,6 +21,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -38,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,10 +107,14 @@ public final class BinaryServer implements AutoCloseable {
     private static final int MAX_FAILURE_MESSAGE_CHARS = 16 * 1024;
     /** Bound of the waits of {@link #close()} for sockets to close. */
     private static final long CLOSE_WAIT_MILLIS = 2_000;
+    /** A TLS handshake not finished within this is a failed one. */
+    static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
     private final MessageHandler handler;
     private final NettyConfig config;
     private final Reporting reporting;
+    /** Null: plaintext. */
+    private final TransportTls tls;
     private final EventLoops loops;
     private final boolean ownsLoops;
     private final ThreadPoolExecutor handlerPool;
@@ -119,10 +131,11 @@ public final class BinaryServer implements AutoCloseable {
     private volatile boolean closed;
 
     private BinaryServer(String host, int port, MessageHandler handler, NettyConfig config, EventLoops loops,
-                         boolean ownsLoops, Reporting reporting) {
+                         boolean ownsLoops, Reporting reporting, TransportTls tls) {
         this.handler = handler;
         this.config = config;
         this.reporting = reporting;
+        this.tls = tls;
         this.loops = loops;
         this.ownsLoops = ownsLoops;
         // a bounded queue: a stalled disk makes requests fail overloaded instead of piling up in memory
@@ -166,7 +179,7 @@ public final class BinaryServer implements AutoCloseable {
     public static BinaryServer start(String host, int port, MessageHandler handler, NettyConfig config) {
         EventLoops loops = EventLoops.create("dynamo-server-io", config.ioThreads());
         try {
-            return new BinaryServer(host, port, handler, config, loops, true, Reporting.standalone());
+            return new BinaryServer(host, port, handler, config, loops, true, Reporting.standalone(), null);
         } catch (RuntimeException e) {
             loops.close();
             throw e;
@@ -183,10 +196,27 @@ public final class BinaryServer implements AutoCloseable {
         return start(host, port, handler, config, loops, Reporting.standalone());
     }
 
+    /**
+     * Listens with mutual TLS ({@code tls} non-null; see {@link TransportTls}) on shared event
+     * loops, which the caller closes after the server.
+     *
+     * @throws IllegalStateException when the address cannot be bound
+     */
+    public static BinaryServer start(String host, int port, MessageHandler handler, NettyConfig config,
+                                     EventLoops loops, TransportTls tls) {
+        return start(host, port, handler, config, loops, Reporting.standalone(), tls);
+    }
+
     /** As {@link #start(String, int, MessageHandler, NettyConfig, EventLoops)}, reporting to {@code reporting}. */
     static BinaryServer start(String host, int port, MessageHandler handler, NettyConfig config, EventLoops loops,
                               Reporting reporting) {
-        return new BinaryServer(host, port, handler, config, loops, false, reporting);
+        return start(host, port, handler, config, loops, reporting, null);
+    }
+
+    /** As above, with mutual TLS when {@code tls} is not null. */
+    static BinaryServer start(String host, int port, MessageHandler handler, NettyConfig config, EventLoops loops,
+                              Reporting reporting, TransportTls tls) {
+        return new BinaryServer(host, port, handler, config, loops, false, reporting, tls);
     }
 
     /** The port listened on (the one chosen when started with port 0). */
@@ -315,6 +345,12 @@ public final class BinaryServer implements AutoCloseable {
             ch.pipeline().addLast("idle", new IdleStateHandler(config.idleTimeoutMillis(), 0, 0,
                     TimeUnit.MILLISECONDS));
         }
+        if (tls != null) {
+            // before every handler that reads or writes frames; its handshake timeout bounds a peer that never finishes
+            SslHandler ssl = tls.serverContext().newHandler(ch.alloc());
+            ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
+            ch.pipeline().addLast("tls", ssl);
+        }
         ch.pipeline()
                 .addLast("flush", new FlushConsolidationHandler(256, true))
                 .addLast("frames", new FrameCodec(config.maxFrameBytes(), (what, reason) -> {
@@ -362,8 +398,12 @@ public final class BinaryServer implements AutoCloseable {
         private final Set<Call> calls = ConcurrentHashMap.newKeySet();
         /** Written on the event loop only. */
         private volatile String peer;
+        /** With TLS, who the certificate names once the handshake is done; null before and without TLS. */
+        private volatile PeerIdentity identity;
         /** Event loop only. */
         private boolean sawFrame;
+        /** Closed for what it sent or the certificate it holds: frames read in the same batch are dropped. Event loop only. */
+        private boolean refused;
         /** Written on the event loop only. */
         private volatile boolean paused;
 
@@ -383,6 +423,9 @@ public final class BinaryServer implements AutoCloseable {
             int size = frame.content().readableBytes();
             byte[] payload;
             try {
+                if (refused || (tls != null && identity == null && !authenticate())) {
+                    return;
+                }
                 if (kind == Frame.Kind.HELLO && (sawFrame || size == 0 || size > MAX_HELLO_BYTES)) {
                     violation(sawFrame ? "hello frame after the first frame"
                             : "hello frame of " + size + " bytes (1 to " + MAX_HELLO_BYTES + " allowed)");
@@ -400,7 +443,11 @@ public final class BinaryServer implements AutoCloseable {
             sawFrame = true;
             if (kind == Frame.Kind.HELLO) {
                 String remote = peer;
-                peer = new String(payload, UTF_8);
+                String claimed = new String(payload, UTF_8);
+                if (identity != null && !helloMatchesCertificate(claimed)) {
+                    return;
+                }
+                peer = claimed;
                 LOG.debug("binary protocol on {}: connection from {} is node '{}'", name, remote, peer);
             } else {
                 if (first) {
@@ -416,9 +463,11 @@ public final class BinaryServer implements AutoCloseable {
                         ("server at " + name + " is shutting down").getBytes(UTF_8)));
                 return;
             }
-            int now = inFlight.incrementAndGet();
-            boolean admitted = now <= config.maxInFlight();
-            if (!admitted) {
+            PeerIdentity who = identity;
+            boolean forbidden = who != null && !who.isNode() && !MessageCodec.isClientRequest(payload);
+            int now = forbidden ? 0 : inFlight.incrementAndGet();
+            boolean admitted = !forbidden && now <= config.maxInFlight();
+            if (!admitted && !forbidden) {
                 releaseInFlight();
             }
             // a refused request is tracked on its connection as well, until its answer is written,
@@ -432,6 +481,10 @@ public final class BinaryServer implements AutoCloseable {
                 LOG.debug("binary protocol on {}: {} has {} requests in flight; pausing reads", name, peer,
                         calls.size());
                 maybeResume(); // answers may have come in between
+            }
+            if (forbidden) {
+                forbid(call, who, payload);
+                return;
             }
             if (!admitted) {
                 refuse(call, NettyConfig.MAX_IN_FLIGHT, now - 1, config.maxInFlight());
@@ -451,6 +504,63 @@ public final class BinaryServer implements AutoCloseable {
                                 config.handlerQueueSize());
                     }
                 }
+            }
+        }
+
+        /**
+         * Answers {@code call}, a node-to-node message on a connection holding a client
+         * certificate, {@code forbidden} without handling it; the connection stays open for its
+         * client operations.
+         */
+        private void forbid(Call call, PeerIdentity who, byte[] payload) {
+            reporting.limits().refused(TransportTls.CLIENT_OPERATION);
+            int type = payload.length == 0 ? -1 : payload[0] & 0xff;
+            reporting.log().warn(LOG, TransportTls.CLIENT_OPERATION, "binary protocol on {}: refusing message type {}"
+                    + " from client '{}' at {}: a client certificate may send client operations only", name, type,
+                    who.name(), addressString(channel.remoteAddress()));
+            answer(call, forbidden(name, who, type), null);
+        }
+
+        /**
+         * Reads the peer's identity from the finished handshake; false (the connection is
+         * being closed) when its certificate names no node or client.
+         */
+        private boolean authenticate() {
+            SslHandler ssl = channel.pipeline().get(SslHandler.class);
+            try {
+                PeerIdentity who = PeerIdentity.of(ssl.engine().getSession());
+                identity = who;
+                if (who.isNode()) {
+                    // requests of a member name it by its certificate, hello or not
+                    peer = who.name();
+                }
+                LOG.debug("binary protocol on {}: {} at {} authenticated", name, who,
+                        addressString(channel.remoteAddress()));
+                return true;
+            } catch (UntrustedPeerException e) {
+                reporting.limits().refused(TransportTls.CERTIFICATE);
+                reporting.log().warn(LOG, TransportTls.CERTIFICATE, "binary protocol on {}: closing connection with"
+                        + " {}: {}", name, addressString(channel.remoteAddress()), e.getMessage());
+                refused = true;
+                channel.close();
+                return false;
+            }
+        }
+
+        /** True when a hello's node id is the one the certificate names; otherwise closes the connection. */
+        private boolean helloMatchesCertificate(String claimed) {
+            try {
+                identity.requireNode(claimed);
+                return true;
+            } catch (UntrustedPeerException e) {
+                reporting.limits().refused(TransportTls.HELLO);
+                // the message names the claimed id only when it is a valid one: no hostile text in the log
+                reporting.log().warn(LOG, TransportTls.HELLO, "binary protocol on {}: closing connection with {}"
+                        + " ({}): its hello does not match its certificate: {}", name,
+                        addressString(channel.remoteAddress()), identity, e.getMessage());
+                refused = true;
+                channel.close();
+                return false;
             }
         }
 
@@ -526,12 +636,27 @@ public final class BinaryServer implements AutoCloseable {
             protocolErrors.incrementAndGet();
             reporting.log().warn(LOG, HostileInputLog.PROTOCOL_VIOLATION, "binary protocol on {}: closing connection"
                     + " with {}: {}", name, channel.remoteAddress(), reason);
+            refused = true;
             channel.close();
         }
 
         /** Closes a connection that sent nothing for the idle timeout, unless it waits for answers. */
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent handshake) {
+                if (handshake.isSuccess()) {
+                    if (identity == null && !refused) {
+                        authenticate();
+                    }
+                } else {
+                    reporting.limits().refused(TransportTls.HANDSHAKE);
+                    reporting.log().warn(LOG, TransportTls.HANDSHAKE, "binary protocol on {}: TLS handshake with {}"
+                            + " failed: {}", name, addressString(channel.remoteAddress()),
+                            handshakeFailure(handshake.cause()));
+                    channel.close();
+                }
+                return;
+            }
             if (!(evt instanceof IdleStateEvent idle) || idle.state() != IdleState.READER_IDLE) {
                 ctx.fireUserEventTriggered(evt);
                 return;
@@ -554,7 +679,11 @@ public final class BinaryServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof IOException) {
+            if (tlsFailure(cause) != null) {
+                // counted and logged as a failed handshake; the text of a record that is not TLS may hold the peer's data
+                LOG.debug("binary protocol on {}: TLS failure on the connection with {}: {}", name,
+                        channel.remoteAddress(), tlsFailure(cause).getClass().getSimpleName());
+            } else if (cause instanceof IOException) {
                 // resets and broken pipes: the peer went away, which is its right
                 LOG.debug("binary protocol on {}: connection with {} failed: {}", name, channel.remoteAddress(),
                         cause.toString());
@@ -566,6 +695,45 @@ public final class BinaryServer implements AutoCloseable {
             }
             ctx.close();
         }
+    }
+
+    /** The answer to a node-to-node message sent on a client certificate's connection. */
+    static byte[] forbidden(String server, PeerIdentity client, int type) {
+        return MessageCodec.encode(Errors.toMessage(new DynamoException(ErrorCode.FORBIDDEN, "server at " + server
+                + " refuses message type " + type + " from client '" + client.name() + "': a client certificate"
+                + " (OU=client) may send get, put, delete and ring requests only; node-to-node messages need a node"
+                + " certificate (OU=node)")));
+    }
+
+    /** The TLS exception in {@code cause}'s chain, or null. */
+    static SSLException tlsFailure(Throwable cause) {
+        for (Throwable e = cause; e != null; e = e.getCause()) {
+            if (e instanceof SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What went wrong in a handshake, for the log: never the text of a record that is not TLS
+     * (Netty quotes its bytes, which are the peer's data).
+     */
+    static String handshakeFailure(Throwable cause) {
+        SSLException ssl = tlsFailure(cause);
+        if (ssl instanceof NotSslRecordException) {
+            return "the peer does not speak TLS (a plaintext client or node?)";
+        }
+        Throwable e = ssl != null ? ssl : cause;
+        if (e == null) {
+            return "unknown";
+        }
+        if (e instanceof java.nio.channels.ClosedChannelException) {
+            return "the connection closed during the handshake (a plaintext peer, or one that refused our certificate?)";
+        }
+        String message = e.getMessage();
+        String text = message == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + message;
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
     }
 
     /** The text of a failure frame: the exception's class and message, causes unwrapped. */

@@ -36,6 +36,8 @@ import java.util.TreeMap;
  *       connections after half of it without traffic, before any server with the same setting would,
  *       and reconnects on the next send. 0: never</td></tr>
  * </table>
+ * The keys {@code tls.cert}, {@code tls.key}, {@code tls.ca} and {@code tls.reload-interval-ms}
+ * switch on mutual TLS; they are parsed by {@link TlsOptions}, and ignored here.
  *
  * <pre>{@code
  * NettyConfig c = NettyConfig.fromProperties(Map.of("max-frame-bytes", "8388608", "io-threads", "4"));
@@ -78,10 +80,11 @@ public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThrea
 
     /** The prefix of these settings in a node's configuration. */
     public static final String PREFIX = "transport.netty.";
-    /** Every known key, sorted. */
+    /** Every known key, sorted; the {@code tls.*} keys are {@link TlsOptions}'s. */
     private static final List<String> KEYS = List.of(BIND, CONNECT_TIMEOUT_MILLIS, CONNECTIONS_PER_PEER,
             HANDLER_QUEUE_SIZE, HANDLER_THREADS, IDLE_TIMEOUT_MILLIS, IO_THREADS, MAX_CONNECTIONS, MAX_FRAME_BYTES,
-            MAX_IN_FLIGHT, MAX_IN_FLIGHT_PER_CONNECTION, RECONNECT_BACKOFF_MILLIS, SHUTDOWN_GRACE_MILLIS);
+            MAX_IN_FLIGHT, MAX_IN_FLIGHT_PER_CONNECTION, RECONNECT_BACKOFF_MILLIS, SHUTDOWN_GRACE_MILLIS,
+            TlsOptions.CA, TlsOptions.CERT, TlsOptions.KEY, TlsOptions.RELOAD_INTERVAL);
 
     public NettyConfig {
         require(maxFrameBytes >= FrameCodec.HEADER_BYTES, MAX_FRAME_BYTES, maxFrameBytes,
@@ -124,7 +127,7 @@ public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThrea
     }
 
     /**
-     * Parses {@code properties}; absent keys take their defaults, {@code bind} is ignored here.
+     * Parses {@code properties}; absent keys take their defaults, {@code bind} and {@code tls.*} are ignored here.
      *
      * @throws IllegalArgumentException naming the key and the value when a value is not a
      *                                  whole number or out of range, or a key is unknown

@@ -5,6 +5,7 @@ import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.spi.TransportException;
+import dev.dynamo.security.tls.UntrustedPeerException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +30,15 @@ import org.slf4j.LoggerFactory;
  * counted), under the settings' names ({@code transport.netty.max-connections}, ...); hostile
  * input is logged rate-limited on the context's clock.
  *
+ * <p>With the properties {@code tls.cert}, {@code tls.key} and {@code tls.ca} ({@link TlsOptions})
+ * both sides speak mutual TLS 1.3 ({@link TransportTls}): the certificate must name this node
+ * ({@code CN=<localNode>, OU=node}) or the constructor fails; the files are checked for a
+ * rotation every {@code tls.reload-interval-ms} on the context's scheduler. A connection
+ * holding a client certificate may then send client operations only (others are answered
+ * {@code forbidden}); a member's hello must name the node of its certificate, and the handler's
+ * {@code from} is that node; a send to node {@code n2} goes out only once the server's
+ * certificate proved to be {@code n2}'s (a seed named by its address: any member's).
+ *
  * <p>Failures of {@link #send}: a node without a known address is {@code UNREACHABLE};
  * otherwise as {@link BinaryClient#send}. {@link #close()} fails pending sends with
  * {@code CLOSED}, then closes the server gracefully (bounded by
@@ -51,6 +61,9 @@ public final class NettyTransport implements Transport {
     private final String bind;
     private final NettyConfig config;
     private final Reporting reporting;
+    /** Null: plaintext. */
+    private final TransportTls tls;
+    private final TlsPolling tlsPolling;
     private final EventLoops loops;
     private final BinaryClient client;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -77,13 +90,35 @@ public final class NettyTransport implements Transport {
         this.config = NettyConfig.fromProperties(context.properties());
         this.reporting = new Reporting(context.extensions().get(LimitObserver.class).orElse(LimitObserver.NONE),
                 new HostileInputLog(context.scheduler().clock()));
+        Optional<TlsOptions> tlsOptions = TlsOptions.fromProperties(context.properties());
+        this.tls = tlsOptions.map(o -> ownTls(o, localNode)).orElse(null);
         this.loops = EventLoops.create("dynamo-io-" + localNode, config.ioThreads());
         try {
-            this.client = BinaryClient.create(config, localNode, loops, reporting);
+            this.client = BinaryClient.create(config, localNode, loops, reporting, tls);
         } catch (RuntimeException e) {
             loops.close();
             throw e;
         }
+        this.tlsPolling = tlsOptions.map(o -> TlsPolling.start(tls.reloader(), context.scheduler(),
+                o.reloadIntervalMillis())).orElse(null);
+    }
+
+    /** This node's TLS material: it must name this node, since peers check that it does. */
+    private static TransportTls ownTls(TlsOptions options, String localNode) {
+        TransportTls tls = TransportTls.load(options.files());
+        try {
+            tls.identity().requireNode(localNode);
+        } catch (UntrustedPeerException e) {
+            throw new IllegalArgumentException(TlsOptions.CERT + " " + options.files().certificate() + ": the"
+                    + " certificate does not name this node '" + localNode + "': " + e.getMessage()
+                    + "; issue this node a certificate CN=" + localNode + ", OU=node", e);
+        }
+        return tls;
+    }
+
+    /** The TLS in use, empty when the transport speaks plaintext. */
+    public Optional<TransportTls> tls() {
+        return Optional.ofNullable(tls);
     }
 
     @Override
@@ -119,9 +154,12 @@ public final class NettyTransport implements Transport {
                         + " on; set transport.netty." + NettyConfig.BIND + " (host:port) or give the node an address");
             }
             HostPort hp = HostPort.parse(address);
-            server = BinaryServer.start(hp.host(), hp.port(), handler, config, loops, reporting);
+            server = BinaryServer.start(hp.host(), hp.port(), handler, config, loops, reporting, tls);
             bound = server.localAddress();
-            LOG.info("node '{}' serves the binary protocol on {}", localNode, BinaryServer.addressString(server.localAddress()));
+            LOG.info("node '{}' serves the binary protocol on {}{}", localNode,
+                    BinaryServer.addressString(server.localAddress()),
+                    tls == null ? " (plaintext)" : " with mutual TLS (certificate CN=" + tls.identity().name()
+                            + ", OU=node, expires " + tls.reloader().current().notAfter() + ")");
         }
     }
 
@@ -183,7 +221,9 @@ public final class NettyTransport implements Transport {
             return CompletableFuture.failedFuture(new TransportException(TransportException.Kind.UNREACHABLE,
                     "unknown node '" + node + "': no address is known for it"));
         }
-        return client.send(address, "node '" + node + "' at " + address, request, timeoutMillis);
+        // a seed is named by its address (node ids have no ':'): any member's certificate will do there
+        String expected = node.indexOf(':') >= 0 ? null : node;
+        return client.send(address, expected, "node '" + node + "' at " + address, request, timeoutMillis);
     }
 
     @Override
@@ -194,6 +234,9 @@ public final class NettyTransport implements Transport {
         BinaryServer s;
         synchronized (lifecycle) {
             s = server;
+        }
+        if (tlsPolling != null) {
+            tlsPolling.stop();
         }
         try {
             client.close();

@@ -55,8 +55,14 @@
  *       at the client.</li>
  *   <li><b>Back-pressure.</b> A server stops reading a connection that has
  *       {@code max-in-flight-per-connection} unanswered requests, until half are answered.</li>
- *   <li>There is no Java serialization anywhere, and no other framing: TLS, compression and
- *       authentication are not part of version 1.</li>
+ *   <li>There is no Java serialization anywhere, and no other framing; compression is not part
+ *       of version 1.</li>
+ *   <li><b>TLS.</b> When configured ({@code tls.cert}, {@code tls.key}, {@code tls.ca}), every
+ *       connection is mutual TLS 1.3 and the frames above travel inside it unchanged. The
+ *       certificate's {@code OU} is the peer's role: {@code client} connections may send get,
+ *       put and ring requests only, anything else is answered with the store's
+ *       {@code forbidden} error; a {@code node} connection's hello must name the node of its
+ *       certificate. See {@link dev.dynamo.transport.netty.TransportTls} and docs/security.md.</li>
  * </ul>
  *
  * <h2>Example</h2>
@@ -77,7 +83,9 @@
  *   <li>{@link dev.dynamo.transport.netty.NettyTransport} (name {@code netty}, from
  *       {@link dev.dynamo.transport.netty.NettyTransportProvider}): both, as a node's transport;</li>
  *   <li>{@link dev.dynamo.transport.netty.NettyConfig}: the settings, and
- *       {@link dev.dynamo.transport.netty.EventLoops}: epoll or NIO threads.</li>
+ *       {@link dev.dynamo.transport.netty.EventLoops}: epoll or NIO threads;</li>
+ *   <li>{@link dev.dynamo.transport.netty.TlsOptions} and
+ *       {@link dev.dynamo.transport.netty.TransportTls}: mutual TLS and peer roles.</li>
  * </ul>
  *
  * <pre>{@code
