@@ -20,6 +20,8 @@ class ErrorCodeTest {
             Map.entry("bad_request", 400),
             Map.entry("limit_exceeded", 400),
             Map.entry("unknown_table", 404),
+            Map.entry("unauthenticated", 401),
+            Map.entry("forbidden", 403),
             Map.entry("not_found", 404),
             Map.entry("no_route", 404),
             Map.entry("method_not_allowed", 405),
@@ -99,7 +101,7 @@ class ErrorCodeTest {
             }
         }
         assertEquals(Set.of(ErrorCode.INTERNAL, ErrorCode.NOT_FOUND, ErrorCode.NO_ROUTE, ErrorCode.METHOD_NOT_ALLOWED,
-                ErrorCode.MEMBERSHIP_REFUSED, ErrorCode.SHUTTING_DOWN), plain);
+                ErrorCode.MEMBERSHIP_REFUSED, ErrorCode.SHUTTING_DOWN, ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN), plain);
     }
 
     private static void assertCode(ErrorCode expected, DynamoException e) {
