@@ -266,7 +266,11 @@ public final class HttpApiServer implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("HTTP port must be 0..65535, was " + port);
         }
-        security.requireSafeTransport(node.id());
+        try {
+            security.requireSafeTransport();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("node " + node.id() + ": " + e.getMessage(), e);
+        }
         this.tls = security.tls() ? sslContext(node.id(), security) : null;
         this.bodyLimit = bodyLimit(node.tables());
         boolean epoll = options.nativeTransport() && Epoll.isAvailable();

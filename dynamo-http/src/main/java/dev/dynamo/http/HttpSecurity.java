@@ -74,16 +74,18 @@ public record HttpSecurity(X509KeyManager tlsKeys, Supplier<Credentials> credent
     }
 
     /**
-     * Fails when authentication would send passwords in clear.
+     * Fails when authentication would send passwords in clear: with credentials, without TLS and
+     * without {@code allowPlaintext}. {@link HttpApiServer} checks this before it listens; a
+     * caller may check it earlier, before it opens anything else.
      *
      * @throws IllegalArgumentException naming {@value #ALLOW_PLAINTEXT_SETTING}
      */
-    void requireSafeTransport(String nodeId) {
+    public void requireSafeTransport() {
         if (authenticates() && !tls() && !allowPlaintext) {
-            throw new IllegalArgumentException("node " + nodeId + ": HTTP authentication is on but the HTTP API"
-                    + " speaks plain HTTP, so every request would carry a password in clear: turn on TLS for the"
-                    + " HTTP API, or set " + ALLOW_PLAINTEXT_SETTING + " = true if clients reach it over loopback"
-                    + " or a TLS proxy on the same host only");
+            throw new IllegalArgumentException("HTTP authentication is on but the HTTP API speaks plain HTTP, so"
+                    + " every request would carry a password in clear: turn on TLS for the HTTP API, or set "
+                    + ALLOW_PLAINTEXT_SETTING + " = true if clients reach it only over loopback or through a TLS"
+                    + " proxy on the same host");
         }
     }
 }

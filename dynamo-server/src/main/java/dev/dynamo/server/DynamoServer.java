@@ -13,10 +13,13 @@ import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.time.SystemScheduler;
 import dev.dynamo.http.HttpApiServer;
+import dev.dynamo.http.HttpSecurity;
+import dev.dynamo.security.auth.CredentialsException;
 import dev.dynamo.http.metrics.NodeMetrics;
 import dev.dynamo.server.config.ClusterMember;
 import dev.dynamo.server.config.ConfigException;
 import dev.dynamo.server.config.ConfigLoader;
+import dev.dynamo.server.config.HttpAuthSettings;
 import dev.dynamo.server.config.ServerConfig;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -62,12 +65,14 @@ public final class DynamoServer implements AutoCloseable {
     private final DynamoNode node;
     private final Membership membership;
     private final HttpApiServer http;
+    /** Null when the HTTP API asks for no password. */
+    private final HttpUsers httpUsers;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Object closeLock = new Object();
     private boolean closing;
 
     private DynamoServer(ServerConfig config, SystemScheduler scheduler, NodeMetrics metrics, Transport transport,
-                         DynamoNode node, Membership membership, HttpApiServer http) {
+                         DynamoNode node, Membership membership, HttpApiServer http, HttpUsers httpUsers) {
         this.config = config;
         this.scheduler = scheduler;
         this.metrics = metrics;
@@ -75,6 +80,7 @@ public final class DynamoServer implements AutoCloseable {
         this.node = node;
         this.membership = membership;
         this.http = http;
+        this.httpUsers = httpUsers;
     }
 
     /**
@@ -93,12 +99,17 @@ public final class DynamoServer implements AutoCloseable {
         String id = config.node().id();
         ConfigLoader.checkValuesFitMessages(config);
         warnAboutSmallCluster(config);
+        HttpUsers httpUsers = httpUsers(config);
+        HttpSecurity httpSecurity = httpSecurity(config, httpUsers);
         // closed in reverse order if a later step fails
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             SystemScheduler scheduler = new SystemScheduler("dynamo-" + id + "-timer",
                     Math.max(2, Runtime.getRuntime().availableProcessors()));
             opened.push(scheduler);
+            if (httpUsers != null) {
+                opened.push(httpUsers.start(scheduler));
+            }
             NodeMetrics metrics = new NodeMetrics(id);
             opened.push(metrics);
 
@@ -124,7 +135,7 @@ public final class DynamoServer implements AutoCloseable {
             holder.node = node;
 
             HttpApiServer http = HttpApiServer.start(node, bound.node().host(), bound.node().httpPort(), metrics,
-                    bound.http());
+                    bound.http(), httpSecurity);
             opened.push(http);
             if (bound.node().httpPort() == 0) {
                 bound = bound.withBoundPorts(bound.node().binaryPort(), http.port());
@@ -143,7 +154,8 @@ public final class DynamoServer implements AutoCloseable {
             http.setMembership(membership);
             metrics.bindMembership(membership);
 
-            DynamoServer server = new DynamoServer(bound, scheduler, metrics, transport, node, membership, http);
+            DynamoServer server = new DynamoServer(bound, scheduler, metrics, transport, node, membership, http,
+                    httpUsers);
             LOG.info("node {} is up: binary protocol on {}, HTTP API on http://{}, data in {}, cluster {}, q={}",
                     id, bound.node().binaryAddress(), bound.node().httpAddress(), bound.node().dataDir(),
                     bound.members(), bound.q());
@@ -159,6 +171,40 @@ public final class DynamoServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    // ---------------------------------------------------------------- HTTP authentication (http.auth.*)
+
+    /** The users of {@code http.auth.file}, read now; null when the key is absent. */
+    private static HttpUsers httpUsers(ServerConfig config) {
+        if (!config.httpAuth().enabled()) {
+            return null;
+        }
+        try {
+            return HttpUsers.load(config.httpAuth());
+        } catch (CredentialsException e) {
+            // the file changed since the configuration was read
+            throw new ConfigException(config.confDir().resolve(ConfigLoader.NODE_FILE), "key '"
+                    + HttpAuthSettings.FILE + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How the HTTP API is secured; refuses, before anything opens, passwords over plain HTTP
+     * unless {@code http.auth.allow-plaintext} says so.
+     */
+    private static HttpSecurity httpSecurity(ServerConfig config, HttpUsers users) {
+        HttpSecurity security = HttpSecurity.NONE;
+        if (users != null) {
+            security = security.withCredentials(users).withPlaintextAllowed(config.httpAuth().allowPlaintext());
+        }
+        try {
+            security.requireSafeTransport();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(config.confDir().resolve(ConfigLoader.NODE_FILE), "key '"
+                    + HttpAuthSettings.FILE + "' = '" + config.httpAuth().file() + "': " + e.getMessage(), e);
+        }
+        return security;
     }
 
     private static DynamoNode openNode(ServerConfig config, Transport transport, SystemScheduler scheduler,
@@ -286,6 +332,9 @@ public final class DynamoServer implements AutoCloseable {
         LOG.info("node {} is stopping", id);
         try {
             closeQuietly(http);
+            if (httpUsers != null) {
+                closeQuietly(httpUsers);
+            }
             closeQuietly(membership);
             drainBinary();
             closeQuietly(transport);

@@ -41,11 +41,13 @@ import java.util.Objects;
  * @param joining             this node is not in {@code cluster.nodes}: it starts outside the ring and
  *                            becomes a member through a seed when an operator runs {@code join}
  * @param http                the HTTP API's threads and limits ({@code http.*} keys)
+ * @param httpAuth            the HTTP API's password authentication ({@code http.auth.*} keys)
  */
 public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMember> members, String transport,
                            Map<String, String> transportProperties, List<TableConfig> tables,
                            Map<String, Path> tableFiles, NodeOptions options, MembershipConfig membership,
-                           List<String> seeds, boolean joining, HttpApiServer.Options http) {
+                           List<String> seeds, boolean joining, HttpApiServer.Options http,
+                           HttpAuthSettings httpAuth) {
 
     public ServerConfig {
         Objects.requireNonNull(confDir, "confDir");
@@ -59,6 +61,7 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
         Objects.requireNonNull(membership, "membership");
         seeds = List.copyOf(seeds);
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(httpAuth, "httpAuth");
         if (members.stream().noneMatch(m -> m.id().equals(node.id()))) {
             throw new IllegalArgumentException("cluster members " + members + " do not include this node '"
                     + node.id() + "'");
@@ -92,7 +95,7 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
             updated.add(m.id().equals(node.id()) ? m.withPorts(binaryPort, httpPort) : m);
         }
         return new ServerConfig(confDir, n, q, updated, transport, transportProperties, tables, tableFiles, options,
-                membership, seeds, joining, http);
+                membership, seeds, joining, http, httpAuth);
     }
 
     /**
