@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dynamo.http.HttpApiServer;
+import dev.dynamo.http.HttpSecurity;
+import dev.dynamo.http.metrics.NodeMetrics;
+import dev.dynamo.security.auth.Credentials;
 import dev.dynamo.security.auth.CredentialsWriter;
 import dev.dynamo.security.auth.PasswordHasher;
 import dev.dynamo.security.auth.Role;
+import dev.dynamo.security.tls.TlsFiles;
+import dev.dynamo.security.tls.TlsReloader;
 import dev.dynamo.server.cli.Main;
 import dev.dynamo.server.config.ConfigException;
 import java.io.ByteArrayInputStream;
@@ -22,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -150,6 +157,52 @@ class HttpAuthServerTest {
             assertEquals(0, ok.code, ok.err);
             assertTrue(ok.out.contains("cluster as seen by solo (http://" + address + ")"), ok.out);
             assertEquals("", ok.err, "loopback: no warning about plain HTTP");
+        }
+    }
+
+    @Test
+    void operatorCommandsTalkHttpsWithTheClusterCa() throws Exception {
+        allowPlaintext();
+        Path certs = home.resolve("certs");
+        Cli made = Cli.run(Map.of(), "certs", "--dir", certs.toString(), "--node", "solo=127.0.0.1");
+        assertEquals(0, made.code, made.err);
+        Cli other = Cli.run(Map.of(), "certs", "--dir", home.resolve("other").toString(), "--node", "x=127.0.0.1");
+        assertEquals(0, other.code, other.err);
+        try (DynamoServer server = DynamoServer.start(conf);
+             TlsReloader tls = new TlsReloader(new TlsFiles(certs.resolve("solo.pem"), certs.resolve("solo-key.pem"),
+                     certs.resolve("ca.pem")), Clock.systemUTC());
+             NodeMetrics metrics = new NodeMetrics("solo", false);
+             HttpApiServer https = HttpApiServer.start(server.node(), "127.0.0.1", 0, metrics,
+                     HttpApiServer.Options.DEFAULT, HttpSecurity.NONE.withTls(tls.keyManager())
+                             .withCredentials(Credentials.load(users)))) {
+            String url = "https://127.0.0.1:" + https.port();
+            Map<String, String> env = Map.of("DYNAMO_PASSWORD", "ops-pw");
+
+            Cli ok = Cli.run(env, "repair", "--http", url, "--cacert", certs.resolve("ca.pem").toString(), "--user",
+                    "ops", "--node-only", "--no-wait");
+            assertEquals(0, ok.code, ok.err);
+            assertTrue(ok.out.startsWith(url + ": "), ok.out);
+            Cli bare = Cli.run(env, "repair", "--http", "127.0.0.1:" + https.port(), "--cacert",
+                    certs.resolve("ca.pem").toString(), "--user", "ops", "--node-only", "--no-wait");
+            assertEquals(0, bare.code, "--cacert makes an address without a scheme https: " + bare.err);
+
+            Cli wrongCa = Cli.run(env, "repair", "--http", url, "--cacert",
+                    home.resolve("other/ca.pem").toString(), "--user", "ops", "--node-only", "--no-wait");
+            assertEquals(2, wrongCa.code);
+            assertTrue(wrongCa.err.startsWith("error unreachable: TLS handshake with 127.0.0.1:" + https.port()
+                    + " failed"), wrongCa.err);
+            assertTrue(wrongCa.err.contains("give the cluster's CA certificate with --cacert FILE"), wrongCa.err);
+
+            Cli plain = Cli.run(env, "repair", "--http", "http://127.0.0.1:" + https.port(), "--user", "ops",
+                    "--node-only", "--no-wait");
+            assertEquals(2, plain.code);
+            assertTrue(plain.err.contains("HTTP 400 from /repair: this port speaks HTTPS only: use an https:// URL"),
+                    plain.err);
+
+            Cli badCa = Cli.run(env, "repair", "--http", url, "--cacert", home.resolve("nope.pem").toString(),
+                    "--user", "ops", "--node-only", "--no-wait");
+            assertEquals(2, badCa.code);
+            assertTrue(badCa.err.startsWith("error bad_request: --cacert: "), badCa.err);
         }
     }
 
