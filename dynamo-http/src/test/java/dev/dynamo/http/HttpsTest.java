@@ -138,6 +138,23 @@ class HttpsTest {
         }
     }
 
+    @Test
+    void anAnswerThatClosesTheConnectionArrivesWholeOverTls() throws Exception {
+        try (HttpTestServer c = start(new TlsReloader(n1, clock), trusting(ca.certificate()));
+             SSLSocket socket = (SSLSocket) trusting(ca.certificate()).getSocketFactory().createSocket("127.0.0.1",
+                     c.server().port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            // the whole answer, then the end of stream (the server sends close_notify first): no reset
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
+            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+            assertTrue(answer.endsWith("\"status\":\"up\",\"node\":\"n1\"}\n"), answer);
+        }
+    }
+
     /** The server's certificate as a fresh TLS connection (no session to resume) sees it. */
     private X509Certificate peerCertificate(HttpTestServer c) throws Exception {
         SSLContext fresh = trusting(ca.certificate());
