@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * too_many_siblings, value_too_large, insufficient_replicas, overloaded, timeout, internal)
  * cross the binary protocol, each as its own exception type ({@link #exceptionType()}) with
  * its typed fields; forbidden crosses it too, as a plain {@link DynamoException} of that code. The others belong to the HTTP API alone (no route, wrong method, key not
- * found, shutdown, a refused membership change) and are plain {@link DynamoException}s where
+ * found, shutdown, a refused membership change, missing credentials) and are plain {@link DynamoException}s where
  * Java sees them.
  *
  * <pre>{@code
@@ -36,8 +36,9 @@ public enum ErrorCode {
     /** A malformed request: path, percent-encoding, key, context, query parameter, frame or HTTP syntax. */
     BAD_REQUEST("bad_request", 400, BadRequestException.class),
     /**
-     * The caller's certificate does not allow the request: on the binary port, a connection with a
-     * client certificate ({@code OU=client}) sent a node-to-node message (docs/security.md).
+     * The caller is authenticated but not allowed this request: on the HTTP API, the user holds no
+     * role that allows it; on the binary port, a connection with a client certificate
+     * ({@code OU=client}) sent a node-to-node message (docs/security.md).
      */
     FORBIDDEN("forbidden", 403, DynamoException.class),
     /** The table is not configured on the cluster. */
@@ -46,6 +47,11 @@ public enum ErrorCode {
     NOT_FOUND("not_found", 404, DynamoException.class),
     /** HTTP API only: no route has this path. */
     NO_ROUTE("no_route", 404, DynamoException.class),
+    /**
+     * HTTP API only: the node asks for HTTP Basic credentials and the request had none, or an
+     * unknown user or wrong password (the reply carries {@code WWW-Authenticate}).
+     */
+    UNAUTHENTICATED("unauthenticated", 401, DynamoException.class),
     /** HTTP API only: the route does not take this method (the reply's {@code Allow} lists those it does). */
     METHOD_NOT_ALLOWED("method_not_allowed", 405, DynamoException.class),
     /** A request input is over one of the store's limits; the error names the limit, the value and the most allowed. */

@@ -19,8 +19,9 @@ class ErrorCodeTest {
     private static final Map<String, Integer> DOCUMENTED_STATUS = Map.ofEntries(
             Map.entry("bad_request", 400),
             Map.entry("limit_exceeded", 400),
-            Map.entry("forbidden", 403),
             Map.entry("unknown_table", 404),
+            Map.entry("unauthenticated", 401),
+            Map.entry("forbidden", 403),
             Map.entry("not_found", 404),
             Map.entry("no_route", 404),
             Map.entry("method_not_allowed", 405),
@@ -99,8 +100,8 @@ class ErrorCodeTest {
                 assertTrue(e.getMessage().contains(code.exceptionType().getSimpleName()), e.getMessage());
             }
         }
-        assertEquals(Set.of(ErrorCode.INTERNAL, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.NO_ROUTE, ErrorCode.METHOD_NOT_ALLOWED,
-                ErrorCode.MEMBERSHIP_REFUSED, ErrorCode.SHUTTING_DOWN), plain);
+        assertEquals(Set.of(ErrorCode.INTERNAL, ErrorCode.NOT_FOUND, ErrorCode.NO_ROUTE, ErrorCode.METHOD_NOT_ALLOWED,
+                ErrorCode.MEMBERSHIP_REFUSED, ErrorCode.SHUTTING_DOWN, ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN), plain);
     }
 
     private static void assertCode(ErrorCode expected, DynamoException e) {

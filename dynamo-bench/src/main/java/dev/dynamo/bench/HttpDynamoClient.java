@@ -170,7 +170,8 @@ public final class HttpDynamoClient implements DynamoClient {
                     number(body, "max", 0));
             case OVERLOADED -> new OverloadedException(message, field(body, "limit"), number(body, "value", -1),
                     number(body, "max", 0));
-            case INTERNAL, FORBIDDEN, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN ->
+            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN, UNAUTHENTICATED,
+                    FORBIDDEN ->
                     new DynamoException(code, message);
         };
     }

@@ -27,6 +27,8 @@ import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.table.Table;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.http.metrics.NodeMetrics;
+import dev.dynamo.security.auth.Action;
+import dev.dynamo.security.auth.Principal;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -85,14 +87,25 @@ final class HttpApi {
     private final Executor workers;
     private final int maxQueuedRequests;
     private final ObjectMapper json = new ObjectMapper();
+    /** Null when the API is open to anyone. */
+    private final HttpAccessControl access;
     private volatile Membership membership;
 
-    /** @param maxQueuedRequests the size of {@code workers}' queue, named in the 503 when it is full */
+    /** An API open to anyone; see {@link #HttpApi(DynamoNode, NodeMetrics, Executor, int, HttpAccessControl)}. */
     HttpApi(DynamoNode node, NodeMetrics metrics, Executor workers, int maxQueuedRequests) {
+        this(node, metrics, workers, maxQueuedRequests, null);
+    }
+
+    /**
+     * @param maxQueuedRequests the size of {@code workers}' queue, named in the 503 when it is full
+     * @param access            who may call what; null for an API open to anyone
+     */
+    HttpApi(DynamoNode node, NodeMetrics metrics, Executor workers, int maxQueuedRequests, HttpAccessControl access) {
         this.node = node;
         this.metrics = metrics;
         this.workers = workers;
         this.maxQueuedRequests = maxQueuedRequests;
+        this.access = access;
     }
 
     void setMembership(Membership membership) {
@@ -101,26 +114,40 @@ final class HttpApi {
 
     // ------------------------------------------------------------------ entry points
 
+    /** Serves one request without credentials; see {@link #handle(String, String, String, byte[], Caller)}. */
+    CompletableFuture<Reply> handle(String method, String uri, String contextHeader, byte[] body) {
+        return handle(method, uri, contextHeader, body, Caller.ANONYMOUS);
+    }
+
     /**
-     * Serves one request. Never throws: every failure becomes an error reply.
+     * Serves one request. Never throws: every failure becomes an error reply. When the API
+     * authenticates, every route but {@code /health} first checks the caller's credentials
+     * (401 without them, also before a malformed path is reported) and role (403).
      *
      * @param contextHeader the {@code X-Dynamo-Context} request header, null when absent
+     * @param caller        the {@code Authorization} header and the client's address
      */
-    CompletableFuture<Reply> handle(String method, String uri, String contextHeader, byte[] body) {
+    CompletableFuture<Reply> handle(String method, String uri, String contextHeader, byte[] body, Caller caller) {
         RequestTarget.Route route = RequestTarget.Route.NONE;
-        CompletableFuture<Reply> reply;
+        RequestTarget target = null;
+        BadRequestException unparsable = null;
         try {
-            RequestTarget target;
-            try {
-                target = RequestTarget.parse(uri);
-            } catch (BadRequestException e) {
-                route = RequestTarget.Route.KEY; // only the key route parses more than its path
-                throw e;
-            }
+            target = RequestTarget.parse(uri);
             route = target.route();
-            reply = dispatch(method, target, contextHeader, body);
-        } catch (RuntimeException e) {
-            reply = CompletableFuture.failedFuture(e);
+        } catch (BadRequestException e) {
+            route = RequestTarget.Route.KEY; // only the key route parses more than its path
+            unparsable = e;
+        }
+        CompletableFuture<Reply> reply;
+        if (access == null || route == RequestTarget.Route.HEALTH) {
+            reply = serve(method, target, unparsable, contextHeader, body, null, caller);
+        } else {
+            RequestTarget t = target;
+            BadRequestException bad = unparsable;
+            // after a password check on the hashing pool, this goes on there: routing is quick, and the
+            // slow work of a route (engine calls, a scrape) goes to the workers like any other request's
+            reply = access.authenticate(caller.authorization(), caller.remote())
+                    .thenCompose(user -> serve(method, t, bad, contextHeader, body, user, caller));
         }
         String tag = route.tag();
         return reply.handle((ok, error) -> ok != null ? ok : errorReply(method, tag, error))
@@ -202,7 +229,34 @@ final class HttpApi {
 
     // ------------------------------------------------------------------ routing
 
-    private CompletableFuture<Reply> dispatch(String method, RequestTarget target, String contextHeader, byte[] body) {
+    /**
+     * The caller of one request, as the connection knows it.
+     *
+     * @param authorization the {@code Authorization} header, null when absent
+     * @param remote        the client's address, for logs
+     */
+    record Caller(String authorization, String remote) {
+        static final Caller ANONYMOUS = new Caller(null, "unknown");
+    }
+
+    /** A parsed (or unparsable) request once its caller is known: {@code user} is null when the API is open. */
+    private CompletableFuture<Reply> serve(String method, RequestTarget target, BadRequestException unparsable,
+                                           String contextHeader, byte[] body, Principal user, Caller caller) {
+        try {
+            if (unparsable != null) {
+                throw unparsable;
+            }
+            if (user != null) {
+                access.authorize(user, method, target, caller.remote());
+            }
+            return dispatch(method, target, contextHeader, body, user);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Reply> dispatch(String method, RequestTarget target, String contextHeader, byte[] body,
+                                              Principal user) {
         RequestTarget.Route route = target.route();
         if (route == RequestTarget.Route.NONE) {
             throw new HttpError(ErrorCode.NO_ROUTE, "no route for " + method + " " + shorten(target.path())
@@ -214,7 +268,7 @@ final class HttpApi {
         }
         switch (route) {
             case TABLES:
-                return CompletableFuture.completedFuture(jsonReply(200, tables()));
+                return CompletableFuture.completedFuture(jsonReply(200, tables(user)));
             case CLUSTER:
                 return CompletableFuture.completedFuture(jsonReply(200, cluster()));
             case HEALTH:
@@ -370,9 +424,12 @@ final class HttpApi {
 
     // ------------------------------------------------------------------ tables, cluster, health
 
-    private List<Map<String, Object>> tables() {
+    /** Every table; for a user without {@code admin}, the tables it may read. */
+    private List<Map<String, Object>> tables(Principal user) {
         List<Map<String, Object>> out = new ArrayList<>();
-        node.tables().stream().map(Table::config).sorted(Comparator.comparing(TableConfig::name)).forEach(c -> {
+        node.tables().stream().map(Table::config)
+                .filter(c -> user == null || user.allows(Action.ADMIN, null) || user.allows(Action.READ, c.name()))
+                .sorted(Comparator.comparing(TableConfig::name)).forEach(c -> {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("name", c.name());
             t.put("n", c.n());

@@ -121,8 +121,10 @@ final class HttpApiHandler extends ChannelInboundHandlerAdapter {
                             serving - 1, options.maxInFlight()));
                 } else {
                     keepAlive = HttpUtil.isKeepAlive(request);
+                    HttpApi.Caller caller = new HttpApi.Caller(request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                            String.valueOf(ctx.channel().remoteAddress()));
                     reply = api.handle(method, request.uri(), request.headers().get(HttpApi.CONTEXT_HEADER),
-                            ByteBufUtil.getBytes(request.content()));
+                            ByteBufUtil.getBytes(request.content()), caller);
                 }
             }
         } finally {

@@ -27,6 +27,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -40,6 +44,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +56,8 @@ import org.slf4j.LoggerFactory;
  * event loop nor a worker ever waits for replicas. See docs/http-api.md for the
  * wire contract, and {@link Options} (docs/limits.md, "HTTP port") for the limits on
  * connections, requests in flight, idle and slow connections, and request heads.
+ * {@link HttpSecurity} adds HTTPS and HTTP Basic authentication with per-table roles
+ * (docs/security.md).
  *
  * <pre>{@code
  * NodeMetrics metrics = new NodeMetrics("n1");
@@ -72,6 +79,12 @@ public final class HttpApiServer implements AutoCloseable {
     static final int MAX_INITIAL_LINE_BYTES = 64 * 1024;
     /** Default largest header block: a context of many clock entries must fit. */
     static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    /** Password checks waiting for a hashing thread before more are answered 503 (docs/limits.md). */
+    static final int MAX_PENDING_CHECKS = 64;
+    /** The only TLS version of the HTTPS port. */
+    static final String TLS_PROTOCOL = "TLSv1.3";
+    static final String TLS_HANDLER = "tls";
 
     /** At most one log line per kind of refusal this often: clients choose how often they are refused. */
     private static final long LOG_INTERVAL_MILLIS = 10_000;
@@ -238,15 +251,27 @@ public final class HttpApiServer implements AutoCloseable {
     private final Channel serverChannel;
     private final Gauge inFlightGauge;
     private final Gauge connectionsGauge;
+    /** Null for plain HTTP. */
+    private final SslContext tls;
+    /** Runs password checks (PBKDF2) when the API authenticates; null otherwise. */
+    private final ThreadPoolExecutor hashing;
 
-    private HttpApiServer(DynamoNode node, String host, int port, NodeMetrics metrics, Options options) {
+    private HttpApiServer(DynamoNode node, String host, int port, NodeMetrics metrics, Options options,
+                          HttpSecurity security) {
         this.node = Objects.requireNonNull(node, "node");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.options = Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(security, "security");
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("HTTP port must be 0..65535, was " + port);
         }
+        try {
+            security.requireSafeTransport();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("node " + node.id() + ": " + e.getMessage(), e);
+        }
+        this.tls = security.tls() ? sslContext(node.id(), security) : null;
         this.bodyLimit = bodyLimit(node.tables());
         boolean epoll = options.nativeTransport() && Epoll.isAvailable();
         this.transportName = epoll ? "epoll" : "nio";
@@ -256,11 +281,14 @@ public final class HttpApiServer implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
                 new DefaultThreadFactory("dynamo-http-io-" + node.id(), true), io);
         this.workers = newWorkers(node.id(), options);
-        this.api = new HttpApi(node, metrics, workers, options.maxQueuedRequests());
+        LogLimiter logLimiter = new LogLimiter(Clock.system(), LOG_INTERVAL_MILLIS);
+        this.hashing = security.authenticates() ? newHashing(node.id()) : null;
+        HttpAccessControl access = hashing == null ? null : new HttpAccessControl(node.id(), security.credentials(),
+                hashing, MAX_PENDING_CHECKS, metrics, logLimiter);
+        this.api = new HttpApi(node, metrics, workers, options.maxQueuedRequests(), access);
         HttpDecoderConfig decoder = new HttpDecoderConfig()
                 .setMaxInitialLineLength(options.maxRequestLineBytes())
                 .setMaxHeaderSize(options.maxHeaderBytes());
-        LogLimiter logLimiter = new LogLimiter(Clock.system(), LOG_INTERVAL_MILLIS);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
@@ -277,6 +305,10 @@ public final class HttpApiServer implements AutoCloseable {
                             return;
                         }
                         ch.closeFuture().addListener(f -> connections.decrementAndGet());
+                        if (tls != null) {
+                            ch.pipeline().addLast(HttpsOnly.NAME, new HttpsOnly(logLimiter));
+                            ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(ch.alloc()));
+                        }
                         IdleGuard idle = new IdleGuard(options.idleTimeout().toMillis(), metrics, logLimiter);
                         ch.pipeline().addLast(IdleGuard.BYTES, idle.bytesIn());
                         ch.pipeline().addLast("http", new HttpServerCodec(decoder));
@@ -301,8 +333,10 @@ public final class HttpApiServer implements AutoCloseable {
                 .description("HTTP requests being served").strongReference(true).register(metrics.registry());
         this.connectionsGauge = Gauge.builder("dynamo.http.connections", channels, ChannelGroup::size)
                 .description("Open HTTP connections").strongReference(true).register(metrics.registry());
-        LOG.info("node {}: HTTP API listening on {} ({}, body limit {} bytes, at most {} connections and {} requests"
-                + " in flight, idle timeout {} ms)", node.id(), serverChannel.localAddress(), transportName, bodyLimit,
+        LOG.info("node {}: HTTP API listening on {} ({}, {}, {}, body limit {} bytes, at most {} connections and {}"
+                + " requests in flight, idle timeout {} ms)", node.id(), serverChannel.localAddress(), transportName,
+                tls != null ? "HTTPS" : "plain HTTP",
+                security.authenticates() ? "HTTP Basic authentication" : "no authentication", bodyLimit,
                 options.maxConnections(), options.maxInFlight(), options.idleTimeout().toMillis());
     }
 
@@ -310,6 +344,9 @@ public final class HttpApiServer implements AutoCloseable {
     private void refuse(SocketChannel ch, int open, LogLimiter logLimiter) {
         logLimiter.warn(LOG, "max-connections", "node {}: refused HTTP connection from {}: {} open, at most {} ({})",
                 node.id(), ch.remoteAddress(), open - 1, options.maxConnections(), MAX_CONNECTIONS);
+        if (tls != null) {
+            ch.pipeline().addLast(TLS_HANDLER, tls.newHandler(ch.alloc()));
+        }
         ch.pipeline().addLast("http", new HttpResponseEncoder());
         ch.pipeline().addLast("refuse", new RefusedConnection(api.overloaded(null, MAX_CONNECTIONS, open - 1,
                 options.maxConnections())));
@@ -321,6 +358,20 @@ public final class HttpApiServer implements AutoCloseable {
      */
     public void setMembership(Membership membership) {
         api.setMembership(membership);
+    }
+
+    /**
+     * Starts the HTTP API of {@code node} on {@code host:port} (0: any free port), with TLS and
+     * authentication as {@code security} says.
+     *
+     * @throws UncheckedIOException     when the address cannot be bound, naming it and why
+     * @throws IllegalArgumentException for a port outside 0..65535, authentication over plain HTTP
+     *                                  without {@link HttpSecurity#allowPlaintext()}, or a TLS key
+     *                                  manager the TLS implementation cannot use
+     */
+    public static HttpApiServer start(DynamoNode node, String host, int port, NodeMetrics metrics, Options options,
+                                      HttpSecurity security) {
+        return new HttpApiServer(node, host, port, metrics, options, security);
     }
 
     /** Starts the HTTP API of {@code node} on {@code host:port} (0: any free port) with default options. */
@@ -335,7 +386,38 @@ public final class HttpApiServer implements AutoCloseable {
      * @throws IllegalArgumentException for a port outside 0..65535
      */
     public static HttpApiServer start(DynamoNode node, String host, int port, NodeMetrics metrics, Options options) {
-        return new HttpApiServer(node, host, port, metrics, options);
+        return start(node, host, port, metrics, options, HttpSecurity.NONE);
+    }
+
+    /**
+     * The server side of HTTPS: TLS 1.3 with the JDK's engine (which takes any key manager, so a
+     * reloading one serves a rotated certificate to new connections); clients present none.
+     */
+    private static SslContext sslContext(String nodeId, HttpSecurity security) {
+        try {
+            return SslContextBuilder.forServer(security.tlsKeys()).sslProvider(SslProvider.JDK)
+                    .protocols(TLS_PROTOCOL).clientAuth(ClientAuth.NONE).build();
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("node " + nodeId + ": the HTTP API cannot use its TLS key and"
+                    + " certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The password-check pool: PBKDF2 is CPU work, so a few threads, and a short queue so that a
+     * flood of guesses is refused (503) rather than queued for minutes.
+     */
+    private static ThreadPoolExecutor newHashing(String nodeId) {
+        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2));
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(MAX_PENDING_CHECKS), r -> {
+                    Thread t = new Thread(r, "dynamo-http-auth-" + nodeId + "-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static ThreadPoolExecutor newWorkers(String nodeId, Options options) {
@@ -367,6 +449,11 @@ public final class HttpApiServer implements AutoCloseable {
     /** The address the server listens on. */
     public InetSocketAddress address() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Whether the server speaks HTTPS. */
+    public boolean tls() {
+        return tls != null;
     }
 
     /** "epoll" or "nio": the socket transport in use. */
@@ -416,13 +503,20 @@ public final class HttpApiServer implements AutoCloseable {
     private void shutdownThreads() {
         long graceMillis = options.closeGrace().toMillis();
         group.shutdownGracefully(0, graceMillis, TimeUnit.MILLISECONDS).awaitUninterruptibly(graceMillis + 1_000);
-        workers.shutdown();
+        stop(workers, graceMillis);
+        if (hashing != null) {
+            stop(hashing, graceMillis);
+        }
+    }
+
+    private static void stop(ThreadPoolExecutor pool, long graceMillis) {
+        pool.shutdown();
         try {
-            if (!workers.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
-                workers.shutdownNow();
+            if (!pool.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+                pool.shutdownNow();
             }
         } catch (InterruptedException e) {
-            workers.shutdownNow();
+            pool.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -3,10 +3,12 @@ package dev.dynamo.http;
 import dev.dynamo.core.limits.LimitObserver;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -60,11 +62,14 @@ final class LingeringClose {
         ch.pipeline().addFirst(NAME, drain);
         IdleGuard.remove(ch.pipeline());
         ch.config().setAutoRead(true);
-        duplex.shutdownOutput().addListener(f -> {
+        SslHandler tls = ch.pipeline().get(SslHandler.class);
+        // over TLS the client must read a close_notify before the end of stream, or it may take the answer as truncated
+        ChannelFuture notified = tls == null ? ch.newSucceededFuture() : tls.closeOutbound();
+        notified.addListener(n -> duplex.shutdownOutput().addListener(f -> {
             if (!f.isSuccess()) {
                 ch.close();
             }
-        });
+        }));
         ScheduledFuture<?> timer = ch.eventLoop().schedule(() -> {
             if (ch.isOpen()) {
                 if (drain.bytes > 0) {

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP API of node n1 of a {@link TestCluster} (local network, real time) on 127.0.0.1
@@ -38,13 +39,18 @@ final class HttpTestServer implements AutoCloseable {
     private final TestCluster cluster;
     private final NodeMetrics metrics;
     private final HttpApiServer server;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
 
-    private HttpTestServer(TestCluster cluster, NodeMetrics metrics, HttpApiServer server) {
+    private HttpTestServer(TestCluster cluster, NodeMetrics metrics, HttpApiServer server, SSLContext clientTls) {
         this.cluster = cluster;
         this.metrics = metrics;
         this.server = server;
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5));
+        if (clientTls != null) {
+            b.sslContext(clientTls);
+        }
+        this.client = b.build();
     }
 
     static HttpTestServer start(int size, Path dir, TableConfig... tables) {
@@ -53,6 +59,15 @@ final class HttpTestServer implements AutoCloseable {
 
     static HttpTestServer start(int size, Path dir, HttpApiServer.Options options, TableConfig... tables) {
         return start(cluster(size, dir, tables), options);
+    }
+
+    /**
+     * With TLS and authentication as {@code security} says; the client trusts what
+     * {@code clientTls} trusts (null: the JDK's defaults, for plain HTTP).
+     */
+    static HttpTestServer start(int size, Path dir, HttpSecurity security, SSLContext clientTls,
+                                TableConfig... tables) {
+        return start(cluster(size, dir, tables), HttpApiServer.Options.DEFAULT, security, clientTls);
     }
 
     /**
@@ -76,13 +91,19 @@ final class HttpTestServer implements AutoCloseable {
     }
 
     private static HttpTestServer start(TestCluster.Builder builder, HttpApiServer.Options options) {
+        return start(builder, options, HttpSecurity.NONE, null);
+    }
+
+    private static HttpTestServer start(TestCluster.Builder builder, HttpApiServer.Options options,
+                                        HttpSecurity security, SSLContext clientTls) {
         NodeMetrics metrics = new NodeMetrics("n1", false);
         TestCluster cluster = null;
         try {
             cluster = builder.observers(id -> id.equals("n1") ? metrics : RequestObserver.NONE).build();
             metrics.bindNode(cluster.node("n1"), cluster.nodeIds().stream().filter(id -> !id.equals("n1")).toList());
-            HttpApiServer server = HttpApiServer.start(cluster.node("n1"), "127.0.0.1", 0, metrics, options);
-            return new HttpTestServer(cluster, metrics, server);
+            HttpApiServer server = HttpApiServer.start(cluster.node("n1"), "127.0.0.1", 0, metrics, options,
+                    security);
+            return new HttpTestServer(cluster, metrics, server, clientTls);
         } catch (RuntimeException | Error e) {
             if (cluster != null) {
                 cluster.close();
@@ -105,7 +126,7 @@ final class HttpTestServer implements AutoCloseable {
     }
 
     URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+        return URI.create((server.tls() ? "https" : "http") + "://127.0.0.1:" + server.port() + pathAndQuery);
     }
 
     /** One request; {@code headers} alternate name, value. */

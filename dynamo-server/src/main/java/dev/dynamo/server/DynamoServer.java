@@ -11,13 +11,20 @@ import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.core.time.Periodic;
 import dev.dynamo.core.time.SystemScheduler;
 import dev.dynamo.http.HttpApiServer;
+import dev.dynamo.http.HttpSecurity;
 import dev.dynamo.http.metrics.NodeMetrics;
+import dev.dynamo.security.auth.CredentialsException;
+import dev.dynamo.security.tls.TlsMaterialException;
+import dev.dynamo.security.tls.TlsReloader;
 import dev.dynamo.server.config.ClusterMember;
 import dev.dynamo.server.config.ConfigException;
 import dev.dynamo.server.config.ConfigLoader;
+import dev.dynamo.server.config.HttpAuthSettings;
 import dev.dynamo.server.config.ServerConfig;
+import dev.dynamo.server.config.TlsSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -62,12 +69,14 @@ public final class DynamoServer implements AutoCloseable {
     private final DynamoNode node;
     private final Membership membership;
     private final HttpApiServer http;
+    /** Null when the HTTP API asks for no password. */
+    private final HttpUsers httpUsers;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Object closeLock = new Object();
     private boolean closing;
 
     private DynamoServer(ServerConfig config, SystemScheduler scheduler, NodeMetrics metrics, Transport transport,
-                         DynamoNode node, Membership membership, HttpApiServer http) {
+                         DynamoNode node, Membership membership, HttpApiServer http, HttpUsers httpUsers) {
         this.config = config;
         this.scheduler = scheduler;
         this.metrics = metrics;
@@ -75,6 +84,7 @@ public final class DynamoServer implements AutoCloseable {
         this.node = node;
         this.membership = membership;
         this.http = http;
+        this.httpUsers = httpUsers;
     }
 
     /**
@@ -94,12 +104,22 @@ public final class DynamoServer implements AutoCloseable {
         ConfigLoader.checkValuesFitMessages(config);
         ConfigLoader.checkTls(config);
         warnAboutSmallCluster(config);
+        HttpUsers httpUsers = httpUsers(config);
+        TlsReloader httpTls = httpTls(config);
+        HttpSecurity httpSecurity = httpSecurity(config, httpUsers, httpTls);
         // closed in reverse order if a later step fails
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             SystemScheduler scheduler = new SystemScheduler("dynamo-" + id + "-timer",
                     Math.max(2, Runtime.getRuntime().availableProcessors()));
             opened.push(scheduler);
+            if (httpUsers != null) {
+                opened.push(httpUsers.start(scheduler));
+            }
+            if (httpTls != null) {
+                opened.push(Periodic.start(scheduler, config.tls().reloadIntervalMillis(),
+                        "checking the HTTP API's TLS files for a rotation", httpTls::reloadIfChanged));
+            }
             NodeMetrics metrics = new NodeMetrics(id);
             opened.push(metrics);
 
@@ -125,7 +145,7 @@ public final class DynamoServer implements AutoCloseable {
             holder.node = node;
 
             HttpApiServer http = HttpApiServer.start(node, bound.node().host(), bound.node().httpPort(), metrics,
-                    bound.http());
+                    bound.http(), httpSecurity);
             opened.push(http);
             if (bound.node().httpPort() == 0) {
                 bound = bound.withBoundPorts(bound.node().binaryPort(), http.port());
@@ -144,9 +164,11 @@ public final class DynamoServer implements AutoCloseable {
             http.setMembership(membership);
             metrics.bindMembership(membership);
 
-            DynamoServer server = new DynamoServer(bound, scheduler, metrics, transport, node, membership, http);
-            LOG.info("node {} is up: binary protocol on {}, HTTP API on http://{}, data in {}, cluster {}, q={}",
-                    id, bound.node().binaryAddress(), bound.node().httpAddress(), bound.node().dataDir(),
+            DynamoServer server = new DynamoServer(bound, scheduler, metrics, transport, node, membership, http,
+                    httpUsers);
+            LOG.info("node {} is up: binary protocol on {}{}, HTTP API on {}://{}, data in {}, cluster {}, q={}",
+                    id, bound.node().binaryAddress(), bound.tls().enabled() ? " (mutual TLS)" : "",
+                    httpTls == null ? "http" : "https", bound.node().httpAddress(), bound.node().dataDir(),
                     bound.members(), bound.q());
             for (TableConfig t : bound.tables()) {
                 LOG.info("node {}: table '{}' n={} r={} w={} engine={} reconciler={} partitioner={} durability={}",
@@ -160,6 +182,57 @@ public final class DynamoServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    // ---------------------------------------------------------------- HTTP authentication (http.auth.*)
+
+    /** The users of {@code http.auth.file}, read now; null when the key is absent. */
+    private static HttpUsers httpUsers(ServerConfig config) {
+        if (!config.httpAuth().enabled()) {
+            return null;
+        }
+        try {
+            return HttpUsers.load(config.httpAuth());
+        } catch (CredentialsException e) {
+            // the file changed since the configuration was read
+            throw new ConfigException(config.confDir().resolve(ConfigLoader.NODE_FILE), "key '"
+                    + HttpAuthSettings.FILE + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The HTTP API's certificate and key ({@code http.tls = true}: the node's {@code tls.*} files),
+     * loaded now; null for plain HTTP.
+     */
+    private static TlsReloader httpTls(ServerConfig config) {
+        if (!config.tls().http()) {
+            return null;
+        }
+        try {
+            return new TlsReloader(config.tls().files(), java.time.Clock.systemUTC());
+        } catch (TlsMaterialException e) {
+            // the files changed since the configuration was checked
+            throw new ConfigException(config.confDir().resolve(ConfigLoader.NODE_FILE), "key '" + TlsSettings.HTTP
+                    + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How the HTTP API is secured; refuses, before anything opens, passwords over plain HTTP
+     * unless {@code http.auth.allow-plaintext} says so.
+     */
+    private static HttpSecurity httpSecurity(ServerConfig config, HttpUsers users, TlsReloader tls) {
+        HttpSecurity security = tls == null ? HttpSecurity.NONE : HttpSecurity.NONE.withTls(tls.keyManager());
+        if (users != null) {
+            security = security.withCredentials(users).withPlaintextAllowed(config.httpAuth().allowPlaintext());
+        }
+        try {
+            security.requireSafeTransport();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(config.confDir().resolve(ConfigLoader.NODE_FILE), "key '"
+                    + HttpAuthSettings.FILE + "' = '" + config.httpAuth().file() + "': " + e.getMessage(), e);
+        }
+        return security;
     }
 
     private static DynamoNode openNode(ServerConfig config, Transport transport, SystemScheduler scheduler,
@@ -291,6 +364,9 @@ public final class DynamoServer implements AutoCloseable {
         LOG.info("node {} is stopping", id);
         try {
             closeQuietly(http);
+            if (httpUsers != null) {
+                closeQuietly(httpUsers);
+            }
             closeQuietly(membership);
             drainBinary();
             closeQuietly(transport);

@@ -72,7 +72,8 @@ public final class Errors {
             case LIMIT_EXCEEDED -> new LimitExceededException(e.message(), e.limit(), e.required(), e.acknowledged());
             case TOO_MANY_SIBLINGS -> new TooManySiblingsException(e.message(), e.table(), e.required(), e.acknowledged());
             case OVERLOADED -> new OverloadedException(e.message(), e.limit(), e.required(), e.acknowledged());
-            case INTERNAL, FORBIDDEN, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN ->
+            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN, UNAUTHENTICATED,
+                    FORBIDDEN ->
                     new DynamoException(code, e.message());
         };
     }

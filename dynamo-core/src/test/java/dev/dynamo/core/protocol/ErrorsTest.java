@@ -35,7 +35,8 @@ class ErrorsTest {
             case LIMIT_EXCEEDED -> LimitExceededException.of("context entries", "context.max-entries", 70, 64);
             case TOO_MANY_SIBLINGS -> TooManySiblingsException.of("carts", 101, 100);
             case OVERLOADED -> OverloadedException.of("n1", "transport.netty.max-in-flight", 4096, 4096);
-            case INTERNAL, FORBIDDEN, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN ->
+            case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN, UNAUTHENTICATED,
+                    FORBIDDEN ->
                     new DynamoException(code, "what happened: " + code.wire());
         };
     }

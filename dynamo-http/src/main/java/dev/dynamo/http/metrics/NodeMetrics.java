@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Exposed names (Prometheus text): {@code dynamo_requests_total{op,table,outcome}},
  * {@code dynamo_request_latency_seconds_bucket|count|sum|max{op,table,outcome}},
  * {@code dynamo_read_repairs_total{table}}, {@code dynamo_http_responses_total{method,route,status}},
- * {@code dynamo_limit_refusals_total{limit}},
+ * {@code dynamo_limit_refusals_total{limit}}, {@code dynamo_http_auth_failures_total{reason}},
  * plus {@code jvm_*}, {@code process_*} and {@code system_*}; every series carries {@code node}.
  *
  * <p>Thread-safe; the recording methods are cheap (a map lookup and an atomic add) and never throw.
@@ -64,6 +64,7 @@ public final class NodeMetrics implements RequestObserver, AutoCloseable {
     private final ConcurrentMap<String, Counter> readRepairs = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> refusals = new ConcurrentHashMap<>();
     private final ConcurrentMap<HttpKey, Counter> httpResponses = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> authFailures = new ConcurrentHashMap<>();
 
     private record RequestKey(String op, String table, String outcome) {
     }
@@ -243,6 +244,25 @@ public final class NodeMetrics implements RequestObserver, AutoCloseable {
                             .description("HTTP API responses by method, route and status")
                             .tags("method", k.method(), "route", k.route(), "status", Integer.toString(k.status()))
                             .register(registry)).increment();
+        } catch (RuntimeException e) {
+            // see requestEnded
+        }
+    }
+
+    /**
+     * Counts one HTTP request refused by authentication or authorization as
+     * {@code dynamo_http_auth_failures_total{reason}}.
+     *
+     * @param reason a constant of the code: {@code missing} (no credentials), {@code malformed}
+     *               (not HTTP Basic), {@code invalid} (unknown user or wrong password),
+     *               {@code forbidden} (the user lacks the role)
+     */
+    public void authFailure(String reason) {
+        try {
+            authFailures.computeIfAbsent(String.valueOf(reason), r -> Counter.builder("dynamo.http.auth.failures")
+                    .description("HTTP requests refused for missing or wrong credentials, or a missing role")
+                    .tag("reason", r)
+                    .register(registry)).increment();
         } catch (RuntimeException e) {
             // see requestEnded
         }

@@ -118,6 +118,26 @@ public final class Credentials {
         return Optional.of(entry.principal());
     }
 
+    /**
+     * The user if this user and password passed {@link #verify} recently and are still cached;
+     * empty otherwise, without computing PBKDF2. A server calls this on its I/O thread (an HMAC,
+     * microseconds) and hands only the misses to threads that may spend the hundreds of
+     * milliseconds of {@link #verify}.
+     *
+     * <pre>{@code
+     * Optional<Principal> who = users.cached(user, password);
+     * CompletableFuture<Optional<Principal>> checked = who.isPresent()
+     *         ? CompletableFuture.completedFuture(who)
+     *         : CompletableFuture.supplyAsync(() -> users.verify(user, password), hashingPool);
+     * }</pre>
+     */
+    public Optional<Principal> cached(String user, String password) {
+        if (user == null || password == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(cache.get(user, password));
+    }
+
     /** The user names, without their grants or hashes. */
     public Set<String> users() {
         return users.keySet();

@@ -69,6 +69,20 @@ class CredentialsTest {
     }
 
     @Test
+    void cachedAnswersOnlyWhatVerifyConfirmedAndNeverHashes() throws Exception {
+        Credentials users = Credentials.load(file);
+        assertEquals(Optional.empty(), users.cached("alice", "correct horse"), "not verified yet");
+        users.verify("alice", "wrong");
+        assertEquals(Optional.empty(), users.cached("alice", "wrong"), "failures are not cached");
+        Principal alice = users.verify("alice", "correct horse").orElseThrow();
+        assertEquals(Optional.of(alice), users.cached("alice", "correct horse"));
+        assertEquals(Optional.empty(), users.cached("alice", "correct horse "));
+        assertEquals(Optional.empty(), users.cached("app", "correct horse"));
+        assertEquals(Optional.empty(), users.cached(null, "correct horse"));
+        assertEquals(2, users.hashComputations(), "cached() never computes PBKDF2");
+    }
+
+    @Test
     void theCacheIsBounded() throws Exception {
         for (int i = 0; i < 5; i++) {
             CredentialsWriter.putUser(file, "u" + i, Set.of(Role.read("t")), ("pw" + i).toCharArray(), FAST);

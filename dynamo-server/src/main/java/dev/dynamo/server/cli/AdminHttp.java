@@ -8,44 +8,104 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The operator commands' view of a node's HTTP API: one JSON document per call, any
  * unexpected status turned into an {@link IOException} that names the path and the
- * node's error message.
+ * node's error message; a {@code 401} or {@code 403} into a {@link Refused} that says what to
+ * give (docs/security.md). Addresses without a scheme take the scheme of the command's own
+ * {@code --http} ({@code https} with {@code --cacert}), so that the other nodes a command finds
+ * in {@code /cluster} are asked the same way.
+ *
+ * <pre>{@code
+ * AdminHttp api = new AdminHttp(5000, HttpAccess.PLAIN);
+ * JsonNode cluster = api.get("127.0.0.1:8081", "/cluster");
+ * }</pre>
  */
 final class AdminHttp {
     private final HttpClient client;
     private final Duration timeout;
+    private final HttpAccess access;
     private final ObjectMapper json = new ObjectMapper();
 
-    AdminHttp(long timeoutMillis) {
+    /** A node answered 401 or 403: the credentials are missing or wrong, or lack the role. */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        private final String code;
+
+        Refused(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+
+        /** {@code unauthenticated} or {@code forbidden}. */
+        String code() {
+            return code;
+        }
+    }
+
+    AdminHttp(long timeoutMillis, HttpAccess access) {
         this.timeout = Duration.ofMillis(timeoutMillis);
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.access = access;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+        SSLContext tls = access.tls();
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.client = b.build();
     }
 
     JsonNode get(String hostPort, String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(hostPort, path)).timeout(timeout).GET().build(), path);
+        return send(request(hostPort, path).GET().build(), path);
     }
 
     JsonNode post(String hostPort, String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(hostPort, path)).timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), path);
+        return send(request(hostPort, path).POST(HttpRequest.BodyPublishers.noBody()).build(), path);
     }
 
-    /** Accepts what users paste: "host:port" or "http://host:port[/]". */
-    static URI uri(String hostPort, String path) {
-        String base = hostPort.startsWith("http://") ? hostPort.substring("http://".length()) : hostPort;
+    /** The URL of {@code path} on {@code hostPort} ("host:port", "http://host:port[/]", "https://host:port[/]"). */
+    URI uri(String hostPort, String path) {
+        return uri(hostPort, path, access.scheme());
+    }
+
+    /** Accepts what users paste: "host:port", "http://host:port[/]" or "https://host:port[/]". */
+    static URI uri(String hostPort, String path, String defaultScheme) {
+        String scheme = defaultScheme;
+        String base = hostPort;
+        for (String s : new String[] {"http", "https"}) {
+            if (base.startsWith(s + "://")) {
+                scheme = s;
+                base = base.substring(s.length() + 3);
+            }
+        }
         if (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        return URI.create("http://" + base + path);
+        return URI.create(scheme + "://" + base + path);
+    }
+
+    private HttpRequest.Builder request(String hostPort, String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(hostPort, path)).timeout(timeout);
+        if (access.authorization() != null) {
+            b.header("Authorization", access.authorization());
+        }
+        return b;
     }
 
     private JsonNode send(HttpRequest request, String path) throws IOException, InterruptedException {
         HttpResponse<String> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (SSLHandshakeException e) {
+            throw new IOException("TLS handshake with " + request.uri().getAuthority() + " failed (" + e.getMessage()
+                    + "); give the cluster's CA certificate with --cacert FILE", e);
+        } catch (SSLException e) {
+            throw new IOException("TLS with " + request.uri().getAuthority() + " failed (" + e.getMessage()
+                    + "); does the node serve HTTPS? use http:// for a node without TLS", e);
         } catch (IOException e) {
             // java.net.http gives ConnectException without a message: name it
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -58,6 +118,17 @@ final class AdminHttp {
                 message = json.readTree(response.body()).path("message").asText(message);
             } catch (IOException notJson) {
                 // keep the raw body as the message
+            }
+            if (status == 401) {
+                throw new Refused("unauthenticated", access.user() == null
+                        ? request.uri() + " asks for a user and password: give --user NAME and the password in"
+                                + " the environment variable " + HttpAccessOptions.PASSWORD_ENV + " or in"
+                                + " --password-file FILE"
+                        : "user '" + access.user() + "' was refused by " + request.uri() + ": " + message);
+            }
+            if (status == 403) {
+                throw new Refused("forbidden", "user '" + access.user() + "' lacks the role for " + request.method()
+                        + " " + path + " on " + request.uri().getAuthority() + ": " + message);
             }
             throw new IOException("HTTP " + status + " from " + path + ": " + message);
         }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 final class FollowOptions {
 
     @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = StatusCommand.DEFAULT_HTTP,
-            description = "HTTP address of the node to act on; default ${DEFAULT-VALUE}.")
+            description = "HTTP address of the node to act on: host:port, or an http:// or https:// URL; default"
+                    + " ${DEFAULT-VALUE}.")
     String http;
 
     @Option(names = "--no-wait", description = "Start it and return without following it.")

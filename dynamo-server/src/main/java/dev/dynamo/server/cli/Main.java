@@ -3,6 +3,7 @@ package dev.dynamo.server.cli;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +23,9 @@ import picocli.CommandLine.Spec;
  * bin/dynamo status
  * bin/dynamo repair --table default
  * bin/dynamo join --http 127.0.0.1:8084 --seed 127.0.0.1:7081
+ * bin/dynamo certs --dir certs --node n1=10.0.0.1 --node n2=10.0.0.2 --client app
+ * bin/dynamo users add --file conf/users --name alice --roles admin,read:*   (password on stdin)
+ * DYNAMO_PASSWORD=... bin/dynamo status --http https://10.0.0.1:8081 --cacert certs/ca.pem --user alice
  * </pre>
  *
  * Exit codes: {@value ExitCodes#OK} success, {@value ExitCodes#NOT_FOUND} key not found
@@ -32,7 +36,8 @@ import picocli.CommandLine.Spec;
         description = "A Dynamo-style key-value store.",
         subcommands = {ServerCommand.class, LocalCommand.class, GetCommand.class, PutCommand.class,
                 DeleteCommand.class, StatusCommand.class, RepairCommand.class, MembershipCommand.Join.class,
-                MembershipCommand.Leave.class, MembershipCommand.Remove.class, BenchCommand.class, CommandLine.HelpCommand.class},
+                MembershipCommand.Leave.class, MembershipCommand.Remove.class, CertsCommand.class, UsersCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:get: key not found; status: some node is down",
                         "2:error (its error code, listed in docs/http-api.md, is printed to stderr) or bad usage"})
@@ -40,22 +45,35 @@ public final class Main implements Callable<Integer> {
 
     private static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
 
-    /** What put reads its value from when none is given on the command line. */
+    /** What put reads its value from when none is given on the command line, and users add its password. */
     private final InputStream stdin;
+    /** The environment: where the HTTP commands find {@code DYNAMO_PASSWORD}. */
+    private final Map<String, String> env;
 
     @Spec
     CommandSpec spec;
 
     public Main() {
-        this(System.in);
+        this(System.in, System.getenv());
     }
 
-    Main(InputStream stdin) {
+    Main(InputStream stdin, Map<String, String> env) {
         this.stdin = stdin;
+        this.env = Map.copyOf(env);
     }
 
     InputStream stdin() {
         return stdin;
+    }
+
+    /** Whether standard input is the terminal's, so a password can be asked for without echo. */
+    boolean interactive() {
+        return stdin == System.in && System.console() != null;
+    }
+
+    /** An environment variable, or null. */
+    String env(String name) {
+        return env.get(name);
     }
 
     public static void main(String[] args) {
@@ -76,12 +94,22 @@ public final class Main implements Callable<Integer> {
 
     /** Runs one command line and returns its exit code; never exits the JVM (tests call this). */
     public static int run(InputStream stdin, PrintWriter out, PrintWriter err, String... args) {
-        return commandLine(stdin, out, err).execute(args);
+        return run(stdin, System.getenv(), out, err, args);
+    }
+
+    /** {@link #run(InputStream, PrintWriter, PrintWriter, String...)} with the given environment. */
+    public static int run(InputStream stdin, Map<String, String> env, PrintWriter out, PrintWriter err,
+                          String... args) {
+        return commandLine(stdin, env, out, err).execute(args);
     }
 
     /** The configured parser, for {@link #run} and for tests that only parse. */
     static CommandLine commandLine(InputStream stdin, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main(stdin));
+        return commandLine(stdin, System.getenv(), out, err);
+    }
+
+    static CommandLine commandLine(InputStream stdin, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main(stdin, env));
         cl.setOut(out);
         cl.setErr(err);
         // bad usage exits with picocli's USAGE code, which is our ERROR (2); failures go through the handler

@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -22,6 +23,12 @@ abstract class MembershipCommand implements Callable<Integer> {
 
     @Mixin
     FollowOptions follow;
+
+    @Mixin
+    HttpAccessOptions httpAccess;
+
+    @ParentCommand
+    Main main;
 
     @Spec
     CommandSpec spec;
@@ -36,7 +43,13 @@ abstract class MembershipCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AdminHttp api = new AdminHttp(follow.timeoutMillis);
+        HttpAccess access;
+        try {
+            access = httpAccess.access(follow.http, main, err);
+        } catch (IllegalArgumentException e) {
+            return KeyCommand.error(err, "bad_request", e.getMessage());
+        }
+        AdminHttp api = new AdminHttp(follow.timeoutMillis, access);
         try {
             JsonNode started = api.post(follow.http, action());
             out.println(started.path("started").asBoolean() ? "started: " + started.path("rebalance")
@@ -67,6 +80,8 @@ abstract class MembershipCommand implements Callable<Integer> {
                     return ExitCodes.OK;
                 }
             }
+        } catch (AdminHttp.Refused e) {
+            return KeyCommand.error(err, e.code(), e.getMessage());
         } catch (IOException e) {
             return KeyCommand.error(err, "membership", e.getMessage());
         } catch (InterruptedException e) {

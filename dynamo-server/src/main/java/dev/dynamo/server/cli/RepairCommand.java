@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -36,6 +37,12 @@ final class RepairCommand implements Callable<Integer> {
     @Mixin
     FollowOptions follow;
 
+    @Mixin
+    HttpAccessOptions httpAccess;
+
+    @ParentCommand
+    Main main;
+
     @Spec
     CommandSpec spec;
 
@@ -43,7 +50,13 @@ final class RepairCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AdminHttp api = new AdminHttp(follow.timeoutMillis);
+        HttpAccess access;
+        try {
+            access = httpAccess.access(follow.http, main, err);
+        } catch (IllegalArgumentException e) {
+            return KeyCommand.error(err, "bad_request", e.getMessage());
+        }
+        AdminHttp api = new AdminHttp(follow.timeoutMillis, access);
         String query = table == null ? "" : "?table=" + URLEncoder.encode(table, StandardCharsets.UTF_8);
         try {
             List<String> nodes = new ArrayList<>();
@@ -65,6 +78,8 @@ final class RepairCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             return follow(api, nodes, out);
+        } catch (AdminHttp.Refused e) {
+            return KeyCommand.error(err, e.code(), e.getMessage());
         } catch (IOException e) {
             return KeyCommand.error(err, "unreachable", e.getMessage());
         } catch (InterruptedException e) {

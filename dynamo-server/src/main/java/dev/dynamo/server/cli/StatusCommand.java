@@ -7,8 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -26,12 +28,19 @@ final class StatusCommand implements Callable<Integer> {
     static final String DEFAULT_HTTP = "127.0.0.1:8081";
 
     @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = DEFAULT_HTTP,
-            description = "HTTP address of any node; default ${DEFAULT-VALUE}.")
+            description = "HTTP address of any node: host:port, or an http:// or https:// URL; default"
+                    + " ${DEFAULT-VALUE}.")
     String http;
 
     @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "2000",
             description = "How long to wait for each node; default ${DEFAULT-VALUE}.")
     long timeoutMillis;
+
+    @Mixin
+    HttpAccessOptions httpAccess;
+
+    @ParentCommand
+    Main main;
 
     @Spec
     CommandSpec spec;
@@ -40,22 +49,30 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        AdminHttp client = new AdminHttp(timeoutMillis);
+        HttpAccess access;
+        try {
+            access = httpAccess.access(http, main, err);
+        } catch (IllegalArgumentException e) {
+            return KeyCommand.error(err, "bad_request", e.getMessage());
+        }
+        AdminHttp client = new AdminHttp(timeoutMillis, access);
         JsonNode cluster;
         JsonNode tables;
         try {
             cluster = client.get(http, "/cluster");
             tables = client.get(http, "/tables");
+        } catch (AdminHttp.Refused e) {
+            return KeyCommand.error(err, e.code(), e.getMessage());
         } catch (IOException e) {
-            return KeyCommand.error(err, "unreachable", "cannot read the cluster from " + AdminHttp.uri(http, "") + ": "
+            return KeyCommand.error(err, "unreachable", "cannot read the cluster from " + client.uri(http, "") + ": "
                     + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.ERROR;
         }
 
-        out.printf("cluster as seen by %s (http://%s): ring version %s, q=%s, %d node(s)%n%n",
-                cluster.path("node").asText("?"), http, cluster.path("ring_version").asText("?"),
+        out.printf("cluster as seen by %s (%s): ring version %s, q=%s, %d node(s)%n%n",
+                cluster.path("node").asText("?"), client.uri(http, ""), cluster.path("ring_version").asText("?"),
                 cluster.path("q").asText("?"), cluster.path("nodes").size());
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NODE", "HTTP", "BINARY", "MEMBERSHIP", "CAPACITY", "PARTITIONS", "HEALTH", "SEEN AS",
@@ -82,6 +99,9 @@ final class StatusCommand implements Callable<Integer> {
                 ringVersion = view.path("ring_version").asText("?");
                 hints = hints(view.path("hints_pending"));
                 repair = repair(view.path("anti_entropy"));
+            } catch (AdminHttp.Refused e) {
+                // the same credentials are refused by another node: its users file differs, say so
+                return KeyCommand.error(err, e.code(), e.getMessage());
             } catch (IOException e) {
                 boolean gone = "removed".equals(n.path("membership").asText());
                 health = gone ? "gone" : "DOWN (" + e.getMessage() + ")";

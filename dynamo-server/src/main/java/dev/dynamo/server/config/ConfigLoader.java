@@ -9,6 +9,8 @@ import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.UnknownPluginException;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.http.HttpApiServer;
+import dev.dynamo.security.auth.Credentials;
+import dev.dynamo.security.auth.CredentialsException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -81,6 +83,9 @@ public final class ConfigLoader {
             "membership.max-concurrent-transfers", "membership.move-batch-partitions", "membership.cleanup-delay-ms",
             "http.max-connections", "http.max-in-flight", "http.max-queued-requests", "http.idle-timeout-ms",
             "http.linger-max-bytes", "http.linger-ms", "http.max-request-line-bytes", "http.max-header-bytes",
+            // HTTP password authentication (docs/security.md)
+            HttpAuthSettings.FILE, HttpAuthSettings.CACHE_SIZE, HttpAuthSettings.RELOAD_INTERVAL,
+            HttpAuthSettings.ALLOW_PLAINTEXT,
             // limits on what peers send (docs/limits.md, "Peers and background work")
             "membership.transfer-chunk-bytes", "membership.max-members", "membership.max-seeds",
             MembershipConfig.MAX_RING_VERSION_JUMP,
@@ -116,7 +121,7 @@ public final class ConfigLoader {
         }
         ServerConfig config = new ServerConfig(confDir, node.node, node.q, node.members, node.transport,
                 node.transportProperties, new ArrayList<>(tables.values()), files, node.options, node.membership,
-                node.seeds, node.joining, node.http, node.tls);
+                node.seeds, node.joining, node.http, node.tls, node.httpAuth);
         checkValuesFitMessages(config);
         return config;
     }
@@ -206,7 +211,7 @@ public final class ConfigLoader {
     private record NodeSettings(NodeConfig node, int q, List<ClusterMember> members, String transport,
                                 Map<String, String> transportProperties, NodeOptions options,
                                 MembershipConfig membership, List<String> seeds, boolean joining,
-                                HttpApiServer.Options http, TlsSettings tls) {
+                                HttpApiServer.Options http, TlsSettings tls, HttpAuthSettings httpAuth) {
     }
 
     private static NodeSettings parseNode(ConfigFile f, Path confDir) {
@@ -340,6 +345,7 @@ public final class ConfigLoader {
         boolean joining = clusterNodes.isEmpty() && !seeds.isEmpty();
 
         HttpApiServer.Options http = parseHttp(f);
+        HttpAuthSettings httpAuth = parseHttpAuth(f, home);
 
         // mutual TLS of the binary port (docs/security.md); the files are read when the node starts
         TlsSettings tls = TlsSettings.parse(f, confDir, transport, transportProperties);
@@ -349,7 +355,7 @@ public final class ConfigLoader {
         f.rejectUnknownKeys(allowed);
         NodeConfig node = new NodeConfig(id, host, binaryPort, httpPort, dataDir, capacity, maxClock);
         return new NodeSettings(node, q, members, transport, transportProperties, options, membership, seeds, joining,
-                http, tls);
+                http, tls, httpAuth);
     }
 
     /** The HTTP port's limits (docs/limits.md, "HTTP port"); defaults are {@link HttpApiServer.Options#DEFAULT}. */
@@ -380,6 +386,48 @@ public final class ConfigLoader {
                 .withMaxRequestLineBytes(f.integer("http.max-request-line-bytes", d.maxRequestLineBytes(), minHead,
                         maxHead, head))
                 .withMaxHeaderBytes(f.integer("http.max-header-bytes", d.maxHeaderBytes(), minHead, maxHead, head));
+    }
+
+    // ---------------------------------------------------------------- http.auth.*
+
+    /**
+     * Password authentication of the HTTP API (docs/security.md, "HTTP users and roles"). The
+     * credentials file is read and checked now, so that a bad line fails the start with the
+     * file and line number; {@link HttpAuthSettings#OFF} when {@code http.auth.file} is absent.
+     */
+    private static HttpAuthSettings parseHttpAuth(ConfigFile f, Path home) {
+        int cacheSize = f.integer(HttpAuthSettings.CACHE_SIZE, HttpAuthSettings.DEFAULT_CACHE_SIZE, 0,
+                HttpAuthSettings.MAX_CACHE_SIZE, "between 0 (no cache) and " + HttpAuthSettings.MAX_CACHE_SIZE
+                        + " (successful password checks remembered)");
+        long reload = f.longInteger(HttpAuthSettings.RELOAD_INTERVAL, HttpAuthSettings.DEFAULT_RELOAD_INTERVAL_MILLIS,
+                0, HttpAuthSettings.MAX_RELOAD_INTERVAL_MILLIS, "between 0 (never) and "
+                        + HttpAuthSettings.MAX_RELOAD_INTERVAL_MILLIS + " (milliseconds between checks of the file)");
+        boolean allowPlaintext = Boolean.parseBoolean(f.choice(HttpAuthSettings.ALLOW_PLAINTEXT, "false",
+                List.of("true", "false")));
+        Optional<String> fileText = f.optional(HttpAuthSettings.FILE);
+        if (fileText.isEmpty()) {
+            return new HttpAuthSettings(null, cacheSize, reload, allowPlaintext);
+        }
+        String text = fileText.get();
+        Path file;
+        try {
+            file = text.isBlank() ? null : home.resolve(text).normalize();
+        } catch (RuntimeException e) {
+            // InvalidPathException on a character the file system refuses
+            throw f.invalid(HttpAuthSettings.FILE, text, "is not a valid path: " + e.getMessage());
+        }
+        if (file == null) {
+            throw f.invalid(HttpAuthSettings.FILE, text, "must be the path of the HTTP credentials file (relative"
+                    + " paths resolve against " + home + "); leave the key out for an API without passwords");
+        }
+        try {
+            Credentials.load(file, cacheSize);
+        } catch (CredentialsException e) {
+            throw new ConfigException(f.path(), "key '" + HttpAuthSettings.FILE + "' = '" + text + "': "
+                    + e.getMessage() + " (create users with: bin/dynamo users add --file " + file
+                    + " --name NAME --roles ROLES)", e);
+        }
+        return new HttpAuthSettings(file, cacheSize, reload, allowPlaintext);
     }
 
     /** Gossip, phi accrual and transfer settings; failure settings shared with {@link NodeOptions}. */

@@ -42,11 +42,13 @@ import java.util.Objects;
  *                            becomes a member through a seed when an operator runs {@code join}
  * @param http                the HTTP API's threads and limits ({@code http.*} keys)
  * @param tls                 mutual TLS of the binary port ({@code tls.*} keys), {@link TlsSettings#off()} for none
+ * @param httpAuth            the HTTP API's password authentication ({@code http.auth.*} keys)
  */
 public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMember> members, String transport,
                            Map<String, String> transportProperties, List<TableConfig> tables,
                            Map<String, Path> tableFiles, NodeOptions options, MembershipConfig membership,
-                           List<String> seeds, boolean joining, HttpApiServer.Options http, TlsSettings tls) {
+                           List<String> seeds, boolean joining, HttpApiServer.Options http, TlsSettings tls,
+                           HttpAuthSettings httpAuth) {
 
     public ServerConfig {
         Objects.requireNonNull(confDir, "confDir");
@@ -61,6 +63,7 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
         seeds = List.copyOf(seeds);
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(httpAuth, "httpAuth");
         if (members.stream().noneMatch(m -> m.id().equals(node.id()))) {
             throw new IllegalArgumentException("cluster members " + members + " do not include this node '"
                     + node.id() + "'");
@@ -94,7 +97,7 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
             updated.add(m.id().equals(node.id()) ? m.withPorts(binaryPort, httpPort) : m);
         }
         return new ServerConfig(confDir, n, q, updated, transport, transportProperties, tables, tableFiles, options,
-                membership, seeds, joining, http, tls);
+                membership, seeds, joining, http, tls, httpAuth);
     }
 
     /**

@@ -16,7 +16,8 @@ import java.util.Optional;
  * Mutual TLS on the binary port, from {@code node.properties}: {@code tls.cert}, {@code tls.key},
  * {@code tls.ca} (all three or none; relative paths resolve against the configuration
  * directory, where {@code node.properties} is) and {@code tls.reload-interval-ms} (docs/security.md).
- * The server hands them to the transport as its properties of the same names.
+ * The server hands them to the transport as its properties of the same names. With
+ * {@code http.tls = true} the HTTP API serves HTTPS with the same certificate and key.
  *
  * <pre>{@code
  * TlsSettings tls = config.tls();
@@ -28,8 +29,9 @@ import java.util.Optional;
  *
  * @param files                the certificate, its key and the CA, absolute; null when TLS is off
  * @param reloadIntervalMillis how often the files are checked for a rotation
+ * @param http                 whether the HTTP API serves HTTPS ({@code http.tls}); only with files
  */
-public record TlsSettings(TlsFiles files, long reloadIntervalMillis) {
+public record TlsSettings(TlsFiles files, long reloadIntervalMillis, boolean http) {
     public static final String CERT = TlsFiles.CERT_SETTING;
     public static final String KEY = TlsFiles.KEY_SETTING;
     public static final String CA = TlsFiles.CA_SETTING;
@@ -37,13 +39,20 @@ public record TlsSettings(TlsFiles files, long reloadIntervalMillis) {
     public static final long DEFAULT_RELOAD_INTERVAL_MILLIS = 60_000;
     public static final long MIN_RELOAD_INTERVAL_MILLIS = 1_000;
     public static final long MAX_RELOAD_INTERVAL_MILLIS = 86_400_000;
+    public static final String HTTP = "http.tls";
     private static final String NETTY = "netty";
     /** The keys of {@code node.properties}. */
-    static final List<String> KEYS = List.of(CERT, KEY, CA, RELOAD_INTERVAL);
+    static final List<String> KEYS = List.of(CERT, KEY, CA, RELOAD_INTERVAL, HTTP);
+
+    public TlsSettings {
+        if (http && files == null) {
+            throw new IllegalArgumentException(HTTP + " needs the TLS files");
+        }
+    }
 
     /** Plaintext: no TLS. */
     public static TlsSettings off() {
-        return new TlsSettings(null, DEFAULT_RELOAD_INTERVAL_MILLIS);
+        return new TlsSettings(null, DEFAULT_RELOAD_INTERVAL_MILLIS, false);
     }
 
     public boolean enabled() {
@@ -79,7 +88,12 @@ public record TlsSettings(TlsFiles files, long reloadIntervalMillis) {
         long interval = f.longInteger(RELOAD_INTERVAL, DEFAULT_RELOAD_INTERVAL_MILLIS, MIN_RELOAD_INTERVAL_MILLIS,
                 MAX_RELOAD_INTERVAL_MILLIS, "between " + MIN_RELOAD_INTERVAL_MILLIS + " and "
                         + MAX_RELOAD_INTERVAL_MILLIS + " (milliseconds between checks of the TLS files)");
+        boolean http = Boolean.parseBoolean(f.choice(HTTP, "false", List.of("true", "false")));
         if (named.isEmpty()) {
+            if (http) {
+                throw new ConfigException(f.path(), "key '" + HTTP + "' = 'true': HTTPS serves this node's"
+                        + " certificate, so it needs " + CERT + ", " + KEY + " and " + CA + " too");
+            }
             if (f.has(RELOAD_INTERVAL)) {
                 throw new ConfigException(f.path(), "key '" + RELOAD_INTERVAL + "' is set but TLS is off: set "
                         + CERT + ", " + KEY + " and " + CA + " too, or remove it");
@@ -97,7 +111,7 @@ public record TlsSettings(TlsFiles files, long reloadIntervalMillis) {
                     + transport + "' does not speak TLS; remove the tls.* keys or use transport " + NETTY);
         }
         return new TlsSettings(new TlsFiles(path(f, confDir, CERT, named.get(CERT)),
-                path(f, confDir, KEY, named.get(KEY)), path(f, confDir, CA, named.get(CA))), interval);
+                path(f, confDir, KEY, named.get(KEY)), path(f, confDir, CA, named.get(CA))), interval, http);
     }
 
     private static Path path(ConfigFile f, Path confDir, String key, String value) {

@@ -153,6 +153,22 @@ class TlsSettingsTest {
     }
 
     @Test
+    void httpsServesTheNodesCertificateSoItNeedsTheTlsFiles() throws IOException {
+        node("http.tls = true\n");
+        String message = loadFails();
+        assertTrue(message.contains("key 'http.tls' = 'true'") && message.contains("needs tls.cert, tls.key and tls.ca"),
+                message);
+
+        node("tls.cert = certs/n1.pem\ntls.key = certs/n1-key.pem\ntls.ca = certs/ca.pem\nhttp.tls = yes\n");
+        assertTrue(loadFails().contains("key 'http.tls' = 'yes'"));
+
+        node("tls.cert = certs/n1.pem\ntls.key = certs/n1-key.pem\ntls.ca = certs/ca.pem\nhttp.tls = true\n");
+        assertTrue(load().tls().http());
+        node("tls.cert = certs/n1.pem\ntls.key = certs/n1-key.pem\ntls.ca = certs/ca.pem\n");
+        assertFalse(load().tls().http(), "HTTPS is chosen separately from the binary port's TLS");
+    }
+
+    @Test
     void tlsIsNotSetUnderTheTransportPrefix() throws IOException {
         node("transport.netty.tls.cert = certs/n1.pem\n");
         String message = loadFails();

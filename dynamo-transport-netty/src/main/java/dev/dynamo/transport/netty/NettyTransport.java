@@ -5,6 +5,7 @@ import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.spi.TransportContext;
 import dev.dynamo.core.spi.TransportException;
+import dev.dynamo.core.time.Periodic;
 import dev.dynamo.security.tls.UntrustedPeerException;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -63,7 +64,7 @@ public final class NettyTransport implements Transport {
     private final Reporting reporting;
     /** Null: plaintext. */
     private final TransportTls tls;
-    private final TlsPolling tlsPolling;
+    private final Periodic tlsPolling;
     private final EventLoops loops;
     private final BinaryClient client;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -99,8 +100,8 @@ public final class NettyTransport implements Transport {
             loops.close();
             throw e;
         }
-        this.tlsPolling = tlsOptions.map(o -> TlsPolling.start(tls.reloader(), context.scheduler(),
-                o.reloadIntervalMillis())).orElse(null);
+        this.tlsPolling = tlsOptions.map(o -> Periodic.start(context.scheduler(), o.reloadIntervalMillis(),
+                "checking the TLS files for a rotation", tls.reloader()::reloadIfChanged)).orElse(null);
     }
 
     /** This node's TLS material: it must name this node, since peers check that it does. */
@@ -236,7 +237,7 @@ public final class NettyTransport implements Transport {
             s = server;
         }
         if (tlsPolling != null) {
-            tlsPolling.stop();
+            tlsPolling.close();
         }
         try {
             client.close();
