@@ -1,5 +1,7 @@
 package dev.dynamo.core.spi;
 
+import java.nio.file.Path;
+
 /**
  * A dumb, ordered byte map holding one table's data on one node. It knows nothing of
  * versions, partitions or replication: the core encodes all of that in keys and values.
@@ -44,6 +46,26 @@ public interface StorageEngine extends AutoCloseable {
 
     /** Makes every write that has returned durable (fsync or equivalent). */
     void sync();
+
+    /**
+     * Writes a consistent copy of this engine's data, as of one moment, into {@code dest} while
+     * the engine keeps serving, with the engine's own online backup (a RocksDB checkpoint, JE's
+     * {@code DbBackup}, an MVStore copy of one version). The copy has the layout the engine
+     * keeps in its data directory: an engine of the same kind opened on {@code dest}, for the
+     * same table, holds the data as of the copy. Writes that returned before the call are in it.
+     *
+     * <pre>{@code
+     * Path dest = Files.createDirectories(Path.of("/backups/2026-12-05/n1/carts"));
+     * engine.backup(dest);
+     * }</pre>
+     *
+     * @param dest an existing, empty directory
+     * @throws StorageException when the copy fails, or the engine keeps no files to copy (the
+     *                          default, e.g. the {@code memory} engine)
+     */
+    default void backup(Path dest) {
+        throw new StorageException("this engine keeps its data in memory only: it has no online backup");
+    }
 
     /** Flushes and releases files and memory; idempotent. */
     @Override

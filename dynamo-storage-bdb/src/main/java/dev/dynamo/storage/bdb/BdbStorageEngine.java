@@ -13,6 +13,7 @@ import com.sleepycat.je.LockConflictException;
 import com.sleepycat.je.LockMode;
 import com.sleepycat.je.OperationStatus;
 import com.sleepycat.je.Transaction;
+import com.sleepycat.je.util.DbBackup;
 import dev.dynamo.core.spi.CloseableIterator;
 import dev.dynamo.core.spi.EngineContext;
 import dev.dynamo.core.spi.KeyValue;
@@ -26,6 +27,7 @@ import dev.dynamo.core.spi.support.EngineProperties;
 import dev.dynamo.core.spi.support.KeyRange;
 import dev.dynamo.core.spi.support.PagedScan;
 import dev.dynamo.core.spi.support.TableFileName;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -191,6 +193,29 @@ public final class BdbStorageEngine implements StorageEngine {
     public CloseableIterator<KeyValue> scan(byte[] fromInclusive, byte[] toExclusive) {
         KeyRange range = KeyRange.of(fromInclusive, toExclusive);
         return guard.openScan(() -> new Scan(range));
+    }
+
+    /**
+     * JE's online backup ({@code DbBackup}) into {@code dest/<table>.bdb}: the log files of one
+     * consistent set are copied while JE keeps writing to newer files and its cleaner leaves
+     * the set alone until the copy ends.
+     */
+    @Override
+    public void backup(Path dest) {
+        Path target = TableFileName.in(dest, label.table(), ".bdb");
+        guard.run("back up to " + target + " from", () -> {
+            Files.createDirectories(target);
+            DbBackup backup = new DbBackup(environment);
+            backup.startBackup();
+            try {
+                for (String file : backup.getLogFilesInBackupSet()) {
+                    Files.copy(label.location().resolve(file), target.resolve(file));
+                }
+            } finally {
+                backup.endBackup();
+            }
+        });
+        LOG.info("{} backup written to {}", label.prefix(), target);
     }
 
     /** Writes JE's log buffers and fsyncs the log. */

@@ -72,6 +72,9 @@ public final class MvStoreStorageEngine implements StorageEngine {
     /** Background compaction writes at most this many bytes per round. */
     private static final int COMPACT_WRITE_BYTES = 4 * MIB;
 
+    /** A backup commits its copy every this many bytes of keys and values. */
+    private static final long BACKUP_COMMIT_BYTES = 8L << 20;
+
     private final EngineLabel label;
     private final MVStore store;
     private final MVMap<byte[], byte[]> map;
@@ -233,6 +236,44 @@ public final class MvStoreStorageEngine implements StorageEngine {
                 throw e;
             }
         });
+    }
+
+    /**
+     * An MVStore copy of one version into {@code dest/<table>.mv.db}: a cursor reads the map's
+     * root as of the call (writes after it do not show, and the version's chunks stay in the
+     * file while it is read), and a new store is written from it, committed every few MiB
+     * so a large table does not sit in memory.
+     */
+    @Override
+    public void backup(Path dest) {
+        Path target = TableFileName.in(dest, label.table(), ".mv.db");
+        guard.run("back up to " + target + " from", () -> {
+            MVStore.TxCounter usage = store.registerVersionUsage();
+            MVStore copy = new MVStore.Builder().fileName(target.toString()).autoCommitDisabled().open();
+            try {
+                MVMap<byte[], byte[]> into = copy.openMap(MAP_NAME, new MVMap.Builder<byte[], byte[]>()
+                        .keyType(UnsignedBytesDataType.INSTANCE)
+                        .valueType(UnsignedBytesDataType.INSTANCE));
+                Cursor<byte[], byte[]> cursor = map.cursor(null);
+                long pending = 0;
+                while (cursor.hasNext()) {
+                    byte[] key = cursor.next();
+                    byte[] value = cursor.getValue();
+                    into.put(key, value);
+                    pending += key.length + value.length;
+                    if (pending >= BACKUP_COMMIT_BYTES) {
+                        copy.commit();
+                        pending = 0;
+                    }
+                }
+                copy.commit();
+                copy.sync();
+            } finally {
+                copy.close();
+                store.deregisterVersionUsage(usage);
+            }
+        });
+        LOG.info("{} backup written to {}", label.prefix(), target);
     }
 
     /** Commits pending writes to the file and forces the file to the disk. */

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -171,6 +172,22 @@ public final class RocksDbStorageEngine implements StorageEngine {
     @Override
     public void sync() {
         guard.run("sync", () -> db.flushWal(true));
+    }
+
+    /**
+     * A RocksDB checkpoint in {@code dest/<table>.rocksdb}: the memtable is flushed, then the
+     * live SST files are hard-linked (copied across file systems) with the manifest, so the
+     * copy is one consistent point in time taken while writes go on.
+     */
+    @Override
+    public void backup(Path dest) {
+        Path target = TableFileName.in(dest, label.table(), ".rocksdb");
+        guard.run("back up to " + target + " from", () -> {
+            try (Checkpoint checkpoint = Checkpoint.create(db)) {
+                checkpoint.createCheckpoint(target.toString());
+            }
+        });
+        LOG.info("{} checkpoint written to {}", label.prefix(), target);
     }
 
     /** Closes open scans, fsyncs the log, closes the database and frees native memory; idempotent. */

@@ -108,6 +108,15 @@ public abstract class StorageEngineContractTest {
         return true;
     }
 
+    /**
+     * Whether {@link StorageEngine#backup} copies the data (by default, when the engine is
+     * persistent). When false, the contract asserts that a backup fails with a
+     * {@link StorageException} instead of writing an empty or partial copy.
+     */
+    protected boolean onlineBackup() {
+        return persistent();
+    }
+
     /** The context {@link #open} should use: table {@link #TABLE}, no properties, system clock. */
     protected EngineContext context(Path dataDir) {
         return context(dataDir, Map.of());
@@ -544,6 +553,35 @@ public abstract class StorageEngineContractTest {
     }
 
     // ---------------------------------------------------------------- durability
+
+    @Test
+    void anOnlineBackupHoldsTheDataAsOfTheCopyWhileTheEngineServes() throws IOException {
+        byte[] big = new byte[1 << 20];
+        new Random(2).nextBytes(big);
+        engine.put(k("a"), v("1"));
+        engine.put(k("b"), v("2"));
+        engine.put(k("big"), big);
+        engine.write(WriteBatch.builder().put(k("c"), v("3")).delete(k("b")).build());
+        Path backupDir = Files.createDirectories(tempDir.resolve("backup"));
+        if (!onlineBackup()) {
+            StorageException e = assertThrows(StorageException.class, () -> engine.backup(backupDir));
+            assertTrue(e.getMessage() != null && !e.getMessage().isBlank(), "the refusal says why");
+            assertBytes(v("1"), engine.get(k("a")), "a refused backup leaves the engine serving");
+            return;
+        }
+        engine.backup(backupDir);
+        // after the copy: neither of these may show in it
+        engine.put(k("d"), v("4"));
+        engine.delete(k("a"));
+        assertEquals(List.of("big", "c", "d"), keyStrings(scanAll(null, null)), "the engine serves on");
+
+        StorageEngine restored = openTracked(backupDir);
+        assertEquals(List.of("a", "big", "c"), keyStrings(scanAll(restored, null, null)));
+        assertBytes(v("1"), restored.get(k("a")));
+        assertNull(restored.get(k("b")), "a delete before the backup stays deleted");
+        assertBytes(big, restored.get(k("big")));
+        assertNull(restored.get(k("d")), "a write after the backup is not in it");
+    }
 
     @Test
     void dataSurvivesCloseAndReopen() {

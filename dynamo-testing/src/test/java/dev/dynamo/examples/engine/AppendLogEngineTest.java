@@ -16,7 +16,10 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The example engine passes the contract every real engine passes, unchanged, plus its own crash recovery. */
+/**
+ * The example engine passes the contract every real engine passes (without an online backup,
+ * which the SPI leaves optional), plus its own crash recovery.
+ */
 class AppendLogEngineTest extends StorageEngineContractTest {
 
     /** The {@code engine.example-append-log.*} properties the next {@link #open} uses. */
@@ -25,6 +28,12 @@ class AppendLogEngineTest extends StorageEngineContractTest {
     @Override
     protected StorageEngine open(Path dataDir) {
         return Plugins.engine("example-append-log").open(context(dataDir, properties));
+    }
+
+    /** The example keeps the SPI's default: no online backup, refused with a clear error. */
+    @Override
+    protected boolean onlineBackup() {
+        return false;
     }
 
     @Test
