@@ -164,7 +164,7 @@ final class HttpAccessControl {
             };
             case CLUSTER, METRICS, MEMBERSHIP -> "GET".equals(method) ? Action.ADMIN : null;
             case REPAIR -> "GET".equals(method) || "POST".equals(method) ? Action.ADMIN : null;
-            case MEMBERSHIP_ACTION -> "POST".equals(method) ? Action.ADMIN : null;
+            case MEMBERSHIP_ACTION, BACKUP -> "POST".equals(method) ? Action.ADMIN : null;
             case HEALTH, TABLES, NONE -> null;
         };
     }

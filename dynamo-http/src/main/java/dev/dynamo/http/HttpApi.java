@@ -20,6 +20,9 @@ import dev.dynamo.core.coordination.ClientService;
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.MembershipView;
 import dev.dynamo.core.membership.RebalanceProgress;
+import dev.dynamo.core.backup.BackupException;
+import dev.dynamo.core.backup.BackupManifest;
+import dev.dynamo.core.backup.TableBackup;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.ring.NodeInfo;
@@ -29,8 +32,11 @@ import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.http.metrics.NodeMetrics;
 import dev.dynamo.security.auth.Action;
 import dev.dynamo.security.auth.Principal;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,7 +86,7 @@ final class HttpApi {
             "PATCH");
 
     private static final String ROUTES = "GET /tables, GET /cluster, GET /health, GET /metrics, GET|POST /repair,"
-            + " GET /membership, POST /membership/{join,leave,remove}, GET|PUT|DELETE /tables/{table}/keys/{key}";
+            + " POST /backup, GET /membership, POST /membership/{join,leave,remove}, GET|PUT|DELETE /tables/{table}/keys/{key}";
 
     private final DynamoNode node;
     private final NodeMetrics metrics;
@@ -279,6 +285,9 @@ final class HttpApi {
                         metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of())));
             case REPAIR:
                 return CompletableFuture.completedFuture(repair(method, target.query()));
+            case BACKUP:
+                // copies a whole table: never on the event loop
+                return call(() -> CompletableFuture.completedFuture(backup(target.query())));
             case MEMBERSHIP:
                 return CompletableFuture.completedFuture(jsonReply(200, membershipJson(membership())));
             case MEMBERSHIP_ACTION:
@@ -295,17 +304,9 @@ final class HttpApi {
         return path.length() <= 200 ? path : path.substring(0, 200) + "...";
     }
 
+    /** The methods each route lists in its {@code Allow} header are the ones it serves. */
     private static boolean allowed(RequestTarget.Route route, String method) {
-        if (route == RequestTarget.Route.KEY) {
-            return "GET".equals(method) || "PUT".equals(method) || "DELETE".equals(method);
-        }
-        if (route == RequestTarget.Route.REPAIR) {
-            return "GET".equals(method) || "POST".equals(method);
-        }
-        if (route == RequestTarget.Route.MEMBERSHIP_ACTION) {
-            return "POST".equals(method);
-        }
-        return "GET".equals(method);
+        return Arrays.asList(route.allow().split(", ")).contains(method);
     }
 
     // ------------------------------------------------------------------ keys
@@ -524,6 +525,45 @@ final class HttpApi {
         Map<String, Object> body = progressJson(ae.progress());
         body.put("started", !alreadyRunning);
         return jsonReply(alreadyRunning ? 200 : 202, body);
+    }
+
+    /**
+     * {@code POST /backup?table=T&dest=/dir}: an online backup of table T of this node into
+     * {@code /dir/<node>/T/} on this node's machine; 200 with the manifest once written.
+     */
+    private Reply backup(Map<String, String> query) {
+        for (String p : query.keySet()) {
+            if (!"table".equals(p) && !"dest".equals(p)) {
+                throw new BadRequestException("unknown query parameter '" + p + "'; allowed: table, dest");
+            }
+        }
+        String table = query.get("table");
+        String dest = query.get("dest");
+        if (table == null || dest == null) {
+            throw new BadRequestException("POST /backup needs ?table=T&dest=/absolute/directory");
+        }
+        BackupManifest m;
+        try {
+            m = TableBackup.take(node, table, Path.of(dest));
+        } catch (InvalidPathException e) {
+            throw new BadRequestException("dest '" + dest + "' is not a valid path: " + e.getReason());
+        } catch (BackupException e) {
+            if (e.getCause() instanceof IOException) {
+                throw new HttpError(ErrorCode.INTERNAL, e.getMessage());
+            }
+            throw new BadRequestException(e.getMessage());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("node", m.node());
+        body.put("table", m.table());
+        body.put("engine", m.engine());
+        body.put("directory", TableBackup.directory(Path.of(dest).normalize(), m.node(), m.table()).toString());
+        body.put("ring_version", m.ringVersion());
+        body.put("partitions", m.partitions().size());
+        body.put("files", m.files().size());
+        body.put("bytes", m.bytes());
+        body.put("taken_at_ms", m.takenAtMillis());
+        return jsonReply(200, body);
     }
 
     private Membership membership() {

@@ -39,6 +39,8 @@ record RequestTarget(Route route, String path, String table, byte[] key, Map<Str
         METRICS("metrics", "GET"),
         /** Anti-entropy: GET shows progress, POST starts a repair ({@code ?table=T} for one table). */
         REPAIR("repair", "GET, POST"),
+        /** Online backup: POST copies one table of this node ({@code ?table=T&dest=/absolute/dir}). */
+        BACKUP("backup", "POST"),
         /** Membership: GET /membership shows the view; POST /membership/{join,leave,remove} acts. */
         MEMBERSHIP("membership", "GET"),
         MEMBERSHIP_ACTION("membership_action", "POST"),
@@ -90,7 +92,7 @@ record RequestTarget(Route route, String path, String table, byte[] key, Map<Str
             rawQuery = rawQuery.substring(0, hash);
         }
         Route route = routeOf(path);
-        if (route == Route.REPAIR || route == Route.MEMBERSHIP_ACTION) {
+        if (route == Route.REPAIR || route == Route.MEMBERSHIP_ACTION || route == Route.BACKUP) {
             return new RequestTarget(route, path, null, null, parseQuery(rawQuery));
         }
         if (route != Route.KEY) {
@@ -131,6 +133,8 @@ record RequestTarget(Route route, String path, String table, byte[] key, Map<Str
                 return Route.METRICS;
             case "/repair":
                 return Route.REPAIR;
+            case "/backup":
+                return Route.BACKUP;
             case "/membership":
                 return Route.MEMBERSHIP;
             case "/membership/join":

@@ -32,6 +32,7 @@ import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.table.Table;
 import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.core.time.Clock;
 import dev.dynamo.core.time.Scheduler;
 import java.util.Collection;
 import java.util.List;
@@ -128,6 +129,23 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
     }
 
     /** Starts background work: hint delivery (and, when enabled, anti-entropy and tombstone purge). */
+    /**
+     * For a stopped node whose tables were just restored from a backup: its next run names its
+     * writes anew, so that it never issues again a write id it issued after the backup was
+     * taken (docs/operating.md, "Backup and restore").
+     *
+     * <pre>{@code
+     * String actor = DynamoNode.renameWritesAfterRestore(config.node(), config.options(), Clock.system(),
+     *         PluginRegistry.installed());      // "n1#1764912345678"
+     * }</pre>
+     *
+     * @return the name the node's writes carry from its next start
+     */
+    public static String renameWritesAfterRestore(NodeConfig config, NodeOptions options, Clock clock,
+                                                  PluginRegistry plugins) {
+        return Incarnation.markRestored(config, options, clock, plugins);
+    }
+
     public void startBackground() {
         background.start();
     }

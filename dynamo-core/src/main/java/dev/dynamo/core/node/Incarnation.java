@@ -45,9 +45,38 @@ final class Incarnation implements AutoCloseable {
         this.actor = actor;
     }
 
-    static Incarnation open(NodeConfig config, NodeOptions options, Clock clock, PluginRegistry plugins) {
-        StorageEngine engine = plugins.engine(options.systemEngine()).open(new EngineContext("__node",
+    private static StorageEngine openEngine(NodeConfig config, NodeOptions options, Clock clock,
+                                            PluginRegistry plugins) {
+        return plugins.engine(options.systemEngine()).open(new EngineContext("__node",
                 config.dataDir().resolve("__node"), Map.of(), clock, plugins.extensions()));
+    }
+
+    /**
+     * Names the writes of the node's next run {@code id#<now in ms>}, for a node whose tables
+     * were restored from a backup (the node is stopped). The restored tables hold less than the
+     * node wrote: under its old name it would issue again dots it issued after the backup, and
+     * replicas holding the first write of such a dot would drop the second. The time in
+     * milliseconds is above every restart count the node had, so the name is new.
+     *
+     * @return the actor name the next run uses
+     */
+    static String markRestored(NodeConfig config, NodeOptions options, Clock clock, PluginRegistry plugins) {
+        StorageEngine engine = openEngine(config, options, clock, plugins);
+        try {
+            byte[] stored = engine.get(KEY);
+            long restarts = stored != null && stored.length == 9 ? ByteBuffer.wrap(stored).getLong() : 0;
+            long renamed = Math.max(restarts + 1, clock.millis());
+            write(engine, renamed, true);
+            LOG.info("node {}: restored from a backup; its next writes are named {}#{}", config.id(), config.id(),
+                    renamed);
+            return config.id() + "#" + renamed;
+        } finally {
+            engine.close();
+        }
+    }
+
+    static Incarnation open(NodeConfig config, NodeOptions options, Clock clock, PluginRegistry plugins) {
+        StorageEngine engine = openEngine(config, options, clock, plugins);
         try {
             byte[] stored = engine.get(KEY);
             long restarts = 0;

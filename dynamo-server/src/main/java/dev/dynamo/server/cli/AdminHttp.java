@@ -31,7 +31,10 @@ final class AdminHttp {
     private final HttpAccess access;
     private final ObjectMapper json = new ObjectMapper();
 
-    /** A node answered 401 or 403: the credentials are missing or wrong, or lack the role. */
+    /**
+     * A node refused the request with a typed error: 401 or 403 (the credentials are missing or
+     * wrong, or lack the role), or another error code of its JSON answer.
+     */
     static final class Refused extends IOException {
         private static final long serialVersionUID = 1L;
 
@@ -42,7 +45,7 @@ final class AdminHttp {
             this.code = code;
         }
 
-        /** {@code unauthenticated} or {@code forbidden}. */
+        /** The error code, e.g. {@code unauthenticated}, {@code forbidden}, {@code bad_request}. */
         String code() {
             return code;
         }
@@ -114,8 +117,11 @@ final class AdminHttp {
         int status = response.statusCode();
         if (status / 100 != 2) {
             String message = response.body();
+            String code = null;
             try {
-                message = json.readTree(response.body()).path("message").asText(message);
+                JsonNode error = json.readTree(response.body());
+                message = error.path("message").asText(message);
+                code = error.path("error").isTextual() ? error.path("error").asText() : null;
             } catch (IOException notJson) {
                 // keep the raw body as the message
             }
@@ -129,6 +135,9 @@ final class AdminHttp {
             if (status == 403) {
                 throw new Refused("forbidden", "user '" + access.user() + "' lacks the role for " + request.method()
                         + " " + path + " on " + request.uri().getAuthority() + ": " + message);
+            }
+            if (code != null) {
+                throw new Refused(code, "HTTP " + status + " from " + path + ": " + message);
             }
             throw new IOException("HTTP " + status + " from " + path + ": " + message);
         }

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
         subcommands = {ServerCommand.class, LocalCommand.class, GetCommand.class, PutCommand.class,
                 DeleteCommand.class, StatusCommand.class, RepairCommand.class, MembershipCommand.Join.class,
                 MembershipCommand.Leave.class, MembershipCommand.Remove.class, CertsCommand.class, UsersCommand.class,
+                BackupCommand.class, RestoreCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:get: key not found; status: some node is down",
