@@ -2,6 +2,7 @@ package dev.dynamo.server.config;
 
 import dev.dynamo.api.Context;
 import dev.dynamo.core.coordination.RequestLimits;
+import dev.dynamo.core.membership.MemberSyntax;
 import dev.dynamo.core.membership.MembershipConfig;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.node.NodeConfig;
@@ -273,8 +274,10 @@ public final class ConfigLoader {
         }
 
         String host = f.string("host", own != null ? own.host() : DEFAULT_HOST);
-        if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
-            throw f.invalid("host", host, "must be a host name or address, e.g. 127.0.0.1");
+        // peers drop gossiped addresses that are not host:port in printable ASCII, at most 255 characters
+        if (host.isEmpty() || !MemberSyntax.isGossipAddress(host + ":65535")) {
+            throw f.invalid("host", host, "must be a host name or address in printable ASCII without spaces, at most "
+                    + (MemberSyntax.MAX_GOSSIP_ADDRESS_CHARS - 6) + " characters, e.g. 127.0.0.1");
         }
         int binaryPort = port(f, "binary.port", own == null ? null : own.binaryPort());
         int httpPort = port(f, "http.port", own == null ? null : own.httpPort());
