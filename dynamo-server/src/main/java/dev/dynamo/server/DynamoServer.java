@@ -133,6 +133,7 @@ public final class DynamoServer implements AutoCloseable {
                     Extensions.NONE.with(LimitObserver.class, metrics)));
             opened.push(transport);
             transport.start(holder);
+            metrics.bindTransport(transport);
             ServerConfig bound = config;
             if (config.node().binaryPort() == 0) {
                 int port = transport.boundAddress().map(InetSocketAddress::getPort).orElseThrow(() ->

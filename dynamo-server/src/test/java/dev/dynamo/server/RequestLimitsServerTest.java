@@ -201,4 +201,27 @@ class RequestLimitsServerTest {
             assertEquals(2, client.get("default", key).siblings().size(), "blind writes fit again");
         }
     }
+
+    /** A gauge of the node's /metrics; fails when absent. */
+    private double gauge(DynamoServer server, String name) throws Exception {
+        return send(server, "GET", "/metrics", null, null).body().lines().filter(l -> l.startsWith(name + " ")
+                || l.startsWith(name + "{")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " is not in /metrics"));
+    }
+
+    @Test
+    void theLoadOfBothPortsIsInMetrics() throws Exception {
+        try (DynamoServer server = DynamoServer.start(conf("", "n = 1\n"))) {
+            assertEquals(0, gauge(server, "dynamo_binary_connections"), "a one-node cluster: nobody connected yet");
+            assertEquals(0, gauge(server, "dynamo_binary_inflight"));
+            assertEquals(0, gauge(server, "dynamo_binary_queued"));
+            assertEquals(0, gauge(server, "dynamo_http_queued"));
+            assertTrue(gauge(server, "dynamo_http_connections") >= 1, "the scrape's own connection");
+            assertTrue(gauge(server, "dynamo_http_inflight") >= 1, "the scrape itself is being served");
+            try (DynamoClient client = DynamoClusterClient.builder().seeds(server.binaryAddress()).build()) {
+                client.put("default", bytes("k"), Context.EMPTY, bytes("v"));
+                assertTrue(gauge(server, "dynamo_binary_connections") >= 1, "the client's connection");
+            }
+        }
+    }
 }
