@@ -287,8 +287,15 @@ class ConfigLoaderTest {
     void hostErrors() throws IOException {
         table("default", "");
         Path f = node("");
-        assertEquals(f + ": key 'host' = '': must be a host name or address, e.g. 127.0.0.1",
-                failure(f, MINIMAL_NODE + "host =\n"));
+        String rule = "must be a host name or address in printable ASCII without spaces, at most 249 characters,"
+                + " e.g. 127.0.0.1";
+        assertEquals(f + ": key 'host' = '': " + rule, failure(f, MINIMAL_NODE + "host =\n"));
+        // peers would drop this node's gossiped address
+        assertEquals(f + ": key 'host' = 'h\u00f6st': " + rule, failure(f, MINIMAL_NODE + "host = h\u00f6st\n"));
+        assertEquals(f + ": key 'host' = '" + "h".repeat(250) + "': " + rule,
+                failure(f, MINIMAL_NODE + "host = " + "h".repeat(250) + "\n"));
+        node(MINIMAL_NODE + "host = " + "h".repeat(249) + "\n");
+        assertEquals("h".repeat(249), ConfigLoader.load(conf()).node().host());
     }
 
     @Test
