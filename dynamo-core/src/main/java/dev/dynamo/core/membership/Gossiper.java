@@ -123,10 +123,11 @@ public final class Gossiper implements AutoCloseable {
      */
     public void addSeed(String seed) {
         Objects.requireNonNull(seed, "seed");
-        if (seed.isEmpty() || !MemberSyntax.isGossipAddress(seed)) {
+        // a seed is whatever the transport sends to (a node id with the in-JVM transport), so the looser rule
+        if (seed.isEmpty() || !MemberSyntax.isValidAddress(seed)) {
             limits.refused(MEMBER_SYNTAX);
-            throw new BadRequestException("seed " + MemberSyntax.describe(seed) + " is not an address: "
-                    + MemberSyntax.GOSSIP_RULE);
+            throw new BadRequestException("seed " + MemberSyntax.describe(seed) + " is not an address: it "
+                    + MemberSyntax.ADDRESS_RULE);
         }
         synchronized (seeds) {
             if (seeds.contains(seed)) {
