@@ -16,7 +16,7 @@ import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.api.Versioned;
 import dev.dynamo.core.antientropy.AntiEntropy;
 import dev.dynamo.core.cluster.ClusterState;
-import dev.dynamo.core.coordination.ClientService;
+import dev.dynamo.core.coordination.RequestLimits;
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.MembershipView;
 import dev.dynamo.core.membership.RebalanceProgress;
@@ -339,7 +339,8 @@ final class HttpApi {
         String t = query.get(TIMEOUT);
         if (t != null) {
             // the upper bound is the node's (ClientService, request.max-timeout-ms), as for binary clients
-            String range = "1 <= timeout_ms <= " + ClientService.MAX_TIMEOUT_MILLIS + " (or the table's timeout-ms)";
+            String range = "1 <= timeout_ms <= the node's " + RequestLimits.MAX_TIMEOUT_SETTING
+                    + " (or the table's timeout-ms when longer)";
             long ms = number(TIMEOUT, t, range);
             if (ms < 1) {
                 throw new BadRequestException("query parameter timeout_ms=" + t + " is out of range: " + range);

@@ -251,6 +251,7 @@ public final class HttpApiServer implements AutoCloseable {
     private final Channel serverChannel;
     private final Gauge inFlightGauge;
     private final Gauge connectionsGauge;
+    private final Gauge queuedGauge;
     /** Null for plain HTTP. */
     private final SslContext tls;
     /** Runs password checks (PBKDF2) when the API authenticates; null otherwise. */
@@ -333,6 +334,9 @@ public final class HttpApiServer implements AutoCloseable {
                 .description("HTTP requests being served").strongReference(true).register(metrics.registry());
         this.connectionsGauge = Gauge.builder("dynamo.http.connections", channels, ChannelGroup::size)
                 .description("Open HTTP connections").strongReference(true).register(metrics.registry());
+        this.queuedGauge = Gauge.builder("dynamo.http.queued", workers, w -> w.getQueue().size())
+                .description("HTTP requests waiting for a worker thread").strongReference(true)
+                .register(metrics.registry());
         LOG.info("node {}: HTTP API listening on {} ({}, {}, {}, body limit {} bytes, at most {} connections and {}"
                 + " requests in flight, idle timeout {} ms)", node.id(), serverChannel.localAddress(), transportName,
                 tls != null ? "HTTPS" : "plain HTTP",
@@ -497,6 +501,7 @@ public final class HttpApiServer implements AutoCloseable {
         shutdownThreads();
         metrics.registry().remove(inFlightGauge);
         metrics.registry().remove(connectionsGauge);
+        metrics.registry().remove(queuedGauge);
         LOG.info("node {}: HTTP API on {} closed", node.id(), serverChannel.localAddress());
     }
 

@@ -288,7 +288,7 @@ class HttpLimitsTest {
         // a request line long enough to carry such keys: the store's limit is the one that speaks
         HttpApiServer.Options options = HttpApiServer.Options.DEFAULT.withMaxRequestLineBytes(256 * 1024);
         try (HttpTestServer c = HttpTestServer.start(1, dir, options, TABLE)) {
-            int max = dev.dynamo.core.coordination.ClientService.MAX_KEY_BYTES;
+            int max = dev.dynamo.core.coordination.RequestLimits.MAX_KEY_BYTES;
             String tooLong = "/tables/default/keys/" + "k".repeat(max + 1);
             for (HttpResponse<byte[]> r : java.util.List.of(c.put(tooLong, "v"), c.get(tooLong))) {
                 assertError(r, 400, "limit_exceeded");

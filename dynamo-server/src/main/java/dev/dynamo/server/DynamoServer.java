@@ -1,10 +1,12 @@
 package dev.dynamo.server;
 
 import dev.dynamo.core.cluster.ClusterState;
+import dev.dynamo.core.coordination.RequestLimits;
 import dev.dynamo.core.limits.LimitObserver;
 import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.PhiAccrualFailureDetector;
 import dev.dynamo.core.node.DynamoNode;
+import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.spi.Extensions;
 import dev.dynamo.core.spi.MessageHandler;
 import dev.dynamo.core.spi.Plugins;
@@ -131,6 +133,7 @@ public final class DynamoServer implements AutoCloseable {
                     Extensions.NONE.with(LimitObserver.class, metrics)));
             opened.push(transport);
             transport.start(holder);
+            metrics.bindTransport(transport);
             ServerConfig bound = config;
             if (config.node().binaryPort() == 0) {
                 int port = transport.boundAddress().map(InetSocketAddress::getPort).orElseThrow(() ->
@@ -243,8 +246,12 @@ public final class DynamoServer implements AutoCloseable {
                 : config.clusterState();
         cluster = newerSaved(config, cluster);
         try {
+            // writes that would make a key's versions too large for one message are refused (docs/limits.md)
+            RequestLimits limits = config.options().requestLimits();
+            NodeOptions options = config.options().withRequestLimits(limits.withMessageLimit(
+                    ConfigLoader.messageLimit(config).orElse(RequestLimits.UNBOUNDED)));
             return new DynamoNode(config.node(), config.tables(), cluster, transport, scheduler, metrics,
-                    config.options(), PhiAccrualFailureDetector.of(scheduler.clock(), config.membership(), metrics));
+                    options, PhiAccrualFailureDetector.of(scheduler.clock(), config.membership(), metrics));
         } catch (IllegalArgumentException e) {
             // an engine refusing its engine.<name>.* properties names its table: point at that file
             for (TableConfig t : config.tables()) {

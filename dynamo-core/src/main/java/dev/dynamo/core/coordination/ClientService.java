@@ -10,7 +10,6 @@ import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.core.table.Table;
-import dev.dynamo.core.version.ContextLimits;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -20,8 +19,8 @@ import java.util.function.Supplier;
 /**
  * Where a client's get, put or delete enters the node, from the in-JVM API or as a binary
  * {@link Message.Get}/{@link Message.Put}: checks it against its table (value size, R and W
- * within 1..n) and the request limits (the timeout, {@link #MAX_TIMEOUT_SETTING}; the context's
- * size, {@link ContextLimits}), fills in the table's defaults, hands it to the
+ * within 1..n) and the node's {@link RequestLimits} (the key's size, the timeout, the context's
+ * size), fills in the table's defaults, hands it to the
  * {@link ReadCoordinator} or {@link WriteCoordinator} and reports how it ended to the
  * {@link RequestObserver}. Never throws: every failure completes the returned future
  * exceptionally with a typed error. Every {@link LimitExceededException} this node raises for
@@ -29,31 +28,19 @@ import java.util.function.Supplier;
  * once, by {@link RequestObserver#refused}.
  *
  * <pre>{@code
- * ClientService clients = new ClientService(node::table, node::cluster, reads, writes, observer);
+ * ClientService clients = new ClientService(node::table, node::cluster, reads, writes, observer,
+ *         RequestLimits.DEFAULT);
  * Context c = clients.put("default", key, Context.EMPTY, value, RequestOptions.DEFAULT).join();
  * }</pre>
  */
 public final class ClientService {
-    /** The limit on a client's request timeout, from HTTP's {@code timeout_ms} or the binary protocol. */
-    public static final String MAX_TIMEOUT_SETTING = "request.max-timeout-ms";
-    /**
-     * The longest timeout a client may ask for, unless the table's own {@code timeout-ms} is
-     * longer: a deadline is a scheduled task and an entry in the coordinator's books until it
-     * fires, so a client asking for days would keep them that long.
-     */
-    public static final long MAX_TIMEOUT_MILLIS = 600_000;
-    /**
-     * Longest key accepted, in bytes ({@code max-key-bytes}, docs/limits.md): a key is stored
-     * with every version, hint and Merkle leaf of it, so a huge one costs everywhere.
-     */
-    public static final int MAX_KEY_BYTES = 65_536;
-    static final String MAX_KEY_LIMIT = "max-key-bytes";
 
     private final Function<String, Table> tables;
     private final Supplier<ClusterState> cluster;
     private final ReadCoordinator reads;
     private final WriteCoordinator writes;
     private final RequestObserver observer;
+    private final RequestLimits limits;
 
     /**
      * @param tables  the open table of a name, or {@link dev.dynamo.api.UnknownTableException}
@@ -61,6 +48,13 @@ public final class ClientService {
      */
     public ClientService(Function<String, Table> tables, Supplier<ClusterState> cluster, ReadCoordinator reads,
                          WriteCoordinator writes, RequestObserver observer) {
+        this(tables, cluster, reads, writes, observer, RequestLimits.DEFAULT);
+    }
+
+    /** @param limits the node's limits; {@code writes} must have been given the same */
+    public ClientService(Function<String, Table> tables, Supplier<ClusterState> cluster, ReadCoordinator reads,
+                         WriteCoordinator writes, RequestObserver observer, RequestLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.tables = Objects.requireNonNull(tables, "tables");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.reads = Objects.requireNonNull(reads, "reads");
@@ -124,7 +118,7 @@ public final class ClientService {
             if (value.length > t.config().maxValueBytes()) {
                 throw ValueTooLargeException.of(table, value.length, t.config().maxValueBytes());
             }
-            ContextLimits.checkRequest(context);
+            limits.context().checkRequest(context);
             int w = quorum("w", options.w(), t.config().w(), t.config().n());
             // the coordinator refuses synchronously, before it stores anything (see SiblingStore.coordinate)
             f = writes.put(cluster.get(), new WriteRequest(op, t, key, context, value, tombstone, w,
@@ -138,9 +132,10 @@ public final class ClientService {
     }
 
     /** Throws; the caller's catch counts the refusal (as for every LimitExceededException here). */
-    private static void checkKey(byte[] key) {
-        if (key.length > MAX_KEY_BYTES) {
-            throw LimitExceededException.of("key size in bytes", MAX_KEY_LIMIT, key.length, MAX_KEY_BYTES);
+    private void checkKey(byte[] key) {
+        if (key.length > limits.maxKeyBytes()) {
+            throw LimitExceededException.of("key size in bytes", RequestLimits.MAX_KEY_BYTES_SETTING, key.length,
+                    limits.maxKeyBytes());
         }
     }
 
@@ -159,18 +154,18 @@ public final class ClientService {
         return CompletableFuture.failedFuture(e);
     }
 
-    private static long timeout(RequestOptions options, Table t) {
+    private long timeout(RequestOptions options, Table t) {
         Duration requested = options.timeout();
         if (requested == null) {
             return t.config().timeoutMillis();
         }
-        long max = Math.max(MAX_TIMEOUT_MILLIS, t.config().timeoutMillis());
+        long max = Math.max(limits.maxTimeoutMillis(), t.config().timeoutMillis());
         if (requested.compareTo(Duration.ofMillis(max)) > 0) {
             // a Duration of more than Long.MAX_VALUE ms (in-JVM callers only) has no millisecond value
             long value = requested.compareTo(Duration.ofMillis(Long.MAX_VALUE)) > 0 ? -1 : requested.toMillis();
             throw new LimitExceededException("the request's timeout of " + (value < 0 ? requested : value + " ms")
-                    + " is over the limit of " + max + " ms (" + MAX_TIMEOUT_SETTING + ", or table '"
-                    + t.config().name() + "' timeout-ms when longer)", MAX_TIMEOUT_SETTING, value, max);
+                    + " is over the limit of " + max + " ms (" + RequestLimits.MAX_TIMEOUT_SETTING + ", or table '"
+                    + t.config().name() + "' timeout-ms when longer)", RequestLimits.MAX_TIMEOUT_SETTING, value, max);
         }
         return requested.toMillis();
     }

@@ -58,9 +58,20 @@ public final class WriteCoordinator {
     private final Scheduler scheduler;
     private final LogLimiter warnings;
     private volatile PendingReplicas pendingReplicas = PendingReplicas.NONE;
+    private final SiblingStore.Limits storeLimits;
 
-    /** @param actor the name this node's new versions carry in their dots (see the node's incarnation) */
+    /** A coordinator with the default {@link RequestLimits}. */
     public WriteCoordinator(String actor, ReplicaSelector replicas, Transport transport, Scheduler scheduler) {
+        this(actor, replicas, transport, scheduler, RequestLimits.DEFAULT);
+    }
+
+    /**
+     * @param actor  the name this node's new versions carry in their dots (see the node's incarnation)
+     * @param limits the node's limits on a write's context and on the size of a key's versions
+     */
+    public WriteCoordinator(String actor, ReplicaSelector replicas, Transport transport, Scheduler scheduler,
+                            RequestLimits limits) {
+        this.storeLimits = new SiblingStore.Limits(limits.context(), limits.messageLimit());
         this.actor = Objects.requireNonNull(actor, "actor");
         this.replicas = Objects.requireNonNull(replicas, "replicas");
         this.transport = Objects.requireNonNull(transport, "transport");
@@ -90,7 +101,7 @@ public final class WriteCoordinator {
         }
         // refusals (sibling cap, context limits) happen here, before anything is stored or sent
         SiblingStore.Coordinated coordinated = t.store().coordinate(partition, req.key(), req.context(), req.value(),
-                req.tombstone(), actor, scheduler.clock().millis(), t.config().maxSiblings());
+                req.tombstone(), actor, scheduler.clock().millis(), t.config().maxSiblings(), storeLimits);
         int siblings = coordinated.siblings().size();
         if (siblings > t.config().warnSiblings()) {
             // the key is named by table and partition only: keys may be personal data

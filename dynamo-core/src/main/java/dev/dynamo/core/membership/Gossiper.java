@@ -123,6 +123,7 @@ public final class Gossiper implements AutoCloseable {
      */
     public void addSeed(String seed) {
         Objects.requireNonNull(seed, "seed");
+        // a seed is whatever the transport sends to (a node id with the in-JVM transport), so the looser rule
         if (seed.isEmpty() || !MemberSyntax.isValidAddress(seed)) {
             limits.refused(MEMBER_SYNTAX);
             throw new BadRequestException("seed " + MemberSyntax.describe(seed) + " is not an address: it "
@@ -319,7 +320,10 @@ public final class Gossiper implements AutoCloseable {
                         }
                         merge(theirs);
                     } catch (RuntimeException e) {
-                        LOG.warn("gossip reply from {} is unusable", peer, e);
+                        // a peer chooses what it answers: no stack trace, at most one line per 10 s
+                        limits.refused(MEMBER_SYNTAX);
+                        logLimiter.warn(LOG, "gossip-unusable-reply", "node {}: gossip reply from {} is unusable: {}",
+                                self, peer, e.toString());
                     }
                 });
     }
@@ -367,19 +371,20 @@ public final class Gossiper implements AutoCloseable {
     }
 
     /** {@code theirs} without the entries this node refuses to keep. Under the lock. */
-    private GossipState admissible(GossipState mine, GossipState theirs) {
+    private GossipState admissible(GossipState mine, GossipState frame) {
+        GossipState theirs = wellFormedRingAndChange(mine, frame);
         GossipState union = mine.merge(theirs); // the ring and change that will be in force
         Transition change = union.activeTransition();
         Map<String, MemberState> kept = new TreeMap<>();
         int known = mine.members().size();
         for (MemberState m : theirs.members().values()) {
-            if (!MemberSyntax.isValidId(m.id()) || !MemberSyntax.isValidAddress(m.binaryAddress())
-                    || !MemberSyntax.isValidAddress(m.httpAddress())) {
+            if (!MemberSyntax.isGossipId(m.id()) || !MemberSyntax.isGossipAddress(m.binaryAddress())
+                    || !MemberSyntax.isGossipAddress(m.httpAddress())) {
                 limits.refused(MEMBER_SYNTAX);
                 logLimiter.warn(LOG, "gossip-malformed-member", "node {}: ignored a gossiped member entry with a"
-                        + " malformed id or address: id {}, addresses {} and {}; ids and addresses {}", self,
+                        + " malformed id or address: id {}, addresses {} and {}; {}", self,
                         MemberSyntax.describe(m.id()), MemberSyntax.describe(m.binaryAddress()),
-                        MemberSyntax.describe(m.httpAddress()), MemberSyntax.ADDRESS_RULE);
+                        MemberSyntax.describe(m.httpAddress()), MemberSyntax.GOSSIP_RULE);
                 continue;
             }
             if (!mine.members().containsKey(m.id())) {
@@ -404,6 +409,31 @@ public final class Gossiper implements AutoCloseable {
                     + " are used", self, decision.refusal());
         }
         return decision.admitted();
+    }
+
+    /**
+     * {@code frame}, its ring and ring change replaced by this node's when they name a node id
+     * or address, an initiator or a description that gossip may not bring in: this node would
+     * keep them in its ring, its {@code cluster.ring} file and its answers to operators.
+     */
+    private GossipState wellFormedRingAndChange(GossipState mine, GossipState frame) {
+        Transition t = frame.transition();
+        String malformed = null;
+        if (!MemberSyntax.isGossipRing(frame.ring())) {
+            malformed = "ring version " + frame.ring().version();
+        } else if (t != null && (!MemberSyntax.isGossipId(t.initiator())
+                || !MemberSyntax.isGossipDescription(t.description()) || !MemberSyntax.isGossipRing(t.target()))) {
+            malformed = "ring change " + t.id() + " (initiator " + MemberSyntax.describe(t.initiator())
+                    + ", description " + MemberSyntax.describe(t.description()) + ")";
+        }
+        if (malformed == null) {
+            return frame;
+        }
+        limits.refused(MEMBER_SYNTAX);
+        logLimiter.warn(LOG, "gossip-malformed-ring", "node {}: ignored a gossiped {} naming a malformed node id,"
+                + " address or description ({}; descriptions at most {} printable characters); the frame's member"
+                + " entries are used", self, malformed, MemberSyntax.GOSSIP_RULE, MemberSyntax.MAX_DESCRIPTION_CHARS);
+        return new GossipState(frame.members(), mine.ring(), mine.transition());
     }
 
     private void heartbeats(GossipState before, GossipState after) {

@@ -109,9 +109,11 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                     detector, requestTimeout, observer);
             ReplicaSelector replicas = new ReplicaSelector(config.id(), detector);
             LocalReplica local = new LocalReplica(config.id(), storage.hints());
-            this.writes = new WriteCoordinator(storage.incarnation().actor(), replicas, transport, scheduler);
+            this.writes = new WriteCoordinator(storage.incarnation().actor(), replicas, transport, scheduler,
+                    options.requestLimits());
             this.clients = new ClientService(this::table, () -> this.cluster,
-                    new ReadCoordinator(replicas, local, transport, scheduler, observer), writes, observer);
+                    new ReadCoordinator(replicas, local, transport, scheduler, observer), writes, observer,
+                    options.requestLimits());
             this.background = new BackgroundServices(context, storage.hints(), options);
             ReplicaService replica = new ReplicaService(local, this::table, this::replicates, this::knows);
             handlers.register(Message.ReplicaRead.class, replica::read)

@@ -1,6 +1,8 @@
 package dev.dynamo.core.node;
 
 import dev.dynamo.core.antientropy.AntiEntropy;
+import dev.dynamo.core.coordination.RequestLimits;
+import java.util.Objects;
 
 /**
  * Tunables of a node's background machinery, parsed once at start-up.
@@ -17,14 +19,16 @@ import dev.dynamo.core.antientropy.AntiEntropy;
  * @param tombstoneGcIntervalMillis  period of the tombstone purge scan, 0 = off
  * @param antiEntropyMaxDigests      most key digests in one anti-entropy answer to a peer (and in
  *                                   one page of this node's own side of a comparison)
+ * @param requestLimits              the limits on clients' requests (key size, timeout, context,
+ *                                   the size of a key's versions), docs/limits.md
  */
 public record NodeOptions(String systemEngine, int failuresToSuspect, long probeIntervalMillis,
                           long hintIntervalMillis, int hintBatchSize, long tombstoneGraceMillis,
                           long antiEntropyIntervalMillis, int antiEntropyKeysPerSecond,
-                          long tombstoneGcIntervalMillis, int antiEntropyMaxDigests) {
+                          long tombstoneGcIntervalMillis, int antiEntropyMaxDigests, RequestLimits requestLimits) {
 
     public static final NodeOptions DEFAULTS = new NodeOptions("mvstore", 1, 1_000, 1_000, 200,
-            24L * 3600 * 1000, 60_000, 10_000, 600_000, AntiEntropy.DEFAULT_MAX_DIGESTS);
+            24L * 3600 * 1000, 60_000, 10_000, 600_000, AntiEntropy.DEFAULT_MAX_DIGESTS, RequestLimits.DEFAULT);
 
     public NodeOptions {
         if (systemEngine == null || systemEngine.isBlank()) {
@@ -42,9 +46,19 @@ public record NodeOptions(String systemEngine, int failuresToSuspect, long probe
         }
         positive("anti-entropy keys per second", antiEntropyKeysPerSecond);
         positive("anti-entropy max digests", antiEntropyMaxDigests);
+        Objects.requireNonNull(requestLimits, "requestLimits");
     }
 
-    /** Options with the default {@code antiEntropyMaxDigests}. */
+    /** Options with the default {@code requestLimits}. */
+    public NodeOptions(String systemEngine, int failuresToSuspect, long probeIntervalMillis, long hintIntervalMillis,
+                       int hintBatchSize, long tombstoneGraceMillis, long antiEntropyIntervalMillis,
+                       int antiEntropyKeysPerSecond, long tombstoneGcIntervalMillis, int antiEntropyMaxDigests) {
+        this(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
+                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
+                antiEntropyMaxDigests, RequestLimits.DEFAULT);
+    }
+
+    /** Options with the default {@code antiEntropyMaxDigests} and {@code requestLimits}. */
     public NodeOptions(String systemEngine, int failuresToSuspect, long probeIntervalMillis, long hintIntervalMillis,
                        int hintBatchSize, long tombstoneGraceMillis, long antiEntropyIntervalMillis,
                        int antiEntropyKeysPerSecond, long tombstoneGcIntervalMillis) {
@@ -62,28 +76,36 @@ public record NodeOptions(String systemEngine, int failuresToSuspect, long probe
     public NodeOptions withSystemEngine(String engine) {
         return new NodeOptions(engine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
                 tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
-                antiEntropyMaxDigests);
+                antiEntropyMaxDigests, requestLimits);
     }
 
     public NodeOptions withAntiEntropy(long intervalMillis, int keysPerSecond) {
         return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
-                tombstoneGraceMillis, intervalMillis, keysPerSecond, tombstoneGcIntervalMillis, antiEntropyMaxDigests);
+                tombstoneGraceMillis, intervalMillis, keysPerSecond, tombstoneGcIntervalMillis, antiEntropyMaxDigests,
+                requestLimits);
     }
 
     public NodeOptions withTombstones(long graceMillis, long gcIntervalMillis) {
         return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
-                graceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, gcIntervalMillis, antiEntropyMaxDigests);
+                graceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, gcIntervalMillis, antiEntropyMaxDigests,
+                requestLimits);
     }
 
     public NodeOptions withAntiEntropyMaxDigests(int maxDigests) {
         return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
                 tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
-                maxDigests);
+                maxDigests, requestLimits);
     }
 
     public NodeOptions withHints(long intervalMillis, int batchSize) {
         return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, intervalMillis, batchSize,
                 tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
-                antiEntropyMaxDigests);
+                antiEntropyMaxDigests, requestLimits);
+    }
+
+    public NodeOptions withRequestLimits(RequestLimits limits) {
+        return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
+                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
+                antiEntropyMaxDigests, limits);
     }
 }

@@ -70,7 +70,8 @@ public final class Errors {
             case INSUFFICIENT_REPLICAS -> new InsufficientReplicasException(e.message(), e.required(), e.acknowledged());
             case TIMEOUT -> new DynamoTimeoutException(e.message());
             case LIMIT_EXCEEDED -> new LimitExceededException(e.message(), e.limit(), e.required(), e.acknowledged());
-            case TOO_MANY_SIBLINGS -> new TooManySiblingsException(e.message(), e.table(), e.required(), e.acknowledged());
+            case TOO_MANY_SIBLINGS -> new TooManySiblingsException(e.message(), e.table(), e.limit(), e.required(),
+                    e.acknowledged());
             case OVERLOADED -> new OverloadedException(e.message(), e.limit(), e.required(), e.acknowledged());
             case INTERNAL, NOT_FOUND, NO_ROUTE, METHOD_NOT_ALLOWED, MEMBERSHIP_REFUSED, SHUTTING_DOWN, UNAUTHENTICATED,
                     FORBIDDEN ->

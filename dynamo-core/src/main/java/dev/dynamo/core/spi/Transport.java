@@ -64,6 +64,24 @@ public interface Transport extends AutoCloseable {
      */
     int inFlight();
 
+    /**
+     * Open connections to this node's server, from clients and peers alike: a gauge of
+     * {@code /metrics}. Caller may assume: never negative, a snapshot; 0 for a transport
+     * without connections (an in-memory one), which is what this default says.
+     */
+    default int connections() {
+        return 0;
+    }
+
+    /**
+     * Incoming requests waiting for a handler thread (counted in {@link #inFlight()} too): a
+     * gauge of {@code /metrics}. Caller may assume: never negative, a snapshot; 0 for a
+     * transport that runs handlers without a queue, which is what this default says.
+     */
+    default int queued() {
+        return 0;
+    }
+
     /** Stops sending and receiving; pending sends fail. Idempotent. */
     @Override
     void close();

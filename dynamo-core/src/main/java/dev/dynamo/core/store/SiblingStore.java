@@ -5,6 +5,7 @@ import dev.dynamo.api.LimitExceededException;
 import dev.dynamo.api.TooManySiblingsException;
 import dev.dynamo.core.spi.CloseableIterator;
 import dev.dynamo.core.spi.KeyValue;
+import dev.dynamo.core.spi.MessageLimit;
 import dev.dynamo.core.spi.StorageEngine;
 import dev.dynamo.core.version.ContextLimits;
 import dev.dynamo.core.version.Dot;
@@ -115,6 +116,40 @@ public final class SiblingStore {
     }
 
     /**
+     * As {@link #coordinate(int, byte[], Context, byte[], boolean, String, long, int, Limits)}
+     * with the default context limits and no message limit.
+     */
+    public Coordinated coordinate(int partition, byte[] key, Context context, byte[] value, boolean tombstone,
+                                  String node, long now, int maxSiblings) {
+        return coordinate(partition, key, context, value, tombstone, node, now, maxSiblings, Limits.DEFAULT);
+    }
+
+    /**
+     * The node's limits a coordinated write is checked against, besides its table's
+     * {@code max-siblings}.
+     *
+     * @param context the limits on the write's context
+     * @param message the largest message the node's transport carries: the key's versions must
+     *                fit in one with {@link #SET_MESSAGE_OVERHEAD} to spare, or no replica could
+     *                answer a read of the key
+     */
+    public record Limits(ContextLimits context, MessageLimit message) {
+        public static final Limits DEFAULT = new Limits(ContextLimits.DEFAULT,
+                new MessageLimit(Integer.MAX_VALUE, "transport", Integer.MAX_VALUE));
+
+        public Limits {
+            Objects.requireNonNull(context, "context");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /**
+     * Bytes a message carrying a key's versions needs beyond them and the key: its type, the
+     * table's name (at most 64 bytes), the partition, flags and a hint's target.
+     */
+    public static final int SET_MESSAGE_OVERHEAD = 1024;
+
+    /**
      * Coordinates a write: creates a new version whose dot is this node's next event and
      * whose context is what the client read, stores it, and returns it for replication.
      * The new version supersedes exactly the versions {@code context} covers.
@@ -133,11 +168,13 @@ public final class SiblingStore {
      * writes through several coordinators; the next write with a context brings it down.
      *
      * @param maxSiblings the table's {@code max-siblings}
-     * @throws TooManySiblingsException when the write would add a sibling past {@code maxSiblings}
+     * @param limits      the node's limits on contexts and messages
+     * @throws TooManySiblingsException when the write would add a sibling past {@code maxSiblings},
+     *                                  or grow the key's versions past one message of the transport
      * @throws LimitExceededException   when the context is over one of {@link ContextLimits}
      */
     public Coordinated coordinate(int partition, byte[] key, Context context, byte[] value, boolean tombstone,
-                                  String node, long now, int maxSiblings) {
+                                  String node, long now, int maxSiblings, Limits limits) {
         byte[] sk = StorageKeys.of(partition, key);
         ReentrantLock lock = lockFor(sk);
         Coordinated coordinated;
@@ -145,7 +182,7 @@ public final class SiblingStore {
         try {
             byte[] raw = engine.get(sk);
             SiblingSet current = decode(sk, raw);
-            ContextLimits.checkCounters(context, current);
+            limits.context().checkCounters(context, current);
             Dot dot = nextDot(current, context, node);
             Context truncated = context.truncate(maxClockEntries);
             Version v = tombstone ? Version.tombstone(dot, truncated, now)
@@ -154,8 +191,10 @@ public final class SiblingStore {
             if (stored.size() > maxSiblings && stored.size() > current.size()) {
                 throw TooManySiblingsException.of(table, stored.size(), maxSiblings);
             }
-            ContextLimits.checkGrowth(context, current, stored);
-            write(sk, raw, stored);
+            limits.context().checkGrowth(context, current, stored);
+            byte[] encoded = SiblingSetCodec.encode(stored);
+            checkFitsMessage(key, raw, encoded, limits.message());
+            write(sk, raw, stored, encoded);
             coordinated = new Coordinated(v, stored);
         } finally {
             lock.unlock();
@@ -164,6 +203,21 @@ public final class SiblingStore {
             durable.awaitDurable(); // outside the key's lock: concurrent writers share one fsync
         }
         return coordinated;
+    }
+
+    /**
+     * Refuses a write that would make the key's versions too large for one message of the
+     * transport: replicas answer a read with all of them in one message, so past that the key
+     * could no longer be read (nor replicated). Like the sibling cap it refuses only a write
+     * that grows them: a write-back with a read's context that supersedes siblings is the way
+     * out and passes unless the merged value alone is larger than everything it replaces.
+     */
+    private void checkFitsMessage(byte[] key, byte[] old, byte[] encoded, MessageLimit message) {
+        long bytes = (long) encoded.length + key.length + SET_MESSAGE_OVERHEAD;
+        if (bytes > message.maxBytes() && encoded.length > (old == null ? 0 : old.length)) {
+            throw TooManySiblingsException.ofBytes(table, bytes, message.maxBytes(), message.setting(),
+                    message.settingValue());
+        }
     }
 
     /**
@@ -319,7 +373,10 @@ public final class SiblingStore {
 
     /** Under the key's lock; {@code old} is what the caller read under it (the listener's old value). */
     private void write(byte[] sk, byte[] old, SiblingSet set) {
-        byte[] encoded = SiblingSetCodec.encode(set);
+        write(sk, old, set, SiblingSetCodec.encode(set));
+    }
+
+    private void write(byte[] sk, byte[] old, SiblingSet set, byte[] encoded) {
         engine.put(sk, encoded);
         durable.written(); // under the key's lock: whoever sees this write also waits for its sync
         listener.written(sk, old, encoded);

@@ -157,16 +157,16 @@ class ClientServiceTest {
     @Test
     void aTimeoutOverTheLimitIsRefusedAsLimitExceededAndCounted() {
         LimitExceededException g = failure(assertDoesNotThrow(() -> clients.get(Fixture.TABLE, f.key,
-                RequestOptions.DEFAULT.withTimeout(Duration.ofMillis(ClientService.MAX_TIMEOUT_MILLIS + 1)))),
+                RequestOptions.DEFAULT.withTimeout(Duration.ofMillis(RequestLimits.MAX_TIMEOUT_MILLIS + 1)))),
                 LimitExceededException.class);
         LimitExceededException p = failure(put(bytes("v"), RequestOptions.DEFAULT.withTimeout(
                 Duration.ofSeconds(Long.MAX_VALUE))), LimitExceededException.class);
         LimitExceededException binary = failure(clients.serve(new Message.Put(Fixture.TABLE, f.key, new byte[0],
                 bytes("v"), false, 0, Long.MAX_VALUE, false)), LimitExceededException.class);
 
-        assertEquals(ClientService.MAX_TIMEOUT_SETTING, g.limit());
-        assertEquals(ClientService.MAX_TIMEOUT_MILLIS + 1, g.value());
-        assertEquals(ClientService.MAX_TIMEOUT_MILLIS, g.max());
+        assertEquals(RequestLimits.MAX_TIMEOUT_SETTING, g.limit());
+        assertEquals(RequestLimits.MAX_TIMEOUT_MILLIS + 1, g.value());
+        assertEquals(RequestLimits.MAX_TIMEOUT_MILLIS, g.max());
         assertEquals(-1, p.value(), "a Duration past Long.MAX_VALUE ms has no millisecond value");
         assertEquals(Long.MAX_VALUE, binary.value());
         assertTrue(f.stored().isEmpty());

@@ -6,6 +6,7 @@ import dev.dynamo.core.membership.Membership;
 import dev.dynamo.core.membership.MembershipView;
 import dev.dynamo.core.membership.NodeStatus;
 import dev.dynamo.core.node.DynamoNode;
+import dev.dynamo.core.spi.Transport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -106,6 +107,21 @@ public final class NodeMetrics implements RequestObserver, AutoCloseable {
     /** The registry, for components that add their own meters (gauges of queues, handoff progress...). */
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Gauges of the binary port ({@code transport.netty.*} limits, docs/limits.md): open
+     * connections ({@code dynamo_binary_connections}), requests being handled
+     * ({@code dynamo_binary_inflight}) and requests waiting for a handler thread
+     * ({@code dynamo_binary_queued}). Read live at each scrape.
+     */
+    public void bindTransport(Transport transport) {
+        Gauge.builder("dynamo.binary.connections", transport, Transport::connections)
+                .description("Open connections to the binary port (clients and peers)").register(registry);
+        Gauge.builder("dynamo.binary.inflight", transport, Transport::inFlight)
+                .description("Binary requests being handled").register(registry);
+        Gauge.builder("dynamo.binary.queued", transport, Transport::queued)
+                .description("Binary requests waiting for a handler thread").register(registry);
     }
 
     /**

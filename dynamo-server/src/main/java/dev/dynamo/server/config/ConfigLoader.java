@@ -1,5 +1,8 @@
 package dev.dynamo.server.config;
 
+import dev.dynamo.api.Context;
+import dev.dynamo.core.coordination.RequestLimits;
+import dev.dynamo.core.membership.MemberSyntax;
 import dev.dynamo.core.membership.MembershipConfig;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.node.NodeConfig;
@@ -8,6 +11,7 @@ import dev.dynamo.core.spi.MessageLimit;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.UnknownPluginException;
 import dev.dynamo.core.table.TableConfig;
+import dev.dynamo.core.version.ContextLimits;
 import dev.dynamo.http.HttpApiServer;
 import dev.dynamo.security.auth.Credentials;
 import dev.dynamo.security.auth.CredentialsException;
@@ -89,7 +93,10 @@ public final class ConfigLoader {
             // limits on what peers send (docs/limits.md, "Peers and background work")
             "membership.transfer-chunk-bytes", "membership.max-members", "membership.max-seeds",
             MembershipConfig.MAX_RING_VERSION_JUMP,
-            "anti-entropy.max-digests");
+            "anti-entropy.max-digests",
+            // limits on clients' requests (docs/limits.md, "Requests")
+            RequestLimits.MAX_KEY_BYTES_SETTING, RequestLimits.MAX_TIMEOUT_SETTING, ContextLimits.MAX_ENTRIES_SETTING,
+            ContextLimits.MAX_COUNTER_SETTING, ContextLimits.MAX_KEY_ENTRIES_SETTING);
     private static final List<String> TABLE_KEYS = List.of("n", "r", "w", "engine", "reconciler", "partitioner",
             "durability", "max-value-bytes", "timeout-ms", "max-siblings", "warn-siblings", "engine.<name>.*",
             "reconciler.<name>.*");
@@ -147,28 +154,42 @@ public final class ConfigLoader {
      */
     public static void checkValuesFitMessages(ServerConfig config) {
         Path nodeFile = config.confDir().resolve(NODE_FILE);
-        Optional<MessageLimit> found;
-        try {
-            found = Plugins.transport(config.transport()).messageLimit(config.transportProperties());
-        } catch (UnknownPluginException e) {
-            throw new ConfigException(nodeFile, "key 'transport' = '" + config.transport() + "': " + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(nodeFile, e.getMessage(), e);
-        }
+        Optional<MessageLimit> found = messageLimit(config);
         if (found.isEmpty()) {
             return;
         }
         MessageLimit limit = found.get();
-        long largestValue = Math.max(0, (long) limit.maxBytes() - MESSAGE_ENVELOPE_BYTES);
+        // the envelope has room for a key of the default max-key-bytes; a longer allowed key takes more
+        long envelope = MESSAGE_ENVELOPE_BYTES + Math.max(0,
+                (long) config.options().requestLimits().maxKeyBytes() - RequestLimits.MAX_KEY_BYTES);
+        long largestValue = Math.max(0, (long) limit.maxBytes() - envelope);
         for (TableConfig t : config.tables()) {
             if (t.maxValueBytes() > largestValue) {
                 throw new ConfigException(config.tableFile(t.name()), "key 'max-value-bytes' = '" + t.maxValueBytes()
                         + "': values this large could never be replicated: transport '" + config.transport()
                         + "' carries messages of at most " + limit.maxBytes() + " bytes (" + limit.setting() + " = "
                         + limit.settingValue() + " in " + nodeFile + ") and a value's message needs "
-                        + MESSAGE_ENVELOPE_BYTES + " bytes besides the value (key, version clock, table); must be"
+                        + envelope + " bytes besides the value (key, version clock, table); must be"
                         + " at most " + largestValue + ", or raise " + limit.setting());
             }
+        }
+    }
+
+    /**
+     * The largest message of the node's transport, when it has a limit: a node refuses writes
+     * that would make a key's versions larger (docs/limits.md, "Siblings").
+     *
+     * @throws ConfigException naming {@code node.properties} when the transport is unknown or
+     *                         refuses its settings
+     */
+    public static Optional<MessageLimit> messageLimit(ServerConfig config) {
+        Path nodeFile = config.confDir().resolve(NODE_FILE);
+        try {
+            return Plugins.transport(config.transport()).messageLimit(config.transportProperties());
+        } catch (UnknownPluginException e) {
+            throw new ConfigException(nodeFile, "key 'transport' = '" + config.transport() + "': " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(nodeFile, e.getMessage(), e);
         }
     }
 
@@ -253,8 +274,10 @@ public final class ConfigLoader {
         }
 
         String host = f.string("host", own != null ? own.host() : DEFAULT_HOST);
-        if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
-            throw f.invalid("host", host, "must be a host name or address, e.g. 127.0.0.1");
+        // peers drop gossiped addresses that are not host:port in printable ASCII, at most 255 characters
+        if (host.isEmpty() || !MemberSyntax.isGossipAddress(host + ":65535")) {
+            throw f.invalid("host", host, "must be a host name or address in printable ASCII without spaces, at most "
+                    + (MemberSyntax.MAX_GOSSIP_ADDRESS_CHARS - 6) + " characters, e.g. 127.0.0.1");
         }
         int binaryPort = port(f, "binary.port", own == null ? null : own.binaryPort());
         int httpPort = port(f, "http.port", own == null ? null : own.httpPort());
@@ -310,7 +333,7 @@ public final class ConfigLoader {
         plugin(f, "transport", transport, Plugins::transport);
         Map<String, String> transportProperties = f.pluginProperties("transport.", transport);
 
-        NodeOptions options = parseOptions(f);
+        NodeOptions options = parseOptions(f).withRequestLimits(parseRequestLimits(f));
         MembershipConfig membership = parseMembership(f, options);
         List<String> seeds = new ArrayList<>();
         Optional<String> seedsText = f.optional("seeds");
@@ -483,6 +506,28 @@ public final class ConfigLoader {
                         "between 0 (off) and " + day),
                 f.integer("anti-entropy.max-digests", d.antiEntropyMaxDigests(), 1, 1_000_000,
                         "between 1 and 1000000 (key digests in one anti-entropy answer)"));
+    }
+
+    /** The limits on clients' requests (docs/limits.md, "Requests"); the transport's message limit is added at start. */
+    private static RequestLimits parseRequestLimits(ConfigFile f) {
+        RequestLimits d = RequestLimits.DEFAULT;
+        int keyBytes = f.integer(RequestLimits.MAX_KEY_BYTES_SETTING, d.maxKeyBytes(), 1,
+                RequestLimits.MAX_KEY_BYTES_CEILING, "between 1 and " + RequestLimits.MAX_KEY_BYTES_CEILING
+                        + " (bytes of a key)");
+        long timeout = f.longInteger(RequestLimits.MAX_TIMEOUT_SETTING, d.maxTimeoutMillis(), 1,
+                RequestLimits.MAX_TIMEOUT_CEILING, "between 1 and " + RequestLimits.MAX_TIMEOUT_CEILING
+                        + " (milliseconds a client may ask a request to take)");
+        int entries = f.integer(ContextLimits.MAX_ENTRIES_SETTING, d.context().maxEntries(), 1, Context.MAX_ENTRIES,
+                "between 1 and " + Context.MAX_ENTRIES + " (entries in a write's context)");
+        long counter = f.longInteger(ContextLimits.MAX_COUNTER_SETTING, d.context().maxCounter(),
+                ContextLimits.MAX_COUNTER_FLOOR, ContextLimits.MAX_COUNTER_CEILING, "between "
+                        + ContextLimits.MAX_COUNTER_FLOOR + " (2^32) and " + ContextLimits.MAX_COUNTER_CEILING
+                        + " (2^62)");
+        // half of max-entries by default, so that contexts merged from several replicas still fit a request
+        int keyEntries = f.integer(ContextLimits.MAX_KEY_ENTRIES_SETTING, Math.max(1, entries / 2), 1, entries,
+                "between 1 and " + ContextLimits.MAX_ENTRIES_SETTING + " (" + entries + ")");
+        return d.withMaxKeyBytes(keyBytes).withMaxTimeoutMillis(timeout)
+                .withContext(new ContextLimits(entries, counter, keyEntries));
     }
 
     private static int port(ConfigFile f, String key, Integer fromEntry) {

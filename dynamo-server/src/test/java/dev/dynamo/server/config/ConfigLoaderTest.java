@@ -287,8 +287,15 @@ class ConfigLoaderTest {
     void hostErrors() throws IOException {
         table("default", "");
         Path f = node("");
-        assertEquals(f + ": key 'host' = '': must be a host name or address, e.g. 127.0.0.1",
-                failure(f, MINIMAL_NODE + "host =\n"));
+        String rule = "must be a host name or address in printable ASCII without spaces, at most 249 characters,"
+                + " e.g. 127.0.0.1";
+        assertEquals(f + ": key 'host' = '': " + rule, failure(f, MINIMAL_NODE + "host =\n"));
+        // peers would drop this node's gossiped address
+        assertEquals(f + ": key 'host' = 'h\u00f6st': " + rule, failure(f, MINIMAL_NODE + "host = h\u00f6st\n"));
+        assertEquals(f + ": key 'host' = '" + "h".repeat(250) + "': " + rule,
+                failure(f, MINIMAL_NODE + "host = " + "h".repeat(250) + "\n"));
+        node(MINIMAL_NODE + "host = " + "h".repeat(249) + "\n");
+        assertEquals("h".repeat(249), ConfigLoader.load(conf()).node().host());
     }
 
     @Test
@@ -362,6 +369,53 @@ class ConfigLoaderTest {
                 + "anti-entropy.keys-per-second = 1000\ntombstone.grace-ms = 60000\ntombstone.gc-interval-ms = 5000\n");
         assertEquals(new dev.dynamo.core.node.NodeOptions("memory", 3, 250, 500, 50, 60_000, 0, 1000, 5000),
                 ConfigLoader.load(conf()).options());
+    }
+
+    @Test
+    void requestLimitsDefaultAndOverride() throws IOException {
+        table("default", "");
+        node(MINIMAL_NODE);
+        assertEquals(dev.dynamo.core.coordination.RequestLimits.DEFAULT,
+                ConfigLoader.load(conf()).options().requestLimits());
+        node(MINIMAL_NODE + "max-key-bytes = 100\nrequest.max-timeout-ms = 5000\ncontext.max-entries = 64\n"
+                + "context.max-counter = 4294967296\n");
+        var limits = ConfigLoader.load(conf()).options().requestLimits();
+        assertEquals(100, limits.maxKeyBytes());
+        assertEquals(5000, limits.maxTimeoutMillis());
+        assertEquals(new dev.dynamo.core.version.ContextLimits(64, 1L << 32, 32), limits.context(),
+                "max-key-entries is half of max-entries unless set");
+        node(MINIMAL_NODE + "context.max-entries = 64\ncontext.max-key-entries = 64\n");
+        assertEquals(64, ConfigLoader.load(conf()).options().requestLimits().context().maxKeyEntries());
+    }
+
+    @Test
+    void badRequestLimitsNameKeyValueAndRange() throws IOException {
+        table("default", "");
+        Path f = node(MINIMAL_NODE);
+        assertTrue(failure(f, MINIMAL_NODE + "max-key-bytes = 0\n").startsWith(f
+                + ": key 'max-key-bytes' = '0': must be an integer between 1 and 1048576"), fails().getMessage());
+        assertTrue(failure(f, MINIMAL_NODE + "request.max-timeout-ms = 3600001\n").startsWith(f
+                + ": key 'request.max-timeout-ms' = '3600001': must be an integer between 1 and 3600000"),
+                fails().getMessage());
+        assertTrue(failure(f, MINIMAL_NODE + "context.max-entries = 1025\n").startsWith(f
+                + ": key 'context.max-entries' = '1025': must be an integer between 1 and 1024"), fails().getMessage());
+        assertTrue(failure(f, MINIMAL_NODE + "context.max-counter = 9223372036854775807\n").startsWith(f
+                + ": key 'context.max-counter' = '9223372036854775807': must be an integer between 4294967296 (2^32)"
+                + " and 4611686018427387904 (2^62)"), fails().getMessage());
+        assertTrue(failure(f, MINIMAL_NODE + "context.max-entries = 10\ncontext.max-key-entries = 11\n")
+                .startsWith(f + ": key 'context.max-key-entries' = '11': must be an integer between 1 and"
+                        + " context.max-entries (10)"), fails().getMessage());
+    }
+
+    @Test
+    void aLongerKeyLimitLeavesLessRoomForValues() throws IOException {
+        table("default", "max-value-bytes = 1048576\n");
+        // 2 MiB frames carry a 1 MiB value with the default 64 KiB key, not with a 1 MiB key
+        node(MINIMAL_NODE + "transport.netty.max-frame-bytes = 2097152\n");
+        ConfigLoader.load(conf());
+        node(MINIMAL_NODE + "transport.netty.max-frame-bytes = 2097152\nmax-key-bytes = 1048576\n");
+        String m = fails().getMessage();
+        assertTrue(m.contains("key 'max-value-bytes' = '1048576'") && m.contains("needs 1048576 bytes besides"), m);
     }
 
     @Test

@@ -102,6 +102,50 @@ class PeerLimitsTest {
     }
 
     @Test
+    void gossipedIdsAddressesAndRingChangesOutsideTheirBoundsAreDroppedAndCounted() {
+        CountingLimits limits = new CountingLimits();
+        try (TestCluster c = TestCluster.builder().nodes(3).partitions(8).seed(5).dataDir(dir)
+                .membership(MembershipConfig.DEFAULTS).observers(id -> limits).table(TABLE).build()) {
+            c.runFor(5_000);
+            Ring ring = c.node("n1").cluster().ring();
+            List<MemberState> junk = new ArrayList<>();
+            junk.add(member("n".repeat(65), "10.0.0.1:7081"));           // id over 64 characters
+            junk.add(member("n.1", "10.0.0.1:7081"));                    // id with a character node.id refuses
+            junk.add(member("long", "h".repeat(251) + ":7081"));         // address over 255 characters
+            junk.add(member("portless", "10.0.0.1"));                    // address without a port
+            junk.add(member("unicode", "h\u00f6st:7081"));               // address outside printable ASCII
+            junk.add(member("fine", "10.0.0.2:7081"));
+            Message reply = ask(c, "n1", new Message.Gossip(GossipState.of(ring, junk).encode()));
+            assertInstanceOf(Message.GossipReply.class, reply, reply.toString());
+            GossipState state = c.membership("n1").state();
+            assertTrue(state.members().containsKey("fine"), state.members().keySet().toString());
+            for (String dropped : List.of("n".repeat(65), "n.1", "long", "portless", "unicode")) {
+                assertFalse(state.members().containsKey(dropped), dropped);
+            }
+            assertEquals(5, limits.count(Gossiper.MEMBER_SYNTAX));
+
+            // a ring change whose description is a 10 KiB string, or whose initiator is malformed, is ignored
+            GossipState current = c.membership("n1").state();
+            for (Transition forged : List.of(
+                    new Transition(99, "n1", "x".repeat(10_240), ring, 1, 0),
+                    new Transition(99, "bad initiator", "join n9", ring, 1, 0))) {
+                ask(c, "n1", new Message.Gossip(new GossipState(current.members(), ring, forged).encode()));
+                Transition kept = c.membership("n1").state().transition();
+                assertTrue(kept == null || kept.id() != 99, "the forged change was adopted: " + kept);
+            }
+            assertEquals(7, limits.count(Gossiper.MEMBER_SYNTAX));
+
+            c.runFor(5_000);
+            c.client("n2").put(T, bytes("k"), Context.EMPTY, bytes("v"));
+            assertEquals("v", string(c.client("n1").get(T, bytes("k")).value()), "the cluster still serves");
+        }
+    }
+
+    private static MemberState member(String id, String binaryAddress) {
+        return MemberState.initial(id, binaryAddress, "10.9.9.9:8081", 1.0, NodeStatus.NORMAL, 1, 0);
+    }
+
+    @Test
     void seedsAreBoundedAndMustBeAddresses() {
         CountingLimits limits = new CountingLimits();
         try (TestCluster c = TestCluster.builder().nodes(2).partitions(8).seed(6).dataDir(dir)

@@ -67,7 +67,10 @@ import org.slf4j.LoggerFactory;
  * server is given:
  * <ul>
  *   <li>{@link NettyConfig#maxConnections()}: a connection over it is closed as soon as it
- *       is accepted;</li>
+ *       is accepted, unless it fits in the {@link NettyConfig#peerReservedConnections()} kept
+ *       for peer nodes: such a connection is closed (and counted as the same refusal) unless
+ *       its first frame is a node's hello (with TLS, from a node certificate) sent within
+ *       {@value #RESERVED_HELLO_MILLIS} ms;</li>
  *   <li>{@link NettyConfig#maxInFlight()} requests in flight over all connections, and
  *       {@link NettyConfig#handlerQueueSize()} requests waiting for a handler thread: a
  *       request over either is answered, without calling the handler, with a response whose
@@ -109,6 +112,11 @@ public final class BinaryServer implements AutoCloseable {
     private static final long CLOSE_WAIT_MILLIS = 2_000;
     /** A TLS handshake not finished within this is a failed one. */
     static final long TLS_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /**
+     * How long a connection of the peer reserve ({@code peer-reserved-connections}) has, after
+     * its TLS handshake if any, to send a node's hello: peers send it as soon as they connect.
+     */
+    static final long RESERVED_HELLO_MILLIS = 2_000;
 
     private final MessageHandler handler;
     private final NettyConfig config;
@@ -325,7 +333,9 @@ public final class BinaryServer implements AutoCloseable {
             return;
         }
         int now = open.incrementAndGet();
-        if (now > config.maxConnections()) {
+        // past max-connections, the peer reserve: on probation until a node's hello (Connection.onProbation)
+        boolean reserved = now > config.maxConnections();
+        if (now > config.maxConnections() + config.peerReservedConnections()) {
             open.decrementAndGet();
             String limit = NettyConfig.limit(NettyConfig.MAX_CONNECTIONS);
             reporting.limits().refused(limit);
@@ -351,6 +361,7 @@ public final class BinaryServer implements AutoCloseable {
             ssl.setHandshakeTimeoutMillis(TLS_HANDSHAKE_TIMEOUT_MILLIS);
             ch.pipeline().addLast("tls", ssl);
         }
+        Connection connection = new Connection(ch, reserved);
         ch.pipeline()
                 .addLast("flush", new FlushConsolidationHandler(256, true))
                 .addLast("frames", new FrameCodec(config.maxFrameBytes(), (what, reason) -> {
@@ -360,7 +371,11 @@ public final class BinaryServer implements AutoCloseable {
                     }
                     reporting.log().warn(LOG, HostileInputLog.MALFORMED_FRAME, "{} (server {})", reason, name);
                 }))
-                .addLast("requests", new Connection(ch));
+                .addLast("requests", connection);
+        if (reserved) {
+            long deadline = RESERVED_HELLO_MILLIS + (tls != null ? TLS_HANDSHAKE_TIMEOUT_MILLIS : 0);
+            ch.eventLoop().schedule(connection::expireProbation, deadline, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The answer to a request refused by capacity limit {@code key}: the store's {@code overloaded} error. */
@@ -406,10 +421,31 @@ public final class BinaryServer implements AutoCloseable {
         private boolean refused;
         /** Written on the event loop only. */
         private volatile boolean paused;
+        /** Accepted into the peer reserve and no node's hello yet. Event loop only. */
+        private boolean onProbation;
 
-        Connection(Channel channel) {
+        Connection(Channel channel, boolean reserved) {
             this.channel = channel;
             this.peer = addressString(channel.remoteAddress());
+            this.onProbation = reserved;
+        }
+
+        /** The reserve's deadline: a connection still without a node's hello is refused. On the event loop. */
+        void expireProbation() {
+            if (onProbation && !refused) {
+                refuseReserved("sent no node hello within " + RESERVED_HELLO_MILLIS + " ms");
+            }
+        }
+
+        /** A connection of the peer reserve that is not a node's: counted as a max-connections refusal. */
+        private void refuseReserved(String why) {
+            refused = true;
+            String limit = NettyConfig.limit(NettyConfig.MAX_CONNECTIONS);
+            reporting.limits().refused(limit);
+            reporting.log().warn(LOG, limit, "binary protocol on {}: closing a connection from {} beyond {} = {}: the"
+                    + " {} connections past it are kept for peer nodes, and this one {}", name, peer, limit,
+                    config.maxConnections(), config.peerReservedConnections(), why);
+            channel.close();
         }
 
         @Override
@@ -441,6 +477,15 @@ public final class BinaryServer implements AutoCloseable {
             }
             boolean first = !sawFrame;
             sawFrame = true;
+            if (onProbation) {
+                PeerIdentity who = identity;
+                if (kind != Frame.Kind.HELLO || (who != null && !who.isNode())) {
+                    refuseReserved(kind != Frame.Kind.HELLO ? "opened with a request, not a node hello"
+                            : "holds a client certificate");
+                    return;
+                }
+                onProbation = false;
+            }
             if (kind == Frame.Kind.HELLO) {
                 String remote = peer;
                 String claimed = new String(payload, UTF_8);

@@ -30,7 +30,12 @@ import java.util.TreeMap;
  *   <tr><td>{@code max-in-flight}</td><td>16384</td><td>requests being handled by the server over all its
  *       connections; one more is answered {@code overloaded} without being handled</td></tr>
  *   <tr><td>{@code max-connections}</td><td>1024</td><td>open connections to the server; one more is
- *       closed as soon as it is accepted</td></tr>
+ *       closed as soon as it is accepted, unless it fits in the peer reserve</td></tr>
+ *   <tr><td>{@code peer-reserved-connections}</td><td>64</td><td>connections accepted beyond
+ *       {@code max-connections} on probation: each must open with a node's hello frame (with TLS, from
+ *       a node certificate) within {@value BinaryServer#RESERVED_HELLO_MILLIS} ms of its handshake, or
+ *       it is closed and counted as a {@code max-connections} refusal; so clients filling
+ *       {@code max-connections} cannot lock the cluster's own nodes out. 0: no reserve</td></tr>
  *   <tr><td>{@code idle-timeout-millis}</td><td>300000 (5 min)</td><td>the server closes a connection that
  *       sent nothing for this long and has no request in flight; a client closes its own pooled
  *       connections after half of it without traffic, before any server with the same setting would,
@@ -57,11 +62,12 @@ import java.util.TreeMap;
  * @param maxConnections            open connections the server accepts, at least 1
  * @param idleTimeoutMillis         silence after which the server closes a connection with nothing in flight
  *                                  (and a client, after half of it, its own), 0 for never
+ * @param peerReservedConnections   connections beyond {@code maxConnections} kept for peer nodes, 0 or more
  */
 public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThreads, int handlerThreads,
                           long connectTimeoutMillis, long reconnectBackoffMillis, long shutdownGraceMillis,
                           int maxInFlightPerConnection, int handlerQueueSize, int maxInFlight, int maxConnections,
-                          long idleTimeoutMillis) {
+                          long idleTimeoutMillis, int peerReservedConnections) {
 
     public static final String MAX_FRAME_BYTES = "max-frame-bytes";
     public static final String CONNECTIONS_PER_PEER = "connections-per-peer";
@@ -75,6 +81,7 @@ public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThrea
     public static final String MAX_IN_FLIGHT = "max-in-flight";
     public static final String MAX_CONNECTIONS = "max-connections";
     public static final String IDLE_TIMEOUT_MILLIS = "idle-timeout-millis";
+    public static final String PEER_RESERVED_CONNECTIONS = "peer-reserved-connections";
     /** Read by {@link NettyTransport}, not by this record: the host:port to listen on. */
     public static final String BIND = "bind";
 
@@ -83,8 +90,8 @@ public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThrea
     /** Every known key, sorted; the {@code tls.*} keys are {@link TlsOptions}'s. */
     private static final List<String> KEYS = List.of(BIND, CONNECT_TIMEOUT_MILLIS, CONNECTIONS_PER_PEER,
             HANDLER_QUEUE_SIZE, HANDLER_THREADS, IDLE_TIMEOUT_MILLIS, IO_THREADS, MAX_CONNECTIONS, MAX_FRAME_BYTES,
-            MAX_IN_FLIGHT, MAX_IN_FLIGHT_PER_CONNECTION, RECONNECT_BACKOFF_MILLIS, SHUTDOWN_GRACE_MILLIS,
-            TlsOptions.CA, TlsOptions.CERT, TlsOptions.KEY, TlsOptions.RELOAD_INTERVAL);
+            MAX_IN_FLIGHT, MAX_IN_FLIGHT_PER_CONNECTION, PEER_RESERVED_CONNECTIONS, RECONNECT_BACKOFF_MILLIS,
+            SHUTDOWN_GRACE_MILLIS, TlsOptions.CA, TlsOptions.CERT, TlsOptions.KEY, TlsOptions.RELOAD_INTERVAL);
 
     public NettyConfig {
         require(maxFrameBytes >= FrameCodec.HEADER_BYTES, MAX_FRAME_BYTES, maxFrameBytes,
@@ -101,6 +108,9 @@ public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThrea
         require(maxInFlight >= 1, MAX_IN_FLIGHT, maxInFlight, "at least 1");
         require(maxConnections >= 1, MAX_CONNECTIONS, maxConnections, "at least 1");
         require(idleTimeoutMillis >= 0, IDLE_TIMEOUT_MILLIS, idleTimeoutMillis, "0 (never) or more");
+        require(peerReservedConnections >= 0 && (long) maxConnections + peerReservedConnections <= Integer.MAX_VALUE,
+                PEER_RESERVED_CONNECTIONS, peerReservedConnections, "0 or more, with max-connections at most "
+                        + Integer.MAX_VALUE);
     }
 
     /**
@@ -152,7 +162,8 @@ public record NettyConfig(int maxFrameBytes, int connectionsPerPeer, int ioThrea
                 (int) number(p, HANDLER_QUEUE_SIZE, 4_096, Integer.MAX_VALUE),
                 (int) number(p, MAX_IN_FLIGHT, 16_384, Integer.MAX_VALUE),
                 (int) number(p, MAX_CONNECTIONS, 1_024, Integer.MAX_VALUE),
-                number(p, IDLE_TIMEOUT_MILLIS, 300_000, Integer.MAX_VALUE));
+                number(p, IDLE_TIMEOUT_MILLIS, 300_000, Integer.MAX_VALUE),
+                (int) number(p, PEER_RESERVED_CONNECTIONS, 64, Integer.MAX_VALUE));
     }
 
     private static long number(Map<String, String> p, String key, long defaultValue, long max) {

@@ -187,12 +187,23 @@ public final class NettyTransport implements Transport {
     }
 
     /** Open connections to this node's server; 0 before start. */
+    @Override
     public int connections() {
         BinaryServer s;
         synchronized (lifecycle) {
             s = server;
         }
         return s == null ? 0 : s.connections();
+    }
+
+    /** Requests waiting for a handler thread ({@code transport.netty.handler-queue-size}); 0 before start. */
+    @Override
+    public int queued() {
+        BinaryServer s;
+        synchronized (lifecycle) {
+            s = server;
+        }
+        return s == null ? 0 : s.queued();
     }
 
     /** Lines of hostile input logged so far (the rest were rate-limited away). */

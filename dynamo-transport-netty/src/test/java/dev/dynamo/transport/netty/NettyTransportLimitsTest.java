@@ -144,7 +144,7 @@ class NettyTransportLimitsTest {
 
     @Test
     void aConnectionOverMaxConnectionsIsClosedAndCountedAndTheRestAreServed() throws IOException {
-        NettyTransport server = server(Map.of("max-connections", "2"), ECHO);
+        NettyTransport server = server(Map.of("max-connections", "2", "peer-reserved-connections", "0"), ECHO);
         Socket first = raw(server);
         raw(server);
         awaitTrue(() -> server.connections() == 2, "two connections accepted");
@@ -157,6 +157,33 @@ class NettyTransportLimitsTest {
         awaitTrue(() -> server.connections() == 1, "the server notices the closed connection");
         assertArrayEquals(HELLO_WORLD, await(peer(Map.of()).send("server", HELLO_WORLD, 5_000)));
         assertEquals(1, refused(NettyConfig.MAX_CONNECTIONS), "a connection under the limit is not refused");
+    }
+
+    @Test
+    void clientsFillingMaxConnectionsDoNotLockPeersOutOfTheReserve() throws IOException {
+        NettyTransport server = server(Map.of("max-connections", "1", "peer-reserved-connections", "1"), ECHO);
+        Socket client = raw(server);
+        write(client, frame(Frame.Kind.REQUEST, 1, HELLO_WORLD));
+        awaitTrue(() -> server.connections() == 1, "the client's connection fills max-connections");
+
+        // a second client lands in the reserve: its first frame is a request, not a node's hello
+        Socket second = raw(server);
+        write(second, frame(Frame.Kind.REQUEST, 1, HELLO_WORLD));
+        assertClosedByServer(second);
+        assertEquals(1, refused(NettyConfig.MAX_CONNECTIONS));
+        // and one that says nothing is closed once the reserve's deadline passes
+        assertClosedByServer(raw(server));
+        assertEquals(2, refused(NettyConfig.MAX_CONNECTIONS));
+        awaitTrue(() -> server.connections() == 1, "the refused ones are closed");
+
+        // a peer node opens with its hello: served in the reserve while the client keeps its slot
+        NettyTransport peer = peer(Map.of());
+        assertArrayEquals(HELLO_WORLD, await(peer.send("server", HELLO_WORLD, 5_000)));
+        assertEquals(2, server.connections());
+        // the reserve is full now: one more is closed at once
+        assertClosedByServer(raw(server));
+        assertEquals(3, refused(NettyConfig.MAX_CONNECTIONS));
+        assertArrayEquals(HELLO_WORLD, await(peer.send("server", HELLO_WORLD, 5_000)), "the peer is still served");
     }
 
     @Test
