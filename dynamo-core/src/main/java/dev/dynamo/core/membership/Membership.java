@@ -292,22 +292,51 @@ public final class Membership implements AutoCloseable {
     }
 
     /**
-     * {@link #join()} through {@code seed} ("host:port" of any member, or a node id), which
-     * this node gossips with at once: for a node started without configured seeds. The seed
-     * is kept among this node's seeds, so a first exchange that fails is retried.
+     * {@link #join()} through {@code seed} ("host:port" of any member, or a node id): for a node
+     * started without configured seeds. See {@link #admitSeed}; fails as it does, and then does
+     * not join.
      */
     public CompletableFuture<Void> join(String seed) {
+        return admitSeed(seed).thenCompose(admitted -> join());
+    }
+
+    /**
+     * Gossips with {@code seed} at once and keeps it among this node's seeds only if that
+     * exchange succeeds: the seed answered, and with TLS on it presented a node certificate of the
+     * cluster CA, as the transport requires of every peer. A seed that fails is forgotten, so an
+     * address given to {@code join?seed=} by mistake or by an attacker is never retried nor
+     * gossiped with again; the operator asks again once the seed is up.
+     *
+     * @return completes once the seed is kept; fails at once with {@link dev.dynamo.api.BadRequestException} for
+     *         an invalid address or {@link dev.dynamo.api.LimitExceededException} when the node has
+     *         {@link MembershipConfig#maxSeeds()} seeds, and after the exchange with an
+     *         {@link IllegalStateException} saying why the seed was not kept
+     */
+    public CompletableFuture<Void> admitSeed(String seed) {
         Objects.requireNonNull(seed, "seed");
         if (seed.isBlank()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("seed must not be blank"));
         }
+        String address = seed.strip();
         try {
-            gossiper.addSeed(seed.strip());
+            gossiper.checkSeed(address);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        gossiper.contact(seed.strip());
-        return join();
+        return gossiper.probe(address).handle((merged, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                LOG.warn("node {}: seed {} not kept: the first gossip exchange with it failed ({})", self.id(),
+                        MemberSyntax.describe(address), cause.getClass().getSimpleName());
+                throw new java.util.concurrent.CompletionException(new IllegalStateException("seed "
+                        + MemberSyntax.describe(address) + " did not complete a gossip exchange ("
+                        + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()) + "): it is not kept as a seed. A seed must be a running member of this cluster; with TLS,"
+                        + " one that presents a node certificate of the cluster CA", cause));
+            }
+            gossiper.addSeed(address);
+            return null;
+        });
     }
 
     /** Hands this node's partitions to the others; completes when the ring without it runs. */
