@@ -9,6 +9,7 @@ import dev.dynamo.security.auth.Principal;
 import dev.dynamo.security.auth.Role;
 import dev.dynamo.security.io.SecureFiles;
 import dev.dynamo.security.tls.PeerKind;
+import dev.dynamo.security.tls.Pem;
 import dev.dynamo.security.tls.TlsFiles;
 import dev.dynamo.security.tls.TlsMaterial;
 import dev.dynamo.security.tls.TlsMaterialException;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -170,6 +172,14 @@ record LocalSecurity(Path dir, List<String> nodeIds, boolean created) {
         }
         boolean created = !caThere;
         if (created) {
+            if (!Files.exists(dir)) {
+                // the keys are owner-only already; an owner-only directory also hides which files there are
+                Files.createDirectories(dir.getParent());
+                if (SecureFiles.supportsPosix(dir.getParent())) {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                }
+            }
             ClusterCredentials.create(dir, nodeSpecs(nodeIds), List.of(CLIENT), VALIDITY, clock);
         } else if (!missing.isEmpty()) {
             issueMissing(dir, nodeIds, missing, clock);
@@ -193,7 +203,13 @@ record LocalSecurity(Path dir, List<String> nodeIds, boolean created) {
         List<String> nodes = nodeIds.stream().filter(missing::contains).toList();
         List<String> clients = missing.contains(CLIENT) ? List.of(CLIENT) : List.of();
         try {
-            ClusterCredentials.extend(dir, nodeSpecs(nodes), clients, VALIDITY, clock);
+            // as long as the CA lasts: a certificate may not outlive its CA
+            Clock now = Clock.fixed(clock.instant(), java.time.ZoneOffset.UTC);
+            java.time.Instant caEnd = Pem.readCertificates(dir.resolve(ClusterCredentials.CA_CERTIFICATE)).get(0)
+                    .getNotAfter().toInstant();
+            Duration left = Duration.between(now.instant(), caEnd);
+            ClusterCredentials.extend(dir, nodeSpecs(nodes), clients, left.compareTo(VALIDITY) < 0 ? left : VALIDITY,
+                    now);
         } catch (TlsMaterialException | IllegalArgumentException e) {
             throw mixed(dir, "the CA there cannot issue the missing certificates of " + String.join(", ", missing)
                     + ": " + e.getMessage());
