@@ -292,7 +292,12 @@ class LocalCommandSmokeTest {
                 assertEquals("hello", new String(client.get("default", key).value(), StandardCharsets.UTF_8));
             }
 
-            int from = local.type("quit");
+            // the local console asks /health over HTTPS too
+            int from = local.type("status");
+            local.await(from, l -> l.startsWith("n3") && l.contains("https://127.0.0.1:" + (base + 3))
+                    && l.contains("up (healthy)"), 20);
+
+            from = local.type("quit");
             assertEquals(0, local.awaitExit("quit"), local.output());
             local.await(from, l -> l.startsWith("certificates and the admin password kept in "), 5);
             for (int i = 1; i <= 3; i++) {

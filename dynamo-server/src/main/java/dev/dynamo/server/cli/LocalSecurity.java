@@ -171,6 +171,7 @@ record LocalSecurity(Path dir, List<String> nodeIds, boolean created) {
             throw mixed(dir, USERS_FILE + " is there but no " + ClusterCredentials.CA_CERTIFICATE);
         }
         boolean created = !caThere;
+        LocalSecurity security = new LocalSecurity(dir, nodeIds, created);
         if (created) {
             if (!Files.exists(dir)) {
                 // the keys are owner-only already; an owner-only directory also hides which files there are
@@ -181,14 +182,18 @@ record LocalSecurity(Path dir, List<String> nodeIds, boolean created) {
                 }
             }
             ClusterCredentials.create(dir, nodeSpecs(nodeIds), List.of(CLIENT), VALIDITY, clock);
-        } else if (!missing.isEmpty()) {
-            issueMissing(dir, nodeIds, missing, clock);
-        }
-        LocalSecurity security = new LocalSecurity(dir, nodeIds, created);
-        security.checkCertificates(clock);
-        if (usersThere) {
-            security.checkPassword();
         } else {
+            // what is there is checked before anything is added, so a refusal leaves the directory as it was
+            security.checkCertificates(names.stream().filter(n -> !missing.contains(n)).toList(), clock);
+            if (usersThere) {
+                security.checkPassword();
+            }
+            if (!missing.isEmpty()) {
+                issueMissing(dir, nodeIds, missing, clock);
+            }
+        }
+        security.checkCertificates(created ? names : missing, clock);
+        if (!usersThere) {
             security.createAdmin();
         }
         return security;
@@ -216,20 +221,24 @@ record LocalSecurity(Path dir, List<String> nodeIds, boolean created) {
         }
     }
 
-    /** Every certificate loads with its key, chains to the CA here, and names its node or the client. */
-    private void checkCertificates(Clock clock) {
-        for (String id : nodeIds) {
-            TlsMaterial m = load(node(id), clock);
-            try {
-                m.identity().requireNode(id);
-            } catch (UntrustedPeerException e) {
-                throw mixed(dir, node(id).certificate().getFileName() + " is not node " + id + "'s: " + e.getMessage());
+    /** The certificates of {@code names} load with their keys, chain to the CA here and name their owner. */
+    private void checkCertificates(List<String> names, Clock clock) {
+        for (String name : names) {
+            if (CLIENT.equals(name)) {
+                TlsMaterial client = load(client(), clock);
+                if (client.identity().kind() != PeerKind.CLIENT || !CLIENT.equals(client.identity().name())) {
+                    throw mixed(dir, client().certificate().getFileName() + " is not the client certificate CN="
+                            + CLIENT + ", OU=client");
+                }
+                continue;
             }
-        }
-        TlsMaterial client = load(client(), clock);
-        if (client.identity().kind() != PeerKind.CLIENT || !CLIENT.equals(client.identity().name())) {
-            throw mixed(dir, client().certificate().getFileName() + " is not the client certificate CN=" + CLIENT
-                    + ", OU=client");
+            TlsMaterial m = load(node(name), clock);
+            try {
+                m.identity().requireNode(name);
+            } catch (UntrustedPeerException e) {
+                throw mixed(dir, node(name).certificate().getFileName() + " is not node " + name + "'s: "
+                        + e.getMessage());
+            }
         }
     }
 

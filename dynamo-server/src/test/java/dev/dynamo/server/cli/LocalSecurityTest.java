@@ -108,6 +108,8 @@ class LocalSecurityTest {
         String e = refused(THREE);
         assertTrue(e.contains("admin.password does not hold the password of user 'admin' in http-users"), e);
         assertTrue(e.contains("never mixes material of different runs: move " + s.dir() + " away"), e);
+        refused(List.of("n1", "n2", "n3", "n4"));
+        assertFalse(Files.exists(s.dir().resolve("n4.pem")), "a refusal adds nothing");
         Files.write(s.passwordFile(), password);
 
         // a node certificate from another CA
