@@ -14,6 +14,9 @@ import dev.dynamo.security.auth.Role;
 import dev.dynamo.server.Exposure;
 import dev.dynamo.server.config.ConfigLoader;
 import dev.dynamo.server.config.ServerConfig;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,6 +143,28 @@ class LocalSecurityTest {
         assertTrue(refused(THREE).contains("ca-key.pem is there but not ca.pem"));
         Files.delete(s.caKey());
         assertTrue(refused(THREE).contains("n1.pem is there but no ca.pem that signed it"));
+    }
+
+    @Test
+    void localSecureStopsBeforeAnyNodeStartsWhenTheMaterialIsMixedAndKeepsItsOwnSettings() throws Exception {
+        LocalSecurity s = LocalSecurity.prepare(dir, THREE, Clock.systemUTC());
+        Files.writeString(s.passwordFile(), "guess\n");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
+                new PrintWriter(err, true), "local", "--secure", "--data-dir", dir.toString(), "--base-port", "9000");
+        assertEquals(ExitCodes.ERROR, code, err.toString());
+        assertTrue(err.toString().startsWith("error: the local cluster did not start: cannot prepare its certificates"
+                + " and password: " + s.dir() + " holds material that cannot be reused: admin.password does not hold"
+                + " the password of user 'admin'"), err.toString());
+        assertFalse(Files.exists(dir.resolve("n1")), "no node was configured");
+
+        err = new StringWriter();
+        code = Main.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true), new PrintWriter(err, true),
+                "local", "--secure", "--set", "http.auth.allow-plaintext=true");
+        assertEquals(ExitCodes.ERROR, code, err.toString());
+        assertTrue(err.toString().contains("--set http.auth.allow-plaintext: --secure sets the tls.*, http.tls and"
+                + " http.auth.* settings itself"), err.toString());
     }
 
     @Test
