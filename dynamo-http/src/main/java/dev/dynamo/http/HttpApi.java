@@ -291,7 +291,7 @@ final class HttpApi {
             case MEMBERSHIP:
                 return CompletableFuture.completedFuture(jsonReply(200, membershipJson(membership())));
             case MEMBERSHIP_ACTION:
-                return CompletableFuture.completedFuture(membershipAction(target.path(), target.query()));
+                return membershipAction(target.path(), target.query());
             case KEY:
                 return key(method, target, contextHeader, body);
             default:
@@ -580,9 +580,11 @@ final class HttpApi {
      * node hands its partitions to the others), {@code /remove?node=ID} (a dead node's
      * partitions go to the others). 202 when the change starts (it goes on in the
      * background; follow it in {@code GET /membership}), 200 when there is nothing to do,
-     * 409 {@code membership_refused} with the reason otherwise.
+     * 409 {@code membership_refused} with the reason otherwise. A join through {@code ?seed=}
+     * answers after the first gossip exchange with the seed: 409 when it failed (the seed is then
+     * not kept, see {@link Membership#admitSeed}).
      */
-    private Reply membershipAction(String path, Map<String, String> query) {
+    private CompletableFuture<Reply> membershipAction(String path, Map<String, String> query) {
         Membership m = membership();
         String action = path.substring(path.lastIndexOf('/') + 1);
         for (String p : query.keySet()) {
@@ -597,8 +599,14 @@ final class HttpApi {
         switch (action) {
             case "join" -> {
                 String seed = query.get("seed");
-                change = seed == null || seed.isEmpty() ? m.join() : m.join(seed);
                 what = "join " + node.id();
+                if (seed != null && !seed.isEmpty()) {
+                    // the seed is trusted only once it answered: a plaintext or foreign seed is refused here
+                    String joining = what;
+                    return m.admitSeed(seed).handle((admitted, error) -> error == null
+                            ? changeReply(m, m.join(), joining) : refusedReply(joining, error));
+                }
+                change = m.join();
             }
             case "leave" -> {
                 change = m.leave();
@@ -613,11 +621,20 @@ final class HttpApi {
                 what = "remove " + victim;
             }
         }
+        return CompletableFuture.completedFuture(changeReply(m, change, what));
+    }
+
+    /** 409 {@code membership_refused} naming the cause. */
+    private Reply refusedReply(String what, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Map<String, Object> body = errorBody(ErrorCode.MEMBERSHIP_REFUSED, what + " refused: " + cause.getMessage());
+        return errorReply(ErrorCode.MEMBERSHIP_REFUSED, body, Map.of());
+    }
+
+    /** The answer to a ring change just asked for: refused at once, done, or started. */
+    private Reply changeReply(Membership m, CompletableFuture<Void> change, String what) {
         if (change.isCompletedExceptionally()) {
-            Throwable cause = change.handle((ok, e) -> e).join();
-            cause = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
-            Map<String, Object> body = errorBody(ErrorCode.MEMBERSHIP_REFUSED, what + " refused: " + cause.getMessage());
-            return errorReply(ErrorCode.MEMBERSHIP_REFUSED, body, Map.of());
+            return refusedReply(what, change.handle((ok, e) -> e).join());
         }
         boolean done = change.isDone();
         change.whenComplete((ok, e) -> {

@@ -1,6 +1,7 @@
 package dev.dynamo.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +24,21 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import dev.dynamo.api.Context;
+import dev.dynamo.api.DynamoException;
+import dev.dynamo.client.DynamoClusterClient;
+import dev.dynamo.security.tls.Pem;
+import dev.dynamo.server.cli.Main;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The quick start, as a user runs it: {@code dynamo local} (the same {@code Main} that
  * {@code bin/dynamo} execs, here on the test class path, so that no build is triggered)
  * starts, a curl-like put and get work, its commands kill and start a node again, and
- * SIGTERM or {@code quit} stops every node, the logs kept.
+ * SIGTERM or {@code quit} stops every node, the logs kept; with {@code --secure}, the CA,
+ * password file and client certificate it prints let in exactly who holds them.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class LocalCommandSmokeTest {
@@ -214,6 +231,123 @@ class LocalCommandSmokeTest {
             assertTrue(!listening(base + i), "node " + i + " stopped listening on HTTP");
             assertTrue(Files.size(data.resolve("n" + i + "/node.log")) > 0, "log of n" + i + " kept");
         }
+    }
+
+    @Test
+    void secureLocalClusterLetsInOnlyWhoHoldsWhatItPrints() throws Exception {
+        int base = basePort(0) + 9; // after the other tests' ports (base+1..8)
+        Path data = dir.resolve("secure-data");
+        try (Local local = new Local(dir, "--secure", "--base-port", Integer.toString(base),
+                "--data-dir", data.toString())) {
+            local.await(0, l -> l.contains("'quit' stops every node"), 150);
+            String output = local.output();
+            assertTrue(output.contains("secure: mutual TLS on the binary port"), output);
+            String status = output.lines().filter(l -> l.contains("bin/dynamo status --http https://")).findFirst()
+                    .orElseThrow(() -> new AssertionError("a status command over HTTPS:\n" + output)).trim();
+            String putLine = output.lines().filter(l -> l.contains("bin/dynamo put ")).findFirst()
+                    .orElseThrow(() -> new AssertionError("a put command:\n" + output));
+            Path ca = Path.of(option(status, "--cacert"));
+            Path passwordFile = Path.of(option(status, "--password-file"));
+            Path clientCert = Path.of(option(putLine, "--tls-cert"));
+            Path clientKey = Path.of(option(putLine, "--tls-key"));
+            assertEquals(ca, Path.of(option(putLine, "--tls-ca")));
+            assertTrue(ca.startsWith(data), "the material is under --data-dir: " + ca);
+
+            // the password: in a file only its owner reads, never on the terminal
+            assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(passwordFile));
+            String password = Files.readAllLines(passwordFile, StandardCharsets.UTF_8).get(0);
+            assertTrue(password.length() >= 20, "a generated password");
+            assertTrue(!output.contains(password), "the password is not printed");
+
+            // HTTPS with the printed CA: admin and its password get in, nobody else
+            HttpClient https = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                    .sslContext(trusting(ca)).build();
+            String cluster = "https://127.0.0.1:" + (base + 1) + "/cluster";
+            assertEquals(200, send(https, cluster, "admin", password).statusCode());
+            HttpResponse<String> anonymous = send(https, cluster, null, null);
+            assertEquals(401, anonymous.statusCode(), anonymous.body());
+            assertTrue(anonymous.body().contains("\"error\":\"unauthenticated\""), anonymous.body());
+            assertEquals(401, send(https, cluster, "admin", password + "-wrong").statusCode());
+            assertTrue(plainStatus("http://127.0.0.1:" + (base + 1) + "/cluster") != 200, "plain HTTP is not served");
+
+            // the printed status command works as printed (in-process, the same Main)
+            StringWriter statusOut = new StringWriter();
+            String[] statusArgs = status.substring(status.indexOf("status")).split(" ");
+            int code = Main.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(statusOut, true),
+                    new PrintWriter(statusOut, true), statusArgs);
+            assertEquals(0, code, statusOut.toString());
+            assertTrue(statusOut.toString().contains("ring version"), statusOut.toString());
+
+            // the binary port: a client without a certificate is refused, the printed client certificate works
+            byte[] key = "secure-smoke".getBytes(StandardCharsets.UTF_8);
+            String seed = "127.0.0.1:" + (base - 1000 + 1);
+            try (DynamoClusterClient plaintext = DynamoClusterClient.builder().seeds(seed)
+                    .requestTimeout(Duration.ofSeconds(2)).build()) {
+                assertThrows(DynamoException.class, () -> plaintext.put("default", key, Context.EMPTY,
+                        "intruder".getBytes(StandardCharsets.UTF_8)));
+            }
+            try (DynamoClusterClient client = DynamoClusterClient.builder().seeds(seed)
+                    .tls(clientCert, clientKey, ca).build()) {
+                client.put("default", key, Context.EMPTY, "hello".getBytes(StandardCharsets.UTF_8));
+                assertEquals("hello", new String(client.get("default", key).value(), StandardCharsets.UTF_8));
+            }
+
+            // the local console asks /health over HTTPS too
+            int from = local.type("status");
+            local.await(from, l -> l.startsWith("n3") && l.contains("https://127.0.0.1:" + (base + 3))
+                    && l.contains("up (healthy)"), 20);
+
+            from = local.type("quit");
+            assertEquals(0, local.awaitExit("quit"), local.output());
+            local.await(from, l -> l.startsWith("certificates and the admin password kept in "), 5);
+            for (int i = 1; i <= 3; i++) {
+                String log = Files.readString(data.resolve("n" + i + "/node.log"));
+                assertTrue(!log.contains(password), "n" + i + "'s log does not hold the password");
+                assertTrue(!log.contains("is exposed to whoever"), "n" + i + " warns of nothing open");
+            }
+        }
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(!listening(base + i), "node " + i + " stopped listening on HTTP");
+        }
+    }
+
+    /** The word after {@code name} in a printed command. */
+    private static String option(String line, String name) {
+        Matcher m = Pattern.compile(Pattern.quote(name) + " (\\S+)").matcher(line);
+        assertTrue(m.find(), name + " in: " + line);
+        return m.group(1);
+    }
+
+    private static SSLContext trusting(Path ca) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setCertificateEntry("ca", Pem.readCertificates(ca).get(0));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    /** The status of a plain HTTP GET; -1 when the connection fails. */
+    private int plainStatus(String url) throws InterruptedException {
+        try {
+            return send(http, url, null, null).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static HttpResponse<String> send(HttpClient client, String url, String user, String password)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15));
+        if (user != null) {
+            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private int put(int port, String key, String value) throws Exception {

@@ -173,6 +173,9 @@ public final class DynamoServer implements AutoCloseable {
                     id, bound.node().binaryAddress(), bound.tls().enabled() ? " (mutual TLS)" : "",
                     httpTls == null ? "http" : "https", bound.node().httpAddress(), bound.node().dataDir(),
                     bound.members(), bound.q());
+            // once, at start: what the configuration leaves open (nothing when TLS and passwords are on)
+            Exposure.of(bound).warning(id, bound.node().binaryAddress(), bound.node().httpAddress())
+                    .ifPresent(LOG::warn);
             for (TableConfig t : bound.tables()) {
                 LOG.info("node {}: table '{}' n={} r={} w={} engine={} reconciler={} partitioner={} durability={}",
                         id, t.name(), t.n(), t.r(), t.w(), t.engine(), t.reconciler(), t.partitioner(),

@@ -122,6 +122,21 @@ public final class Gossiper implements AutoCloseable {
      * @throws LimitExceededException   when the node has {@link MembershipConfig#maxSeeds()} seeds already
      */
     public void addSeed(String seed) {
+        synchronized (seeds) {
+            if (checkSeed(seed)) {
+                seeds.add(seed);
+            }
+        }
+    }
+
+    /**
+     * Checks that {@link #addSeed} would take {@code seed}, without adding it; false when it is
+     * a seed already.
+     *
+     * @throws BadRequestException      when {@code seed} is empty or has whitespace or control characters
+     * @throws LimitExceededException   when the node has {@link MembershipConfig#maxSeeds()} seeds already
+     */
+    public boolean checkSeed(String seed) {
         Objects.requireNonNull(seed, "seed");
         // a seed is whatever the transport sends to (a node id with the in-JVM transport), so the looser rule
         if (seed.isEmpty() || !MemberSyntax.isValidAddress(seed)) {
@@ -131,14 +146,14 @@ public final class Gossiper implements AutoCloseable {
         }
         synchronized (seeds) {
             if (seeds.contains(seed)) {
-                return;
+                return false;
             }
             if (seeds.size() >= config.maxSeeds()) {
                 limits.refused(MembershipConfig.MAX_SEEDS);
                 throw LimitExceededException.of("the number of seeds", MembershipConfig.MAX_SEEDS, seeds.size() + 1L,
                         config.maxSeeds());
             }
-            seeds.add(seed);
+            return true;
         }
     }
 
@@ -298,19 +313,32 @@ public final class Gossiper implements AutoCloseable {
         exchange(peer, state());
     }
 
-    private void exchange(String peer, GossipState snapshot) {
+    /**
+     * Gossips once with {@code peer} now; completes with the merged view once the peer answered
+     * and its answer was merged, exceptionally when it could not be sent, the transport refused
+     * the peer (with TLS: no certificate of the cluster CA), it did not answer within the gossip
+     * timeout, or its answer was unusable. Whoever asks learns whether the peer is a member that
+     * answers, before trusting it (an operator's {@code join?seed=}).
+     */
+    public CompletableFuture<GossipState> probe(String peer) {
+        return exchange(peer, state());
+    }
+
+    private CompletableFuture<GossipState> exchange(String peer, GossipState snapshot) {
         byte[] request = MessageCodec.encode(new Message.Gossip(snapshot.encode()));
         CompletableFuture<byte[]> sent;
         try {
             sent = transport.send(peer, request, config.gossipTimeoutMillis());
         } catch (RuntimeException e) {
             LOG.debug("gossip to {} could not be sent: {}", peer, e.toString());
-            return;
+            return CompletableFuture.failedFuture(e);
         }
+        CompletableFuture<GossipState> merged = new CompletableFuture<>();
         sent.thenApply(bytes -> Replies.expect(bytes, Message.GossipReply.class))
                 .whenComplete((reply, error) -> {
                     if (error != null) {
                         LOG.debug("gossip with {} failed: {}", peer, error.toString());
+                        merged.completeExceptionally(error);
                         return;
                     }
                     try {
@@ -318,14 +346,16 @@ public final class Gossiper implements AutoCloseable {
                         if (theirs.members().containsKey(peer)) {
                             detector.success(peer);
                         }
-                        merge(theirs);
+                        merged.complete(merge(theirs));
                     } catch (RuntimeException e) {
                         // a peer chooses what it answers: no stack trace, at most one line per 10 s
                         limits.refused(MEMBER_SYNTAX);
                         logLimiter.warn(LOG, "gossip-unusable-reply", "node {}: gossip reply from {} is unusable: {}",
                                 self, peer, e.toString());
+                        merged.completeExceptionally(e);
                     }
                 });
+        return merged;
     }
 
     /** Serves a peer's {@link Message.Gossip}: merges it and answers with the merged view. */

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -292,22 +293,55 @@ public final class Membership implements AutoCloseable {
     }
 
     /**
-     * {@link #join()} through {@code seed} ("host:port" of any member, or a node id), which
-     * this node gossips with at once: for a node started without configured seeds. The seed
-     * is kept among this node's seeds, so a first exchange that fails is retried.
+     * {@link #join()} through {@code seed} ("host:port" of any member, or a node id): for a node
+     * started without configured seeds. See {@link #admitSeed}; fails as it does, and then does
+     * not join.
      */
     public CompletableFuture<Void> join(String seed) {
+        return admitSeed(seed).thenCompose(admitted -> join());
+    }
+
+    /**
+     * Gossips with {@code seed} at once and keeps it among this node's seeds only if that
+     * exchange succeeds: the seed answered, and with TLS on it presented a node certificate of the
+     * cluster CA, as the transport requires of every peer. A seed that fails is not kept, so an
+     * address given to {@code join?seed=} by mistake or by an attacker is not gossiped with on
+     * every round from then on; the operator asks again once the seed is up.
+     *
+     * @return completes once the seed is kept; fails at once with
+     *         {@link dev.dynamo.api.BadRequestException} for an invalid address or
+     *         {@link dev.dynamo.api.LimitExceededException} when the node has
+     *         {@link MembershipConfig#maxSeeds()} seeds, and after the exchange with an
+     *         {@link IllegalStateException} saying why the seed was not kept
+     */
+    public CompletableFuture<Void> admitSeed(String seed) {
         Objects.requireNonNull(seed, "seed");
         if (seed.isBlank()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("seed must not be blank"));
         }
+        String address = seed.strip();
         try {
-            gossiper.addSeed(seed.strip());
+            gossiper.checkSeed(address);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        gossiper.contact(seed.strip());
-        return join();
+        return gossiper.probe(address).handle((merged, error) -> {
+            if (error != null) {
+                throw new CompletionException(seedRefused(address, error));
+            }
+            gossiper.addSeed(address);
+            return null;
+        });
+    }
+
+    private IllegalStateException seedRefused(String address, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        LOG.warn("node {}: seed {} not kept: the first gossip exchange with it failed ({})", self.id(),
+                MemberSyntax.describe(address), cause.getClass().getSimpleName());
+        return new IllegalStateException("seed " + MemberSyntax.describe(address) + " did not complete a gossip"
+                + " exchange (" + why + "): it is not kept as a seed. A seed must be a running member of this"
+                + " cluster; with TLS, one that presents a node certificate of the cluster CA", cause);
     }
 
     /** Hands this node's partitions to the others; completes when the ring without it runs. */

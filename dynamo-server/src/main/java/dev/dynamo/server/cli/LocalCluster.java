@@ -81,6 +81,10 @@ final class LocalCluster {
     private final List<Table> tables;
     private final Map<String, String> extraNodeSettings;
     private final List<String> javaCommand;
+    /** The TLS and password material of a secure cluster; null for a plaintext one. */
+    private final LocalSecurity security;
+    /** Asks the nodes' /health: over HTTPS trusting the cluster CA when secure. */
+    private final HttpClient health;
     /** The current JVM of each node (by index 0..n-1), null before its first launch. */
     private final Process[] processes;
     private volatile boolean stopping;
@@ -98,11 +102,26 @@ final class LocalCluster {
      * @param nodeProperties extra {@code node.properties} keys of every node (checked by each node at start)
      */
     LocalCluster(List<Node> nodes, String engine, Map<String, String> nodeProperties, List<String> javaCommand) {
+        this(nodes, engine, nodeProperties, javaCommand, null);
+    }
+
+    /**
+     * @param security the material that switches mutual TLS, HTTPS and passwords on in every
+     *                 node; null for a plaintext cluster
+     */
+    LocalCluster(List<Node> nodes, String engine, Map<String, String> nodeProperties, List<String> javaCommand,
+                 LocalSecurity security) {
         this.nodes = List.copyOf(nodes);
         this.tables = tables(nodes.size(), engine);
         this.extraNodeSettings = new java.util.TreeMap<>(nodeProperties);
         this.javaCommand = List.copyOf(javaCommand);
         this.processes = new Process[this.nodes.size()];
+        this.security = security;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+        if (security != null) {
+            b.sslContext(HttpAccessOptions.trusting(security.caCertificate()));
+        }
+        this.health = b.build();
     }
 
     /**
@@ -148,6 +167,16 @@ final class LocalCluster {
         return tables;
     }
 
+    /** The material of a secure cluster, empty for a plaintext one. */
+    java.util.Optional<LocalSecurity> security() {
+        return java.util.Optional.ofNullable(security);
+    }
+
+    /** {@code http://host:port}, or {@code https://} for a secure cluster. */
+    String httpUrl(Node node) {
+        return (security == null ? "http://" : "https://") + node.httpAddress();
+    }
+
     /** The JVMs launched so far, the current one of each node, in node order. */
     synchronized List<Process> processes() {
         List<Process> launched = new ArrayList<>();
@@ -188,7 +217,11 @@ final class LocalCluster {
                         + "cluster.nodes = " + clusterNodes() + "\n"
                         + "data.dir = data\n"
                         + extraNodeSettings.entrySet().stream().map(e -> e.getKey() + " = " + e.getValue() + "\n")
-                                .collect(Collectors.joining());
+                                .collect(Collectors.joining())
+                        + (security == null ? "" : "# --secure: mutual TLS, HTTPS, passwords\n"
+                                + security.nodeSettings(node.id()).entrySet().stream()
+                                        .map(e -> e.getKey() + " = " + e.getValue() + "\n")
+                                        .collect(Collectors.joining()));
                 Files.writeString(node.conf().resolve("node.properties"), nodeProperties, StandardCharsets.UTF_8);
                 try (Stream<Path> old = Files.list(tablesDir)) {
                     for (Path p : (Iterable<Path>) old::iterator) {
@@ -313,36 +346,31 @@ final class LocalCluster {
     }
 
     private void awaitHealthy(int i, long deadline, Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         Node node = nodes.get(i);
         Process p = process(i);
         if (p == null) {
             throw new IllegalStateException("stopped while starting");
         }
-        while (!healthy(http, node)) {
+        while (!healthy(node)) {
             if (!p.isAlive()) {
                 throw new IllegalStateException("node " + node.id() + " exited with code " + p.exitValue()
                         + " while starting; the end of " + node.log() + ":\n" + tail(node.log(), 15));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("node " + node.id() + " did not answer http://"
-                        + node.httpAddress() + "/health within " + timeout.toSeconds() + " s; the end of "
+                throw new IllegalStateException("node " + node.id() + " did not answer " + httpUrl(node)
+                        + "/health within " + timeout.toSeconds() + " s; the end of "
                         + node.log() + ":\n" + tail(node.log(), 15));
             }
             Thread.sleep(200);
         }
     }
 
-    /** Whether node's {@code /health} answers 200 now. */
-    static boolean healthy(Node node) throws InterruptedException {
-        return healthy(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(), node);
-    }
-
-    private static boolean healthy(HttpClient http, Node node) throws InterruptedException {
+    /** Whether node's {@code /health} answers 200 now (it needs no password, secure or not). */
+    boolean healthy(Node node) throws InterruptedException {
         try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://" + node.httpAddress() + "/health"))
+            HttpRequest req = HttpRequest.newBuilder(URI.create(httpUrl(node) + "/health"))
                     .timeout(Duration.ofSeconds(1)).GET().build();
-            return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return health.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         }
@@ -407,13 +435,16 @@ final class LocalCluster {
     }
 
     /**
-     * After the stop: deletes the temporary directory's configuration and data when
-     * {@code temporary}, and the logs when {@code deleteLogs}; returns the logs left, in node order.
+     * After the stop: deletes the temporary directory's configuration, data and secure material
+     * when {@code temporary}, and the logs when {@code deleteLogs}; returns the logs left, in node order.
      */
     List<Path> cleanUp(Path dir, boolean temporary, boolean deleteLogs) {
         if (temporary && deleteLogs) {
             deleteTree(dir);
             return List.of();
+        }
+        if (temporary && security != null) {
+            deleteTree(security.dir());
         }
         List<Path> kept = new ArrayList<>();
         for (Node node : nodes) {

@@ -36,7 +36,10 @@ import picocli.CommandLine.Spec;
                        "While it runs it reads commands from its standard input, one per line: kill N, stop N,"
                        + " start N, status, help, quit (N: n2 or 2). The end of the input does not stop it.",
                        "Node i (1-based) serves HTTP on BASE+i and the binary protocol on BASE-1000+i:"
-                       + " 8081.. and 7081.. by default."})
+                       + " 8081.. and 7081.. by default.",
+                       "With --secure every node has mutual TLS on the binary port, HTTPS and passwords on the HTTP"
+                       + " API; the CA, the certificates and the admin password are written to DIR/secure"
+                       + " (docs/security.md)."})
 final class LocalCommand implements Callable<Integer> {
 
     /** Environment variable with the JVM options of every node. */
@@ -76,6 +79,13 @@ final class LocalCommand implements Callable<Integer> {
             description = "Storage engine of both tables: mvstore, bdb, rocksdb or memory; default ${DEFAULT-VALUE}.")
     String engine;
 
+    @Option(names = "--secure",
+            description = "Switch security on: a new CA, node and client certificates, mutual TLS on the binary"
+                    + " port, HTTPS and HTTP passwords (user admin, a random password in DIR/secure/"
+                    + LocalSecurity.PASSWORD_FILE + ", owner-only). A --data-dir of an earlier --secure run"
+                    + " reuses its material, after checking it. Default: plaintext, no passwords.")
+    boolean secure;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "An extra node.properties setting of every node, e.g. --set anti-entropy.interval-ms=5000"
                     + " (repeatable; checked by the nodes at start).")
@@ -99,6 +109,14 @@ final class LocalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (secure) {
+            for (String key : nodeSettings.keySet()) {
+                if (LocalSecurity.isOwnSetting(key)) {
+                    throw new ParameterException(spec.commandLine(), "--set " + key + ": --secure sets the tls.*,"
+                            + " http.tls and http.auth.* settings itself");
+                }
+            }
+        }
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("dynamo-local-") : dataDir.toAbsolutePath().normalize();
         List<LocalCluster.Node> layout = LocalCluster.layout(nodes, basePort, dir);
@@ -107,7 +125,22 @@ final class LocalCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             throw new ParameterException(spec.commandLine(), "--engine: " + e.getMessage());
         }
-        LocalCluster cluster = new LocalCluster(layout, engine, nodeSettings, javaCommand());
+        LocalSecurity security = null;
+        if (secure) {
+            try {
+                security = LocalSecurity.prepare(dir, layout.stream().map(LocalCluster.Node::id).toList(),
+                        java.time.Clock.systemUTC());
+            } catch (IOException | RuntimeException e) {
+                err.println("error: the local cluster did not start: cannot prepare its certificates and password: "
+                        + e.getMessage());
+                err.flush();
+                if (temporary) {
+                    LocalCluster.deleteTree(dir);
+                }
+                return ExitCodes.ERROR;
+            }
+        }
+        LocalCluster cluster = new LocalCluster(layout, engine, nodeSettings, javaCommand(), security);
 
         CountDownLatch done = new CountDownLatch(1);
         AtomicBoolean stoppedByUs = new AtomicBoolean();
@@ -128,6 +161,8 @@ final class LocalCommand implements Callable<Integer> {
             List<Path> logs = cluster.cleanUp(dir, temporary, deleteLogs);
             if (!temporary) {
                 out.println("data kept in " + dir);
+                cluster.security().ifPresent(sec -> out.println("certificates and the admin password kept in "
+                        + sec.dir() + " (the next 'local --secure --data-dir " + dir + "' reuses them)"));
             }
             if (!logs.isEmpty()) {
                 out.println("logs kept in " + (logs.size() == 1 ? logs.get(0) : dir.resolve("n*").resolve("node.log"))
@@ -211,6 +246,7 @@ final class LocalCommand implements Callable<Integer> {
     private static void printEndpoints(PrintWriter out, LocalCluster cluster, Path dir, boolean temporary,
             boolean deleteLogs) {
         List<LocalCluster.Node> nodes = cluster.nodes();
+        LocalSecurity security = cluster.security().orElse(null);
         out.println("dynamo local cluster: " + nodes.size() + " node(s) on " + LocalCluster.HOST + ", data in " + dir
                 + (temporary ? (deleteLogs ? " (deleted on stop)" : " (deleted on stop, but the logs)")
                         : (deleteLogs ? " (kept on stop, but the logs)" : "")));
@@ -219,7 +255,7 @@ final class LocalCommand implements Callable<Integer> {
         rows.add(new String[] {"NODE", "HTTP", "BINARY", "PID", "LOG"});
         for (int i = 0; i < nodes.size(); i++) {
             LocalCluster.Node n = nodes.get(i);
-            rows.add(new String[] {n.id(), "http://" + n.httpAddress(), n.binaryAddress(),
+            rows.add(new String[] {n.id(), cluster.httpUrl(n), n.binaryAddress() + (security == null ? "" : " (TLS)"),
                     String.valueOf(cluster.process(i).pid()), n.log().toString()});
         }
         StatusCommand.printTable(out, rows);
@@ -227,19 +263,63 @@ final class LocalCommand implements Callable<Integer> {
         out.println("tables: " + cluster.tables().stream().map(LocalCluster.Table::describe)
                 .collect(Collectors.joining(", ")));
         out.println();
+        if (security != null) {
+            printSecurity(out, security, temporary);
+        }
         LocalCluster.Node first = nodes.get(0);
         LocalCluster.Node second = nodes.get(Math.min(1, nodes.size() - 1));
         String seed = first.binaryAddress().equals(KeyCommand.DEFAULT_SEED) ? "" : " --seed " + first.binaryAddress();
-        String http = first.httpAddress().equals(StatusCommand.DEFAULT_HTTP) ? "" : " --http " + first.httpAddress();
         out.println("try it (write through " + first.id() + ", read through " + second.id() + "):");
-        out.println("  curl -sS -X PUT --data-binary 'hello' http://" + first.httpAddress()
-                + "/tables/default/keys/greeting && curl -sS http://" + second.httpAddress()
-                + "/tables/default/keys/greeting; echo");
-        out.println("  bin/dynamo get --table default" + seed + " greeting");
-        out.println("  bin/dynamo status" + http);
+        if (security == null) {
+            String http = first.httpAddress().equals(StatusCommand.DEFAULT_HTTP) ? "" : " --http " + first.httpAddress();
+            out.println("  curl -sS -X PUT --data-binary 'hello' http://" + first.httpAddress()
+                    + "/tables/default/keys/greeting && curl -sS http://" + second.httpAddress()
+                    + "/tables/default/keys/greeting; echo");
+            out.println("  bin/dynamo get --table default" + seed + " greeting");
+            out.println("  bin/dynamo status" + http);
+        } else {
+            String ca = shell(security.caCertificate().toString());
+            // curl hides the -u argument from ps once it has read it; the password itself is never printed
+            String curl = "curl -sS --cacert " + ca + " -u \"" + LocalSecurity.ADMIN + ":$(cat "
+                    + shell(security.passwordFile().toString()) + ")\"";
+            String tls = " --tls-cert " + shell(security.client().certificate().toString()) + " --tls-key "
+                    + shell(security.client().privateKey().toString()) + " --tls-ca " + ca;
+            out.println("  " + curl + " -X PUT --data-binary 'hello' " + cluster.httpUrl(first)
+                    + "/tables/default/keys/greeting && " + curl + " " + cluster.httpUrl(second)
+                    + "/tables/default/keys/greeting; echo");
+            out.println("  bin/dynamo put --table default" + seed + tls + " greeting hello");
+            out.println("  bin/dynamo get --table default" + seed + tls + " greeting");
+            out.println("  bin/dynamo status --http " + cluster.httpUrl(first) + " --cacert " + ca + " --user "
+                    + LocalSecurity.ADMIN + " --password-file " + shell(security.passwordFile().toString()));
+        }
         out.println();
         out.println(LocalConsole.HINT);
         out.println("Ctrl-C, SIGTERM or 'quit' stops every node.");
         out.flush();
+    }
+
+    /** Where the CA, the client certificate and the password are; never the password itself. */
+    private static void printSecurity(PrintWriter out, LocalSecurity security, boolean temporary) {
+        out.println("secure: mutual TLS on the binary port (nodes and clients need a certificate of the cluster CA),"
+                + " HTTPS with passwords on the HTTP API; " + (security.created() ? "material created in "
+                : "material of an earlier run reused from ") + security.dir()
+                + (temporary ? " (deleted on stop)" : ""));
+        out.println("  CA certificate      " + security.caCertificate() + "   (curl --cacert, --cacert, --tls-ca)");
+        out.println("  client certificate  " + security.client().certificate() + ", key "
+                + security.client().privateKey() + "   (--tls-cert, --tls-key: get, put, delete)");
+        out.println("  HTTP user           " + LocalSecurity.ADMIN + " (roles " + LocalSecurity.ADMIN_ROLES.stream()
+                .map(Object::toString).sorted().collect(Collectors.joining(",")) + "), its password in "
+                + security.passwordFile() + " (readable by you only)");
+        out.println("  CA key              " + security.caKey() + " (issues certificates: bin/dynamo certs --dir "
+                + security.dir() + " --extend ...)");
+        out.println();
+    }
+
+    /** {@code text} as one shell word: as it is when it holds no special character, else in single quotes. */
+    static String shell(String text) {
+        if (!text.isEmpty() && text.chars().allMatch(c -> Character.isLetterOrDigit(c) || "_./:=@,+-%".indexOf(c) >= 0)) {
+            return text;
+        }
+        return "'" + text.replace("'", "'\\''") + "'";
     }
 }

@@ -135,7 +135,7 @@ final class LocalConsole {
                     println("starting " + node.id() + " (pid " + p.pid() + ")...");
                     watch(node, p);
                     cluster.awaitHealthy(i, waitTimeout);
-                    println("node " + node.id() + " (pid " + p.pid() + ") is up: http://" + node.httpAddress());
+                    println("node " + node.id() + " (pid " + p.pid() + ") is up: " + cluster.httpUrl(node));
                 }
                 default -> throw new IllegalArgumentException("unknown command '" + words[0] + "'; try: help");
             }
@@ -209,12 +209,12 @@ final class LocalConsole {
             if (p == null) {
                 state = "not started";
             } else if (p.isAlive()) {
-                state = LocalCluster.healthy(n) ? "up (healthy)" : "running, /health not answering";
+                state = cluster.healthy(n) ? "up (healthy)" : "running, /health not answering";
             } else {
                 state = "down (" + (commanded.contains(n.id()) ? "stopped by a command" : "exited")
                         + ", code " + p.exitValue() + ")";
             }
-            rows.add(new String[] {n.id(), "http://" + n.httpAddress(), p == null ? "-" : String.valueOf(p.pid()),
+            rows.add(new String[] {n.id(), cluster.httpUrl(n), p == null ? "-" : String.valueOf(p.pid()),
                     state});
         }
         synchronized (out) {

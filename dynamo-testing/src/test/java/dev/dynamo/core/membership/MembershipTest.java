@@ -91,6 +91,26 @@ class MembershipTest {
         }
     }
 
+    @Test
+    void aSeedThatDoesNotAnswerIsNotKeptAndTheNodeDoesNotJoin() {
+        try (TestCluster c = TestCluster.builder().nodes(3).partitions(24).seed(9).dataDir(dir)
+                .membership(CONFIG).table(TABLE).build()) {
+            Membership n4 = c.addNode("n4", null);
+            c.network().crash("n3");
+            var join = n4.join("n3");
+            c.runFor(10_000); // past the gossip timeout
+            assertTrue(join.isCompletedExceptionally(), "the join through a seed that never answered failed");
+            Throwable e = assertThrows(CompletionException.class, join::join).getCause();
+            assertTrue(e.getMessage().startsWith("seed 'n3' did not complete a gossip exchange"), e.getMessage());
+            assertTrue(e.getMessage().contains("it is not kept as a seed"), e.getMessage());
+            assertEquals(List.of(), n4.gossiper().seeds(), "a seed that failed its first exchange is not kept");
+            assertEquals(0, n4.view().ringVersion());
+
+            c.await(n4.join("n2"), 300_000, "n4 to join through n2, which answers");
+            assertEquals(List.of("n2"), n4.gossiper().seeds());
+        }
+    }
+
     private static Throwable failure(java.util.concurrent.CompletableFuture<?> f) {
         assertTrue(f.isDone(), "refused at once");
         CompletionException e = assertThrows(CompletionException.class, f::join);
