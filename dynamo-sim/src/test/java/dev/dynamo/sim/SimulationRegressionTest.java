@@ -53,7 +53,15 @@ class SimulationRegressionTest {
                 // SiblingCompactor dropped delete n1:8 (a concurrent add wins) with its context's
                 // exact event n2:8; n1 had not received n2:8 (partitioned away on n2), took it back
                 // by anti-entropy, and the deleted items were in the cart again (f)
-                Arguments.of("cart-w1", 2173L, "partition-halves", "a dropped delete's exact event forgotten: deleted items came back"));
+                Arguments.of("cart-w1", 2173L, "partition-halves", "a dropped delete's exact event forgotten: deleted items came back"),
+                // a full disk: the engine's StorageException reached the client untyped (u)
+                Arguments.of("lww-w1", 0L, "disk-full", "the engine's own exception reached a client"),
+                // after a tombstone purge the coordinator counted the key's dots from 1 again:
+                // replicas dropped the new write as already seen (a-ack, e-dot), and two reused
+                // dots brought a deleted value back (g)
+                Arguments.of("lww-w1", 1L, "tombstone-skew", "a purged key's dot n2:1 issued again"),
+                Arguments.of("lww-w2", 5L, "tombstone-skew", "reused dots after purges: a deleted value came back (g)"),
+                Arguments.of("cart-w2", 2L, "tombstone-skew", "a stale context after a purge: dot n4:2 issued again"));
     }
 
     @ParameterizedTest(name = "{0} seed {1} ({2}): {3}")

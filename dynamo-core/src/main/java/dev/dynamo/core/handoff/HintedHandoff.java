@@ -75,6 +75,9 @@ public final class HintedHandoff implements AutoCloseable {
             timer = scheduler.schedule(() -> {
                 try {
                     deliverRound();
+                } catch (RuntimeException e) {
+                    // a failing hint engine (a full disk) must not end delivery: the next round retries
+                    LOG.warn("hint delivery round failed: {}", e.toString());
                 } finally {
                     schedule();
                 }
