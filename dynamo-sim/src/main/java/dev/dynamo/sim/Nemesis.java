@@ -197,12 +197,20 @@ final class Nemesis {
                 return () -> { }; // skews stay until the next episode or the final heal
             }
             case TOMBSTONE_SKEW -> {
-                // past the 1 s grace either way: a node ahead purges early, one behind writes "old" versions
+                // past the grace either way: a node ahead purges early, one behind writes "old" versions
                 StringBuilder sb = new StringBuilder("clock skew past the tombstone grace");
                 for (String id : ids.subList(0, 1 + random.nextInt(ids.size()))) {
                     long skew = (1_000 + random.nextInt(3_001)) * (random.nextBoolean() ? 1L : -1L);
                     cluster.clock(id).setSkew(skew);
                     sb.append(' ').append(id).append(skew >= 0 ? "+" : "").append(skew).append("ms");
+                }
+                if (random.nextBoolean()) {
+                    // hints wait for the cut-off node, held by nodes whose clocks may be behind
+                    String cut = ids.get(random.nextInt(ids.size()));
+                    network.isolate(cut);
+                    sb.append("; isolate ").append(cut).append(" for ").append(duration).append(" ms");
+                    log(sb.toString());
+                    return () -> heal(cut + " rejoined");
                 }
                 log(sb.toString());
                 return () -> { };

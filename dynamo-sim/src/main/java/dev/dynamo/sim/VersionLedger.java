@@ -245,6 +245,11 @@ public final class VersionLedger {
         return versions.size();
     }
 
+    /** Tombstones some node purged (removed from a table with their key). */
+    public synchronized int purgedTombstones() {
+        return (int) versions.values().stream().filter(k -> k.version.tombstone() && !k.purgedOn.isEmpty()).count();
+    }
+
     private record Located(String table, String key) {
     }
 

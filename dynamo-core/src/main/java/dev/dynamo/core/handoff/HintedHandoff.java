@@ -118,12 +118,17 @@ public final class HintedHandoff implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * By its versions' timestamps (the coordinators' clocks) or by how long this node has
+     * held it (elapsed time): with clocks skewed past the grace period, the timestamps alone
+     * would keep a hint alive after the tombstone that deleted its value was purged.
+     */
     private boolean expired(HintStore.Hint h, long now) {
         long newest = 0;
         for (Version v : h.siblings().versions()) {
             newest = Math.max(newest, v.timestamp());
         }
-        return now - newest > graceMillis;
+        return now - newest > graceMillis || hints.heldMillis(h) > graceMillis;
     }
 
     private void send(HintStore.Hint h) {

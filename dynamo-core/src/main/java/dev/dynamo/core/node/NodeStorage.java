@@ -38,15 +38,16 @@ final class NodeStorage implements AutoCloseable {
         this.incarnation = incarnation;
     }
 
+    /** @param elapsed elapsed milliseconds (the scheduler's), for how long hints are held */
     static NodeStorage open(NodeConfig config, List<TableConfig> tableConfigs, NodeOptions options, Clock clock,
-                            PluginRegistry plugins) {
+                            java.util.function.LongSupplier elapsed, PluginRegistry plugins) {
         IssuedCounters issued = new IssuedCounters();
         Map<String, Table> tables = openTables(config, tableConfigs, clock, plugins, issued);
         HintStore hints;
         try {
             StorageEngine hintEngine = plugins.engine(options.systemEngine()).open(new EngineContext("__hints",
                     config.dataDir().resolve("__hints"), Map.of(), clock, plugins.extensions()));
-            hints = new HintStore(hintEngine, config.maxClockEntries());
+            hints = new HintStore(hintEngine, config.maxClockEntries(), elapsed);
         } catch (RuntimeException e) {
             tables.values().forEach(t -> closeQuietly(t.engine()));
             throw e;
