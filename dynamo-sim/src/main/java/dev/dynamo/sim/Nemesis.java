@@ -244,8 +244,24 @@ final class Nemesis {
         long broken = Math.max(1, duration * 6 / 10);
         long killAt = random.nextBoolean() ? broken : Math.max(broken + 1, duration * 8 / 10);
         cluster.disk(node).setSyncFails(true);
-        log("fsync of " + node + " fails for " + broken + " ms, then it is killed at +" + killAt + " ms");
+        // the healthy nodes answer each other a little late, so that the failing node's answers
+        // are the ones a coordinator counts first (a bug acknowledging its failed syncs shows then)
+        long slow = 5 + random.nextInt(26);
+        List<String[]> slowed = new ArrayList<>();
+        for (String a : cluster.ids()) {
+            for (String b : cluster.ids()) {
+                if (!a.equals(b) && !a.equals(node) && !b.equals(node)) {
+                    network.setLinkDelay(a, b, slow, 0);
+                    slowed.add(new String[] {a, b});
+                }
+            }
+        }
+        log("fsync of " + node + " fails for " + broken + " ms (other links +" + slow + " ms), then it is killed at +"
+                + killAt + " ms");
         cluster.time().schedule(() -> {
+            for (String[] l : slowed) {
+                network.setLinkDelay(l[0], l[1], 0, 0);
+            }
             cluster.disk(node).setSyncFails(false);
             diskFaults.add(new DiskFault(node, FaultKind.FSYNC_FAIL, from, now()));
             log("fsync of " + node + " works again");
