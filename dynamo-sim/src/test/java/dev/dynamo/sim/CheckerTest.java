@@ -1,10 +1,13 @@
 package dev.dynamo.sim;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamo.api.Context;
+import dev.dynamo.core.store.StorageKeys;
 import dev.dynamo.core.version.Dot;
 import dev.dynamo.core.version.SiblingSet;
+import dev.dynamo.core.version.SiblingSetCodec;
 import dev.dynamo.core.version.Version;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -119,7 +122,8 @@ class CheckerTest {
      */
     @Test
     void aDeletedValueComingBackAfterThePurgeIsCaught() {
-        Version put = new Version(new Dot("n1", 1), Context.EMPTY, 1_000, false, "k0:c0:1".getBytes(StandardCharsets.UTF_8));
+        Version put = new Version(new Dot("n1", 1), Context.EMPTY, 1_000, false,
+                "k0:c0:1".getBytes(StandardCharsets.UTF_8));
         Version delete = Version.tombstone(new Dot("n1", 2), put.fullContext(), 2_000);
         History history = new History();
         history.origin(0);
@@ -128,21 +132,22 @@ class CheckerTest {
         Op d = history.invoke(1, SimConfig.TABLE, "k0", Op.Kind.DELETE, "n1", 2_000)
                 .wrote(null, null, put.fullContext(), -1).returned(delete.fullContext(), delete.dot()).ok(2_001);
         VersionLedger ledger = new VersionLedger();
-        byte[] sk = dev.dynamo.core.store.StorageKeys.of(0, "k0".getBytes(StandardCharsets.UTF_8));
+        byte[] sk = StorageKeys.of(0, "k0".getBytes(StandardCharsets.UTF_8));
         SiblingSet deleted = new SiblingSet(List.of(put)).add(delete).set();
         for (String node : List.of("n1", "n2", "n3")) {
-            ledger.stored(node, SimConfig.TABLE, sk, dev.dynamo.core.version.SiblingSetCodec.encode(new SiblingSet(List.of(put))), 1_000);
-            ledger.stored(node, SimConfig.TABLE, sk, dev.dynamo.core.version.SiblingSetCodec.encode(deleted), 2_000);
-            ledger.removed(node, SimConfig.TABLE, sk, dev.dynamo.core.version.SiblingSetCodec.encode(deleted), 3_500);
+            ledger.stored(node, SimConfig.TABLE, sk, SiblingSetCodec.encode(new SiblingSet(List.of(put))),
+                    1_000);
+            ledger.stored(node, SimConfig.TABLE, sk, SiblingSetCodec.encode(deleted), 2_000);
+            ledger.removed(node, SimConfig.TABLE, sk, SiblingSetCodec.encode(deleted), 3_500);
         }
         Map<Integer, Long> holders = Map.of(p.id(), 3L, d.id(), 3L);
         SimConfig config = SimConfig.parse("lww-w1");
 
-        Map<String, Map<String, SiblingSet>> purged = Map.of("k0", Map.of("n1", SiblingSet.EMPTY, "n2", SiblingSet.EMPTY,
-                "n3", SiblingSet.EMPTY));
+        Map<String, Map<String, SiblingSet>> purged = Map.of("k0",
+                Map.of("n1", SiblingSet.EMPTY, "n2", SiblingSet.EMPTY, "n3", SiblingSet.EMPTY));
         Checker clean = new Checker(config, history, ledger, purged, holders, true);
         assertTrue(clean.check().isEmpty(), clean.check().toString());
-        assertTrue(clean.fateCounts().get(Checker.Fate.PURGED) == 1, clean.fateCounts().toString());
+        assertEquals(1, clean.fateCounts().get(Checker.Fate.PURGED), clean.fateCounts().toString());
 
         SiblingSet back = new SiblingSet(List.of(put));
         Map<String, Map<String, SiblingSet>> resurrected = Map.of("k0", Map.of("n1", back, "n2", back, "n3", back));
@@ -154,14 +159,15 @@ class CheckerTest {
     /** (a-durable): on a sync table, a write acknowledged before W nodes had synced it is reported. */
     @Test
     void aSyncWriteAcknowledgedWithoutDurableCopiesIsCaught() {
-        Version put = new Version(new Dot("n1", 1), Context.EMPTY, 1_000, false, "k0:c0:1".getBytes(StandardCharsets.UTF_8));
+        Version put = new Version(new Dot("n1", 1), Context.EMPTY, 1_000, false,
+                "k0:c0:1".getBytes(StandardCharsets.UTF_8));
         History history = new History();
         history.origin(0);
         Op p = history.invoke(0, SimConfig.TABLE, "k0", Op.Kind.BLIND_PUT, "n1", 1_000)
                 .wrote("k0:c0:1", null, Context.EMPTY, -1).returned(put.fullContext(), put.dot()).ok(1_001);
         VersionLedger ledger = new VersionLedger();
-        byte[] sk = dev.dynamo.core.store.StorageKeys.of(0, "k0".getBytes(StandardCharsets.UTF_8));
-        byte[] value = dev.dynamo.core.version.SiblingSetCodec.encode(new SiblingSet(List.of(put)));
+        byte[] sk = StorageKeys.of(0, "k0".getBytes(StandardCharsets.UTF_8));
+        byte[] value = SiblingSetCodec.encode(new SiblingSet(List.of(put)));
         ledger.stored("n1", SimConfig.TABLE, sk, value, 1_000);
         ledger.stored("n2", SimConfig.TABLE, sk, value, 1_000);
         ledger.durable("n1", SimConfig.TABLE, sk, value);
