@@ -55,7 +55,7 @@ import java.util.Set;
 final class Checker {
 
     /** How one acknowledged write ended up. */
-    enum Fate { PRESENT, SUPERSEDED, DISCARDED_BY_DESIGN, LOST_IN_CRASH, LOST }
+    enum Fate { PRESENT, SUPERSEDED, DISCARDED_BY_DESIGN, LOST_IN_CRASH, PURGED, LOST }
 
     private final SimConfig config;
     private final History history;
@@ -66,6 +66,8 @@ final class Checker {
     private final Reconciler lww = Plugins.reconciler("lww").create(SimConfig.TABLE, Map.of());
     private final Reconciler cart = Plugins.reconciler("cart-union").create(SimConfig.TABLE, Map.of());
     private final Map<Integer, Fate> fates = new LinkedHashMap<>();
+    private Map<Integer, Long> durableAtAck = Map.of();
+    private List<DiskFault> diskFaults = List.of();
 
     Checker(SimConfig config, History history, VersionLedger ledger, Map<String, Map<String, SiblingSet>> finalState,
             Map<Integer, Long> holdersAtAck, boolean converged) {
@@ -77,12 +79,25 @@ final class Checker {
         this.converged = converged;
     }
 
+    /**
+     * Also checks durability at acknowledgement ({@code sync} tables: on W nodes, by the nodes
+     * whose engine had synced it, see {@link VersionLedger.Known#durableOn()}) and how the
+     * nodes behaved during {@code diskFaults}.
+     */
+    Checker withDurability(Map<Integer, Long> durableAtAck, List<DiskFault> diskFaults) {
+        this.durableAtAck = Map.copyOf(durableAtAck);
+        this.diskFaults = List.copyOf(diskFaults);
+        return this;
+    }
+
     List<Violation> check() {
         List<Violation> out = new ArrayList<>();
         checkConvergence(out);
         checkNoInventedValues(out);
         checkAcknowledgedWrites(out);
         checkSupersededStayGone(out);
+        checkNoResurrection(out);
+        checkStorageErrors(out);
         if (config.isCart()) {
             checkCartAdds(out);
         }
@@ -235,8 +250,21 @@ final class Checker {
                         + op.id() + " (dot " + dot(op.dot()) + ") was stored on " + holders + " node(s) when it was"
                         + " acknowledged, fewer than w=" + config.w()));
             }
+            long durable = durableAtAck.getOrDefault(op.id(), 0L);
+            if (config.durability() == dev.dynamo.core.table.TableConfig.Durability.SYNC && durable < config.w()
+                    && designExcuse(op, mine, op.completedAt()) == null) {
+                out.add(new Violation("a-durable", op.key(), op.completedAt(), "acknowledged " + op.kind() + " #"
+                        + op.id() + " (dot " + dot(op.dot()) + ") on a sync table was durable on " + durable
+                        + " node(s) " + known.durableOn() + " when it was acknowledged, fewer than w=" + config.w()
+                        + " (stored by " + known.holders() + ")"));
+            }
             if (held != null && sameVersion(held, mine)) {
                 fates.put(op.id(), Fate.PRESENT);
+                continue;
+            }
+            if (mine.tombstone() && !known.purgedOn().isEmpty() && deleteHolds(op.key(), op.sent())) {
+                // the purge removed it once every replica held it; what it deleted must stay deleted ((g) too)
+                fates.put(op.id(), Fate.PURGED);
                 continue;
             }
             String excuse = designExcuse(op, mine, Long.MAX_VALUE);
@@ -296,6 +324,63 @@ final class Checker {
                                 StandardCharsets.UTF_8) + "'") + " is in the final state though acknowledged "
                                 + op.kind() + " #" + op.id() + " (dot " + (op.dot() == null ? "?" : dot(op.dot()))
                                 + ") had read and replaced it; final: " + describe(e.getValue())));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * (g) A purged tombstone's key does not come back: no version that a tombstone some node
+     * purged had covered is in the final state, whether the delete was acknowledged or of
+     * unknown outcome (it was stored, so its effect was visible). A tombstone lost in buffered
+     * crashes on every node that stored it is exempt: its effect went with it.
+     */
+    private void checkNoResurrection(List<Violation> out) {
+        for (Map.Entry<String, Map<String, SiblingSet>> e : finalState.entrySet()) {
+            Map<Dot, Version> present = new LinkedHashMap<>();
+            e.getValue().values().forEach(set -> set.versions().forEach(v -> present.putIfAbsent(v.dot(), v)));
+            for (VersionLedger.Known t : ledger.versionsOf(SimConfig.TABLE, e.getKey())) {
+                if (!t.version().tombstone() || t.purgedOn().isEmpty()
+                        || config.durability() == dev.dynamo.core.table.TableConfig.Durability.BUFFERED
+                        && t.lostEverywhereInCrashes()) {
+                    continue;
+                }
+                for (Version p : present.values()) {
+                    if (!p.dot().equals(t.version().dot()) && p.isCoveredBy(t.version().context())) {
+                        out.add(new Violation("g", e.getKey(), t.firstStoredAt(), "resurrection: version "
+                                + dot(p.dot()) + (p.tombstone() ? " (a tombstone)" : " '" + new String(p.value(),
+                                StandardCharsets.UTF_8) + "'") + " is in the final state though tombstone "
+                                + dot(t.version().dot()) + ", purged on " + t.purgedOn() + ", had deleted it; final: "
+                                + describe(e.getValue())));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A failing engine reaches clients as a typed error ({@code DynamoException}), never as
+     * the engine's own exception; a node whose disk is full still serves reads (a get
+     * through it fails only for the reasons any get may: too few replicas, the deadline).
+     */
+    private void checkStorageErrors(List<Violation> out) {
+        for (Op op : history.ops()) {
+            String error = op.error();
+            if (error == null || op.status() == Op.Status.OK) {
+                continue;
+            }
+            if (error.startsWith("StorageException")) {
+                out.add(new Violation("u", op.key(), op.completedAt(), op.kind() + " #" + op.id() + " via "
+                        + op.node() + " failed with the engine's untyped exception: " + error));
+            }
+            if (op.kind() == Op.Kind.GET && error.contains("no space left")) {
+                for (DiskFault f : diskFaults) {
+                    if (f.kind() == FaultKind.DISK_FULL && f.covers(op.node(), op.invokedAt())) {
+                        out.add(new Violation("u", op.key(), op.completedAt(), "get #" + op.id() + " via "
+                                + op.node() + " failed because that node's disk was full: " + error));
                         break;
                     }
                 }

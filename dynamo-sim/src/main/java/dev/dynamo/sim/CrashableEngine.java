@@ -7,10 +7,13 @@ import dev.dynamo.core.spi.StorageException;
 import dev.dynamo.core.spi.WriteBatch;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A storage engine that can crash the way a process does: what was written since the last
@@ -52,6 +55,12 @@ public final class CrashableEngine implements StorageEngine {
     private final boolean ownsDelegate;
     /** Key (wrapped copy) to its value at the last sync, null when it was absent then; insertion order. */
     private final Map<ByteBuffer, byte[]> undo = new LinkedHashMap<>();
+    /**
+     * Keys whose writes a failed sync should have made durable: Linux marks the pages clean
+     * after a failed writeback, so a later fsync succeeds without writing them. They stay in
+     * {@link #undo} (a crash rolls them back) until the key is written again.
+     */
+    private final Set<ByteBuffer> poisoned = new HashSet<>();
     private boolean crashed;
     private boolean closed;
 
@@ -84,6 +93,7 @@ public final class CrashableEngine implements StorageEngine {
     @Override
     public synchronized void put(byte[] key, byte[] value) {
         ensureUsable();
+        ensureSpace();
         remember(key);
         delegate.put(key, value);
         report(key, value);
@@ -92,13 +102,19 @@ public final class CrashableEngine implements StorageEngine {
     @Override
     public synchronized void delete(byte[] key) {
         ensureUsable();
+        ensureSpace();
         remember(key);
+        byte[] before = delegate.get(key);
         delegate.delete(key);
+        if (disk != null && before != null) {
+            disk.ledger().removed(disk.node(), table, key, before, disk.trueMillis());
+        }
     }
 
     @Override
     public synchronized void write(WriteBatch batch) {
         ensureUsable();
+        ensureSpace();
         for (WriteBatch.Op op : batch.ops()) {
             remember(op.key());
         }
@@ -116,14 +132,36 @@ public final class CrashableEngine implements StorageEngine {
         return delegate.scan(fromInclusive, toExclusive);
     }
 
-    /** Everything written so far becomes durable: a later crash keeps it. A no-op once crashed. */
+    /**
+     * Everything written so far becomes durable: a later crash keeps it. A no-op once crashed.
+     * While the node's fsync is broken ({@link SimDisk#syncFails()}) it throws instead, and
+     * the keys it should have covered stay volatile even through later successful syncs,
+     * until each is written again.
+     */
     @Override
     public synchronized void sync() {
         if (crashed) {
             return; // the dead node's own shutdown path calls this; it must not resurrect anything
         }
         ensureUsable();
-        undo.clear();
+        if (disk != null && disk.syncFails()) {
+            poisoned.addAll(undo.keySet());
+            throw new StorageException("engine of table '" + table + "' on " + disk.node()
+                    + ": fsync failed: input/output error");
+        }
+        for (Iterator<Map.Entry<ByteBuffer, byte[]>> it = undo.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<ByteBuffer, byte[]> e = it.next();
+            if (!poisoned.contains(e.getKey())) {
+                it.remove();
+                if (disk != null) {
+                    byte[] key = e.getKey().array();
+                    byte[] now = delegate.get(key);
+                    if (now != null) {
+                        disk.ledger().durable(disk.node(), table, key, now);
+                    }
+                }
+            }
+        }
     }
 
     /** Keys written since the last sync (what a crash now would roll back). */
@@ -157,6 +195,7 @@ public final class CrashableEngine implements StorageEngine {
             }
         }
         undo.clear();
+        poisoned.clear();
         crashed = true;
         if (ownsDelegate) {
             delegate.close();
@@ -185,11 +224,19 @@ public final class CrashableEngine implements StorageEngine {
         if (!undo.containsKey(k)) {
             undo.put(k, delegate.get(key));
         }
+        poisoned.remove(k); // written again: the next good sync writes the key's page out
     }
 
     private void report(byte[] key, byte[] value) {
         if (disk != null) {
             disk.ledger().stored(disk.node(), table, key, value, disk.trueMillis());
+        }
+    }
+
+    private void ensureSpace() {
+        if (disk != null && disk.isFull()) {
+            throw new StorageException("engine of table '" + table + "' on " + disk.node()
+                    + ": no space left on device");
         }
     }
 

@@ -26,7 +26,8 @@ import java.util.Set;
 final class Nemesis {
     private static final List<FaultKind> SINGLE = List.of(FaultKind.PARTITION_HALVES, FaultKind.PARTITION_BRIDGE,
             FaultKind.ISOLATE_ONE, FaultKind.DROP, FaultKind.DELAY, FaultKind.DUPLICATE, FaultKind.REORDER,
-            FaultKind.CRASH_RESTART, FaultKind.PAUSE, FaultKind.CLOCK_SKEW);
+            FaultKind.CRASH_RESTART, FaultKind.PAUSE, FaultKind.CLOCK_SKEW, FaultKind.DISK_FULL, FaultKind.FSYNC_FAIL,
+            FaultKind.TOMBSTONE_SKEW);
 
     private final SimCluster cluster;
     private final LocalNetwork network;
@@ -36,6 +37,7 @@ final class Nemesis {
     private long end;
     private int episodes;
     private int crashes;
+    private final List<DiskFault> diskFaults = new ArrayList<>();
 
     Nemesis(SimCluster cluster, FaultKind kind, Random random, History history) {
         this.cluster = cluster;
@@ -59,6 +61,11 @@ final class Nemesis {
 
     int crashes() {
         return crashes;
+    }
+
+    /** The disk-full and failing-fsync windows injected so far, for the checkers. */
+    List<DiskFault> diskFaults() {
+        return List.copyOf(diskFaults);
     }
 
     private long now() {
@@ -189,8 +196,87 @@ final class Nemesis {
                 log(sb.toString());
                 return () -> { }; // skews stay until the next episode or the final heal
             }
+            case TOMBSTONE_SKEW -> {
+                // past the grace either way: a node ahead purges early, one behind writes "old" versions
+                StringBuilder sb = new StringBuilder("clock skew past the tombstone grace");
+                for (String id : ids.subList(0, 1 + random.nextInt(ids.size()))) {
+                    long skew = (1_000 + random.nextInt(3_001)) * (random.nextBoolean() ? 1L : -1L);
+                    cluster.clock(id).setSkew(skew);
+                    sb.append(' ').append(id).append(skew >= 0 ? "+" : "").append(skew).append("ms");
+                }
+                if (random.nextBoolean()) {
+                    // hints wait for the cut-off node, held by nodes whose clocks may be behind
+                    String cut = ids.get(random.nextInt(ids.size()));
+                    network.isolate(cut);
+                    sb.append("; isolate ").append(cut).append(" for ").append(duration).append(" ms");
+                    log(sb.toString());
+                    return () -> heal(cut + " rejoined");
+                }
+                log(sb.toString());
+                return () -> { };
+            }
+            case DISK_FULL -> {
+                String node = ids.get(0);
+                long from = now();
+                cluster.disk(node).setFull(true);
+                log("disk of " + node + " full for " + duration + " ms: its engine writes fail");
+                return () -> {
+                    cluster.disk(node).setFull(false);
+                    diskFaults.add(new DiskFault(node, FaultKind.DISK_FULL, from, now()));
+                    log("disk space back on " + node);
+                };
+            }
+            case FSYNC_FAIL -> {
+                return failFsync(ids.get(0), duration);
+            }
             default -> throw new IllegalStateException("not a single fault kind: " + k);
         }
+    }
+
+    /**
+     * Breaks fsync on {@code node} for the first 60% of the episode, then kills it: at once
+     * (its syncs still failing) or, half of the time, at 80% (syncs have worked again for a
+     * while, so writes acknowledged after the fault meet what the failed syncs left
+     * volatile). The node restarts when the episode ends.
+     */
+    private Runnable failFsync(String node, long duration) {
+        long from = now();
+        long broken = Math.max(1, duration * 6 / 10);
+        long killAt = random.nextBoolean() ? broken : Math.max(broken + 1, duration * 8 / 10);
+        cluster.disk(node).setSyncFails(true);
+        // the healthy nodes answer each other a little late, so that the failing node's answers
+        // are the ones a coordinator counts first (a bug acknowledging its failed syncs shows then)
+        long slow = 5 + random.nextInt(26);
+        List<String[]> slowed = new ArrayList<>();
+        for (String a : cluster.ids()) {
+            for (String b : cluster.ids()) {
+                if (!a.equals(b) && !a.equals(node) && !b.equals(node)) {
+                    network.setLinkDelay(a, b, slow, 0);
+                    slowed.add(new String[] {a, b});
+                }
+            }
+        }
+        log("fsync of " + node + " fails for " + broken + " ms (other links +" + slow + " ms), then it is killed at +"
+                + killAt + " ms");
+        cluster.time().schedule(() -> {
+            for (String[] l : slowed) {
+                network.setLinkDelay(l[0], l[1], 0, 0);
+            }
+            cluster.disk(node).setSyncFails(false);
+            diskFaults.add(new DiskFault(node, FaultKind.FSYNC_FAIL, from, now()));
+            log("fsync of " + node + " works again");
+        }, broken);
+        cluster.time().schedule(() -> {
+            int lost = cluster.crash(node);
+            crashes++;
+            log("crash " + node + " after its failed fsync (kill -9: " + lost + " unsynced keys rolled back)");
+        }, killAt);
+        return () -> {
+            if (!cluster.isUp(node)) {
+                cluster.restart(node);
+                log("restart " + node + " from its data directory");
+            }
+        };
     }
 
     private void heal(String what) {
@@ -207,6 +293,8 @@ final class Nemesis {
                 log("restart " + id + " from its data directory");
             }
             cluster.clock(id).setSkew(0);
+            cluster.disk(id).setFull(false);
+            cluster.disk(id).setSyncFails(false);
         }
         network.clearFaults();
         network.setLatency(LocalNetwork.DEFAULT_LATENCY_MILLIS, 0);

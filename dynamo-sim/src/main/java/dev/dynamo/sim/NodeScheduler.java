@@ -36,6 +36,12 @@ public final class NodeScheduler implements Scheduler {
         return clock;
     }
 
+    /** The shared virtual time: a skew, even one changed mid-run, shifts the clock, never elapsed time. */
+    @Override
+    public long elapsedMillis() {
+        return shared.clock().millis();
+    }
+
     @Override
     public Cancellable schedule(Runnable task, long delayMillis) {
         return shared.schedule(task, delayMillis);

@@ -4,6 +4,7 @@ import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.spi.PluginRegistry;
+import dev.dynamo.core.spi.StorageException;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.time.VirtualScheduler;
 import dev.dynamo.core.transport.local.LocalNetwork;
@@ -77,6 +78,15 @@ final class SimCluster implements AutoCloseable {
         return clock;
     }
 
+    /** Node {@code id}'s storage, whose disk the nemesis fills and whose fsync it breaks. */
+    SimDisk disk(String id) {
+        SimDisk disk = disks.get(id);
+        if (disk == null) {
+            throw new IllegalArgumentException("no node " + id + "; nodes: " + disks.keySet());
+        }
+        return disk;
+    }
+
     Ring ring() {
         return cluster.ring();
     }
@@ -136,7 +146,11 @@ final class SimCluster implements AutoCloseable {
     void commit(String id) {
         if (isUp(id)) {
             for (CrashableEngine e : disks.get(id).engines()) {
-                e.sync();
+                try {
+                    e.sync();
+                } catch (StorageException failed) {
+                    // a broken fsync fails the background commit too; the node itself is not told
+                }
             }
         }
     }

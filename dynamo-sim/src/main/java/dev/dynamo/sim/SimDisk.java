@@ -21,6 +21,7 @@ import java.util.Objects;
  * PluginRegistry plugins = PluginRegistry.installed().withExtension(SimDisk.class, disk);
  * // ... new DynamoNode(..., plugins); later:
  * for (CrashableEngine e : disk.takeEngines()) e.crash();
+ * disk.setFull(true);        // every engine write of n1 now fails with an I/O error
  * }</pre>
  */
 public final class SimDisk {
@@ -30,6 +31,8 @@ public final class SimDisk {
     private final String defaultEngine;
     private final List<CrashableEngine> engines = new ArrayList<>();
     private final Map<String, StorageEngine> memoryDisks = new HashMap<>();
+    private boolean full;
+    private boolean syncFails;
 
     /**
      * @param defaultEngine the engine under {@link CrashableEngine}s opened without a
@@ -74,6 +77,31 @@ public final class SimDisk {
         List<CrashableEngine> out = List.copyOf(engines);
         engines.clear();
         return out;
+    }
+
+    /**
+     * Fills or frees the disk: while full, every write of this node's engines fails with an
+     * I/O error before it changes anything; reads and syncs go on.
+     */
+    public synchronized void setFull(boolean full) {
+        this.full = full;
+    }
+
+    public synchronized boolean isFull() {
+        return full;
+    }
+
+    /**
+     * Breaks or repairs fsync: while broken, every sync of this node's engines fails, and what
+     * it should have made durable stays volatile even after a later sync succeeds, until the
+     * key is written again (see {@link CrashableEngine#sync()}).
+     */
+    public synchronized void setSyncFails(boolean fails) {
+        this.syncFails = fails;
+    }
+
+    public synchronized boolean syncFails() {
+        return syncFails;
     }
 
     /** Engines of the running incarnation. */

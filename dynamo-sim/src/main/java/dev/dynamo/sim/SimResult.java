@@ -18,6 +18,7 @@ import java.util.List;
  * @param faultEpisodes      fault episodes the nemesis injected
  * @param crashes            node crashes among them
  * @param versions           distinct versions (write events) the engines ever stored
+ * @param purged             tombstones a node purged (removed with their key after the grace period)
  *
  * <pre>{@code
  * SimResult r = Simulation.run(seed, config, kind, options);
@@ -26,7 +27,8 @@ import java.util.List;
  */
 public record SimResult(long seed, SimConfig config, FaultKind kind, SimOptions options, int nodes, History history,
                         List<Violation> violations, int acknowledged, int acknowledgedLost, int discardedByDesign,
-                        int lostInCrashes, long convergeMillis, int faultEpisodes, int crashes, int versions) {
+                        int lostInCrashes, long convergeMillis, int faultEpisodes, int crashes, int versions,
+                        int purged) {
 
     /** Lines of history printed around a violation. */
     private static final int HISTORY_LINES = 60;
@@ -46,9 +48,10 @@ public record SimResult(long seed, SimConfig config, FaultKind kind, SimOptions 
         sb.append(String.format("simulation seed %d, config %s, faults %s, %d nodes: %s%n", seed, config,
                 kind.label(), nodes, ok() ? "all checkers green" : violations.size() + " violation(s)"));
         sb.append(String.format("  %d writes acknowledged, %d acknowledged lost (violations), %d discarded by design,"
-                + " %d lost in buffered crashes; %d fault episodes (%d crashes); converged %s%n", acknowledged,
+                + " %d lost in buffered crashes; %d fault episodes (%d crashes); converged %s%s%n", acknowledged,
                 acknowledgedLost, discardedByDesign, lostInCrashes, faultEpisodes, crashes,
-                convergeMillis < 0 ? "never" : "in " + convergeMillis + " virtual ms"));
+                convergeMillis < 0 ? "never" : "in " + convergeMillis + " virtual ms",
+                purged == 0 ? "" : "; " + purged + " tombstones purged"));
         if (ok()) {
             return sb.toString();
         }

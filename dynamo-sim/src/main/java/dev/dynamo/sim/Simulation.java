@@ -49,6 +49,11 @@ public final class Simulation {
     static final long EPOCH = 1_700_000_000_000L;
     /** Partitions of the ring: few, so that a run's anti-entropy touches little. */
     static final int Q = 16;
+    /**
+     * Tombstone grace period when the fault kind purges tombstones: shorter than its clock
+     * skews, longer than twice any message delay of that kind (the purge's condition).
+     */
+    static final long PURGE_GRACE_MILLIS = 500;
     /** Most scheduler steps a run may take: a guard against a livelock, far above a normal run. */
     private static final int MAX_STEPS = 20_000_000;
 
@@ -63,6 +68,7 @@ public final class Simulation {
     private final Partitioner partitioner = Plugins.partitioner("md5");
     private final List<String> keys = new ArrayList<>();
     private final Map<Integer, Long> holdersAtAck = new HashMap<>();
+    private final Map<Integer, Long> durableAtAck = new HashMap<>();
     private SimCluster cluster;
     private long workloadEnd;
     private int inFlight;
@@ -73,7 +79,9 @@ public final class Simulation {
         this.kind = kind;
         this.options = options;
         this.workloadRandom = new Random(seed * 0x9E3779B97F4A7C15L + 1);
-        for (int i = 0; i < options.keys(); i++) {
+        // purges need a key to stay deleted for a while: spread the writes over more keys then
+        int keyCount = kind.purgesTombstones() ? 3 * options.keys() : options.keys();
+        for (int i = 0; i < keyCount; i++) {
             keys.add("k" + i);
         }
     }
@@ -110,7 +118,9 @@ public final class Simulation {
         NodeOptions nodeOptions = NodeOptions.DEFAULTS.withSystemEngine(CrashableEngineProvider.NAME)
                 .withHints(200, 200)
                 .withAntiEntropy(2_000, 1_000_000)
-                .withTombstones(24L * 3600 * 1000, 0); // no purge: every tombstone stays visible to the checkers
+                // no purge unless the kind is about it: every tombstone stays visible to the checkers
+                .withTombstones(kind.purgesTombstones() ? PURGE_GRACE_MILLIS : 24L * 3600 * 1000,
+                        kind.purgesTombstones() ? PURGE_GRACE_MILLIS / 4 : 0);
         cluster = new SimCluster(time, seed, size, Q, dir, List.of(config.table(options.timeoutMillis(), options.disk())),
                 nodeOptions, ledger, options.disk());
         history.event(time.clock().millis(), "cluster of " + size + " nodes " + cluster.ids() + ", table "
@@ -132,16 +142,23 @@ public final class Simulation {
         nemesis.healAll();
         long healedAt = time.clock().millis();
         long converged = converge();
+        if (kind.purgesTombstones() && converged >= 0) {
+            // the last deletes' tombstones wait twice the grace, and for their timestamps (a coordinator
+            // that was ahead by up to 4 s made them look younger) before they go: let them, then agree again
+            runUntil(time.clock().millis() + 6_000);
+            converged = converge();
+        }
         long convergeMillis = converged < 0 ? -1 : converged - healedAt;
         Map<String, Map<String, SiblingSet>> finalState = finalState();
         tamper.accept(finalState);
-        Checker checker = new Checker(config, history, ledger, finalState, holdersAtAck, converged >= 0);
+        Checker checker = new Checker(config, history, ledger, finalState, holdersAtAck, converged >= 0)
+                .withDurability(durableAtAck, nemesis.diskFaults());
         List<Violation> violations = checker.check();
         Map<Checker.Fate, Integer> fates = checker.fateCounts();
         SimResult result = new SimResult(seed, config, kind, options, size, history, violations,
                 checker.acknowledgedWrites(), checker.acknowledgedLost(),
                 fates.get(Checker.Fate.DISCARDED_BY_DESIGN), fates.get(Checker.Fate.LOST_IN_CRASH), convergeMillis,
-                nemesis.episodes(), nemesis.crashes(), ledger.size());
+                nemesis.episodes(), nemesis.crashes(), ledger.size(), ledger.purgedTombstones());
         cluster.close();
         return result;
     }
@@ -360,6 +377,7 @@ public final class Simulation {
             if (dot != null) {
                 VersionLedger.Known k = ledger.known(new VersionLedger.WriteId(SimConfig.TABLE, key, dot));
                 holdersAtAck.put(op.id(), k == null ? 0L : (long) k.holders().size());
+                durableAtAck.put(op.id(), k == null ? 0L : (long) k.durableOn().size());
             }
             c.lastWriteContext.put(key, returned);
             if (written != null) {

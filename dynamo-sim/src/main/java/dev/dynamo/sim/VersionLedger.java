@@ -53,6 +53,8 @@ public final class VersionLedger {
         private final Set<String> holders = new TreeSet<>();
         private final Set<String> tableHolders = new TreeSet<>();
         private final Set<String> lostOn = new TreeSet<>();
+        private final Set<String> durableOn = new TreeSet<>();
+        private final Set<String> purgedOn = new TreeSet<>();
 
         Known(WriteId id, Version version, long firstStoredAt) {
             this.id = id;
@@ -85,6 +87,16 @@ public final class VersionLedger {
         /** Nodes on which a crash discarded it before it was durable. */
         public Set<String> lostOn() {
             return Collections.unmodifiableSet(lostOn);
+        }
+
+        /** Nodes whose engine made it durable (a successful sync covered it), in a table or as a hint. */
+        public Set<String> durableOn() {
+            return Collections.unmodifiableSet(durableOn);
+        }
+
+        /** Nodes that removed it from the table with its whole key: a tombstone purge. */
+        public Set<String> purgedOn() {
+            return Collections.unmodifiableSet(purgedOn);
         }
 
         /**
@@ -176,6 +188,35 @@ public final class VersionLedger {
         }
     }
 
+    /** A successful sync of {@code node}'s engine made the versions in {@code value} durable there. */
+    public synchronized void durable(String node, String engineTable, byte[] storageKey, byte[] value) {
+        forEachKnown(engineTable, storageKey, value, k -> k.durableOn.add(node));
+    }
+
+    /**
+     * An engine of {@code node} deleted {@code storageKey}, which held {@code before}: in a
+     * table (not the hint store, whose delivered hints are deleted) that is a tombstone purge.
+     */
+    public synchronized void removed(String node, String engineTable, byte[] storageKey, byte[] before, long now) {
+        if (!engineTable.equals(HINTS_TABLE)) {
+            forEachKnown(engineTable, storageKey, before, k -> k.purgedOn.add(node));
+        }
+    }
+
+    private void forEachKnown(String engineTable, byte[] storageKey, byte[] value, java.util.function.Consumer<Known> f) {
+        Located where = locate(engineTable, storageKey);
+        SiblingSet set = decode(value);
+        if (where == null || set == null) {
+            return;
+        }
+        for (Version v : set.versions()) {
+            Known k = versions.get(new WriteId(where.table, where.key, v.dot()));
+            if (k != null && sameWrite(k.version, v)) {
+                f.accept(k);
+            }
+        }
+    }
+
     public synchronized Known known(WriteId id) {
         return versions.get(id);
     }
@@ -202,6 +243,11 @@ public final class VersionLedger {
 
     public synchronized int size() {
         return versions.size();
+    }
+
+    /** Tombstones some node purged (removed from a table with their key). */
+    public synchronized int purgedTombstones() {
+        return (int) versions.values().stream().filter(k -> k.version.tombstone() && !k.purgedOn.isEmpty()).count();
     }
 
     private record Located(String table, String key) {

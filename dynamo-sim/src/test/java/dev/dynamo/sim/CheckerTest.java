@@ -1,10 +1,13 @@
 package dev.dynamo.sim;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamo.api.Context;
+import dev.dynamo.core.store.StorageKeys;
 import dev.dynamo.core.version.Dot;
 import dev.dynamo.core.version.SiblingSet;
+import dev.dynamo.core.version.SiblingSetCodec;
 import dev.dynamo.core.version.Version;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -110,6 +113,75 @@ class CheckerTest {
                     return new SiblingSet(versions, set.seen());
                 }));
         assertTrue(checkers(r).contains("f"), r.report());
+    }
+
+    /**
+     * (g): a value whose tombstone every replica purged, back in the final state (what a
+     * delayed hint or a reused dot would do), is a resurrection; without it the same history
+     * passes, the acknowledged delete counted as purged.
+     */
+    @Test
+    void aDeletedValueComingBackAfterThePurgeIsCaught() {
+        Version put = new Version(new Dot("n1", 1), Context.EMPTY, 1_000, false,
+                "k0:c0:1".getBytes(StandardCharsets.UTF_8));
+        Version delete = Version.tombstone(new Dot("n1", 2), put.fullContext(), 2_000);
+        History history = new History();
+        history.origin(0);
+        Op p = history.invoke(0, SimConfig.TABLE, "k0", Op.Kind.BLIND_PUT, "n1", 1_000)
+                .wrote("k0:c0:1", null, Context.EMPTY, -1).returned(put.fullContext(), put.dot()).ok(1_001);
+        Op d = history.invoke(1, SimConfig.TABLE, "k0", Op.Kind.DELETE, "n1", 2_000)
+                .wrote(null, null, put.fullContext(), -1).returned(delete.fullContext(), delete.dot()).ok(2_001);
+        VersionLedger ledger = new VersionLedger();
+        byte[] sk = StorageKeys.of(0, "k0".getBytes(StandardCharsets.UTF_8));
+        SiblingSet deleted = new SiblingSet(List.of(put)).add(delete).set();
+        for (String node : List.of("n1", "n2", "n3")) {
+            ledger.stored(node, SimConfig.TABLE, sk, SiblingSetCodec.encode(new SiblingSet(List.of(put))),
+                    1_000);
+            ledger.stored(node, SimConfig.TABLE, sk, SiblingSetCodec.encode(deleted), 2_000);
+            ledger.removed(node, SimConfig.TABLE, sk, SiblingSetCodec.encode(deleted), 3_500);
+        }
+        Map<Integer, Long> holders = Map.of(p.id(), 3L, d.id(), 3L);
+        SimConfig config = SimConfig.parse("lww-w1");
+
+        Map<String, Map<String, SiblingSet>> purged = Map.of("k0",
+                Map.of("n1", SiblingSet.EMPTY, "n2", SiblingSet.EMPTY, "n3", SiblingSet.EMPTY));
+        Checker clean = new Checker(config, history, ledger, purged, holders, true);
+        assertTrue(clean.check().isEmpty(), clean.check().toString());
+        assertEquals(1, clean.fateCounts().get(Checker.Fate.PURGED), clean.fateCounts().toString());
+
+        SiblingSet back = new SiblingSet(List.of(put));
+        Map<String, Map<String, SiblingSet>> resurrected = Map.of("k0", Map.of("n1", back, "n2", back, "n3", back));
+        Set<String> fired = new Checker(config, history, ledger, resurrected, holders, true).check().stream()
+                .map(Violation::checker).collect(Collectors.toSet());
+        assertTrue(fired.contains("g"), fired.toString());
+    }
+
+    /** (a-durable): on a sync table, a write acknowledged before W nodes had synced it is reported. */
+    @Test
+    void aSyncWriteAcknowledgedWithoutDurableCopiesIsCaught() {
+        Version put = new Version(new Dot("n1", 1), Context.EMPTY, 1_000, false,
+                "k0:c0:1".getBytes(StandardCharsets.UTF_8));
+        History history = new History();
+        history.origin(0);
+        Op p = history.invoke(0, SimConfig.TABLE, "k0", Op.Kind.BLIND_PUT, "n1", 1_000)
+                .wrote("k0:c0:1", null, Context.EMPTY, -1).returned(put.fullContext(), put.dot()).ok(1_001);
+        VersionLedger ledger = new VersionLedger();
+        byte[] sk = StorageKeys.of(0, "k0".getBytes(StandardCharsets.UTF_8));
+        byte[] value = SiblingSetCodec.encode(new SiblingSet(List.of(put)));
+        ledger.stored("n1", SimConfig.TABLE, sk, value, 1_000);
+        ledger.stored("n2", SimConfig.TABLE, sk, value, 1_000);
+        ledger.durable("n1", SimConfig.TABLE, sk, value);
+        SiblingSet held = new SiblingSet(List.of(put));
+        Map<String, Map<String, SiblingSet>> state = Map.of("k0", Map.of("n1", held, "n2", held, "n3", held));
+        SimConfig config = SimConfig.parse("siblings-w2-sync");
+
+        Set<String> oneDurable = new Checker(config, history, ledger, state, Map.of(p.id(), 2L), true)
+                .withDurability(Map.of(p.id(), 1L), List.of()).check().stream().map(Violation::checker)
+                .collect(Collectors.toSet());
+        assertTrue(oneDurable.contains("a-durable"), oneDurable.toString());
+        List<Violation> twoDurable = new Checker(config, history, ledger, state, Map.of(p.id(), 2L), true)
+                .withDurability(Map.of(p.id(), 2L), List.of()).check();
+        assertTrue(twoDurable.isEmpty(), twoDurable.toString());
     }
 
     private static Set<String> checkers(SimResult r) {

@@ -12,7 +12,9 @@ import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.Scheduler;
 import dev.dynamo.core.version.SiblingSet;
 import dev.dynamo.core.version.Version;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,14 +26,27 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Purges tombstones, and only when that cannot bring a deleted value back: the key holds
- * nothing but tombstones, the newest is older than the grace period, and every replica of
- * the preference list answers with exactly the same sibling set. Then each replica removes
- * the key only if it is still unchanged. The first node of a partition's preference list
- * does this for the partition, so replicas do not race each other.
+ * nothing but tombstones, the newest is older than the grace period, this node has seen
+ * the key hold only tombstones for twice the grace period by elapsed time, and every
+ * replica of the preference list answers with exactly the same sibling set. Then each
+ * replica removes the key only if it is still unchanged. The first node of a partition's
+ * preference list does this for the partition, so replicas do not race each other.
  *
  * <p>A replica that is down keeps the purge from happening (it cannot confirm); a hint
- * older than the grace period is dropped instead of delivered (see the hinted handoff),
- * so a delayed hint cannot bring back what was purged.
+ * held longer than the grace period is dropped instead of delivered (see the hinted
+ * handoff), so a delayed hint cannot bring back what was purged.
+ *
+ * <p>Why elapsed time as well as the timestamps: a tombstone's timestamp is its
+ * coordinator's clock and the cutoff this node's, so with clocks skewed past the grace
+ * period (a node ahead, a coordinator behind) the timestamp rule alone purges at once,
+ * while a hint of a value the tombstone deleted may still be on its way, and that value
+ * came back (the simulation's {@code tombstone-skew} and {@code mixed} faults,
+ * docs/simulation.md). A hint of such a value was stored before the tombstone reached
+ * this node (up to one message delay later), and its holder drops it after the grace
+ * period of elapsed time; waiting twice that here leaves room for the last delivery to
+ * arrive, as long as no message takes longer than half the grace period. The first sight
+ * is kept in memory (at most {@value #MAX_TRACKED} keys per pass; more wait for later
+ * passes): after a restart the wait starts over, which only delays purges.
  *
  * <pre>{@code
  * node.background().tombstonePurger().purge().join();   // returns the number of keys purged
@@ -50,6 +65,8 @@ public final class TombstonePurger implements AutoCloseable {
     private final long requestTimeoutMillis;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong purged = new AtomicLong();
+    /** Keys seen holding only tombstones, to when (elapsed time) this node first saw them so. */
+    private volatile Map<Held, Long> firstSeen = Map.of();
     private volatile Cancellable timer;
     private volatile boolean closed;
 
@@ -84,12 +101,21 @@ public final class TombstonePurger implements AutoCloseable {
     private record Candidate(Table table, int partition, byte[] key, SiblingSet set, List<String> others) {
     }
 
+    /** A key of a table, for {@link #firstSeen}. */
+    private record Held(String table, int partition, ByteBuffer key) {
+    }
+
+    static final int MAX_TRACKED = 100_000;
+
     /** One purge pass over the partitions this node leads; completes with the keys purged. */
     public CompletableFuture<Integer> purge() {
         if (!running.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(0);
         }
         long cutoff = scheduler.clock().millis() - graceMillis;
+        long elapsed = scheduler.elapsedMillis();
+        Map<Held, Long> before = firstSeen;
+        Map<Held, Long> seen = new HashMap<>();
         ClusterState state = cluster.get();
         List<Candidate> candidates = new ArrayList<>();
         for (Table t : tables.values()) {
@@ -101,12 +127,25 @@ public final class TombstonePurger implements AutoCloseable {
                 List<String> others = pref.subList(1, pref.size());
                 int partition = p;
                 t.store().scanPartition(p, k -> {
-                    if (k.siblings().isDeleted() && newest(k.siblings()) < cutoff) {
+                    if (!k.siblings().isDeleted()) {
+                        return;
+                    }
+                    Held id = new Held(t.config().name(), partition, ByteBuffer.wrap(k.key()));
+                    Long first = before.get(id);
+                    if (first == null && seen.size() < MAX_TRACKED) {
+                        first = elapsed;
+                    }
+                    if (first == null) {
+                        return;
+                    }
+                    seen.put(id, first);
+                    if (newest(k.siblings()) < cutoff && elapsed - first >= 2 * graceMillis) {
                         candidates.add(new Candidate(t, partition, k.key(), k.siblings(), others));
                     }
                 });
             }
         }
+        firstSeen = seen;
         CompletableFuture<Integer> chain = CompletableFuture.completedFuture(0);
         for (Candidate c : candidates) {
             chain = chain.thenCompose(n -> closed ? CompletableFuture.completedFuture(n)

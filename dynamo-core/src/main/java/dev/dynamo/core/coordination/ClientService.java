@@ -2,6 +2,8 @@ package dev.dynamo.core.coordination;
 
 import dev.dynamo.api.BadRequestException;
 import dev.dynamo.api.Context;
+import dev.dynamo.api.DynamoException;
+import dev.dynamo.api.ErrorCode;
 import dev.dynamo.api.GetResult;
 import dev.dynamo.api.LimitExceededException;
 import dev.dynamo.api.RequestOptions;
@@ -9,6 +11,7 @@ import dev.dynamo.api.ValueTooLargeException;
 import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.Replies;
+import dev.dynamo.core.spi.StorageException;
 import dev.dynamo.core.table.Table;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,7 +28,10 @@ import java.util.function.Supplier;
  * {@link RequestObserver}. Never throws: every failure completes the returned future
  * exceptionally with a typed error. Every {@link LimitExceededException} this node raises for
  * a request, here or while coordinating it (a sibling cap, a context's counters), is counted
- * once, by {@link RequestObserver#refused}.
+ * once, by {@link RequestObserver#refused}. A failing engine on this node (a full disk, a
+ * failed fsync: {@link StorageException}) reaches the client as a {@link DynamoException} of
+ * code {@link ErrorCode#INTERNAL}, never as the engine's own exception, and a write it failed
+ * is never acknowledged.
  *
  * <pre>{@code
  * ClientService clients = new ClientService(node::table, node::cluster, reads, writes, observer,
@@ -75,7 +81,7 @@ public final class ClientService {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        return observed("get", table, start, f);
+        return observed("get", table, start, typed(table, f));
     }
 
     public CompletableFuture<Context> put(String table, byte[] key, Context context, byte[] value,
@@ -128,7 +134,7 @@ public final class ClientService {
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        return observed(op, table, start, f);
+        return observed(op, table, start, typed(table, f));
     }
 
     /** Throws; the caller's catch counts the refusal (as for every LimitExceededException here). */
@@ -152,6 +158,18 @@ public final class ClientService {
     private <T> CompletableFuture<T> refused(LimitExceededException e) {
         observer.refused(e.limit());
         return CompletableFuture.failedFuture(e);
+    }
+
+    /** A failing engine's exception turned into the typed error clients get (see the class comment). */
+    private static <T> CompletableFuture<T> typed(String table, CompletableFuture<T> f) {
+        return f.exceptionallyCompose(e -> {
+            if (Replies.unwrap(e) instanceof StorageException se) {
+                return CompletableFuture.failedFuture(new DynamoException(ErrorCode.INTERNAL, "table '" + table
+                        + "': this node's storage failed the request (" + se.getMessage()
+                        + "); retry, possibly through another node", se));
+            }
+            return CompletableFuture.failedFuture(e);
+        });
     }
 
     private long timeout(RequestOptions options, Table t) {

@@ -6,11 +6,13 @@ import dev.dynamo.core.spi.StorageEngine;
 import dev.dynamo.core.store.SiblingStore;
 import dev.dynamo.core.version.SiblingSet;
 import dev.dynamo.core.version.SiblingSetCodec;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -20,6 +22,12 @@ import java.util.function.Predicate;
  *
  * <p>Key layout: target node, table (both length-prefixed), 4-byte partition, user key;
  * all hints for one target are one range.
+ *
+ * <p>It also knows how long it has held each hint ({@link #heldMillis}), by elapsed time
+ * ({@link dev.dynamo.core.time.Scheduler#elapsedMillis()}), which no clock skew or step
+ * changes: the hinted handoff drops a hint held longer than the tombstone grace period even
+ * when this node's clock is behind, so it cannot bring back a value whose tombstone was
+ * purged meanwhile. Kept in memory: hints found at start count as held since the start.
  *
  * <pre>{@code
  * hints.store("n3", "default", p, key, siblings);
@@ -35,8 +43,19 @@ public final class HintStore implements AutoCloseable {
     private final StorageEngine engine;
     private final SiblingStore store;
     private final Map<String, AtomicLong> pending = new ConcurrentHashMap<>();
+    private final Map<ByteBuffer, Long> storedAt = new ConcurrentHashMap<>();
+    private final LongSupplier elapsed;
+    private final long openedAt;
 
+    /** A hint store measuring how long it holds hints with {@link System#nanoTime()}. */
     public HintStore(StorageEngine engine, int maxClockEntries) {
+        this(engine, maxClockEntries, () -> System.nanoTime() / 1_000_000);
+    }
+
+    /** @param elapsed milliseconds of elapsed time (the node scheduler's {@code elapsedMillis}) */
+    public HintStore(StorageEngine engine, int maxClockEntries, LongSupplier elapsed) {
+        this.elapsed = elapsed;
+        this.openedAt = elapsed.getAsLong();
         this.engine = engine;
         this.store = new SiblingStore("__hints", engine, maxClockEntries, false);
         // rebuild the per-target counts: hints survive restarts
@@ -52,6 +71,7 @@ public final class HintStore implements AutoCloseable {
         boolean existed = !store.getStorageKey(sk).isEmpty();
         boolean changed = store.mergeStorageKey(sk, siblings).changed();
         if (changed && !existed) {
+            storedAt.put(ByteBuffer.wrap(sk), elapsed.getAsLong());
             pending.computeIfAbsent(target, t -> new AtomicLong()).incrementAndGet();
         }
         return changed;
@@ -73,12 +93,22 @@ public final class HintStore implements AutoCloseable {
     public boolean remove(Hint hint) {
         boolean removed = store.removeStorageKeyIfUnchanged(hint.storageKey(), hint.siblings());
         if (removed) {
+            storedAt.remove(ByteBuffer.wrap(hint.storageKey()));
             AtomicLong n = pending.get(hint.target());
             if (n != null) {
                 n.decrementAndGet();
             }
         }
         return removed;
+    }
+
+    /**
+     * How long this store has held {@code hint} under its key, in elapsed milliseconds: since
+     * the first version of it arrived (a later version merged into it does not restart the
+     * count), or since the store opened for a hint found at start.
+     */
+    public long heldMillis(Hint hint) {
+        return elapsed.getAsLong() - storedAt.getOrDefault(ByteBuffer.wrap(hint.storageKey()), openedAt);
     }
 
     /** Hints waiting per target node (targets with none are left out). */

@@ -75,6 +75,9 @@ public final class HintedHandoff implements AutoCloseable {
             timer = scheduler.schedule(() -> {
                 try {
                     deliverRound();
+                } catch (RuntimeException e) {
+                    // a failing hint engine (a full disk) must not end delivery: the next round retries
+                    LOG.warn("hint delivery round failed: {}", e.toString());
                 } finally {
                     schedule();
                 }
@@ -115,12 +118,17 @@ public final class HintedHandoff implements AutoCloseable {
         return sent;
     }
 
+    /**
+     * By its versions' timestamps (the coordinators' clocks) or by how long this node has
+     * held it (elapsed time): with clocks skewed past the grace period, the timestamps alone
+     * would keep a hint alive after the tombstone that deleted its value was purged.
+     */
     private boolean expired(HintStore.Hint h, long now) {
         long newest = 0;
         for (Version v : h.siblings().versions()) {
             newest = Math.max(newest, v.timestamp());
         }
-        return now - newest > graceMillis;
+        return now - newest > graceMillis || hints.heldMillis(h) > graceMillis;
     }
 
     private void send(HintStore.Hint h) {

@@ -100,7 +100,8 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
         this.config = config;
         this.cluster = cluster;
         this.detector = Objects.requireNonNull(detector, "detector");
-        this.storage = NodeStorage.open(config, tableConfigs, options, scheduler.clock(), plugins);
+        this.storage = NodeStorage.open(config, tableConfigs, options, scheduler.clock(), scheduler::elapsedMillis,
+                plugins);
         this.failureLog = new LogLimiter(scheduler.clock(), 10_000);
         try {
             long requestTimeout = tableConfigs.stream().mapToLong(TableConfig::timeoutMillis).max()

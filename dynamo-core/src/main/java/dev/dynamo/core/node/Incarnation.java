@@ -3,6 +3,7 @@ package dev.dynamo.core.node;
 import dev.dynamo.core.spi.EngineContext;
 import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.spi.StorageEngine;
+import dev.dynamo.core.store.IssuedCounters;
 import dev.dynamo.core.time.Clock;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * shutdown keeps the name, so clocks do not grow an entry per restart.
  *
  * <p>Kept in the system engine's table {@code __node} (durable by default): the restart
- * count, and whether the last run closed cleanly; written and synced at start and at close.
+ * count, whether the last run closed cleanly and, from a clean shutdown, the actor's
+ * {@link IssuedCounters} (so that a purged key does not get an old dot after a clean
+ * restart either); written and synced at start and at close. A record without counters
+ * (written before they existed) counts as unclean: the actor changes once.
  *
  * <pre>{@code
  * Incarnation inc = Incarnation.open(config, options, clock, PluginRegistry.installed());
@@ -35,14 +39,20 @@ final class Incarnation implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Incarnation.class);
     private static final byte[] KEY = "incarnation".getBytes(StandardCharsets.UTF_8);
 
+    /** restarts (8 bytes), clean (1), highest issued counter (8), floor (8). */
+    private static final int RECORD_BYTES = 25;
+    private static final int LEGACY_RECORD_BYTES = 9;
+
     private final StorageEngine engine;
     private final long restarts;
     private final String actor;
+    private final IssuedCounters issued;
 
-    private Incarnation(StorageEngine engine, long restarts, String actor) {
+    private Incarnation(StorageEngine engine, long restarts, String actor, IssuedCounters issued) {
         this.engine = engine;
         this.restarts = restarts;
         this.actor = actor;
+        this.issued = issued;
     }
 
     private static StorageEngine openEngine(NodeConfig config, NodeOptions options, Clock clock,
@@ -64,9 +74,11 @@ final class Incarnation implements AutoCloseable {
         StorageEngine engine = openEngine(config, options, clock, plugins);
         try {
             byte[] stored = engine.get(KEY);
-            long restarts = stored != null && stored.length == 9 ? ByteBuffer.wrap(stored).getLong() : 0;
+            long restarts = stored != null && (stored.length == RECORD_BYTES || stored.length == LEGACY_RECORD_BYTES)
+                    ? ByteBuffer.wrap(stored).getLong() : 0;
             long renamed = Math.max(restarts + 1, clock.millis());
-            write(engine, renamed, true);
+            // a new actor has issued nothing yet: its counters start afresh
+            write(engine, renamed, true, new IssuedCounters());
             LOG.info("node {}: restored from a backup; its next writes are named {}#{}", config.id(), config.id(),
                     renamed);
             return config.id() + "#" + renamed;
@@ -75,23 +87,29 @@ final class Incarnation implements AutoCloseable {
         }
     }
 
-    static Incarnation open(NodeConfig config, NodeOptions options, Clock clock, PluginRegistry plugins) {
+    /** @param issued the node's counters, restored here from a clean shutdown of the same actor */
+    static Incarnation open(NodeConfig config, NodeOptions options, Clock clock, PluginRegistry plugins,
+                            IssuedCounters issued) {
         StorageEngine engine = openEngine(config, options, clock, plugins);
         try {
             byte[] stored = engine.get(KEY);
             long restarts = 0;
-            if (stored != null && stored.length == 9) {
+            if (stored != null && (stored.length == RECORD_BYTES || stored.length == LEGACY_RECORD_BYTES)) {
                 ByteBuffer b = ByteBuffer.wrap(stored);
                 restarts = b.getLong();
-                boolean clean = b.get() == 1;
-                if (!clean) {
+                boolean clean = b.get() == 1 && stored.length == RECORD_BYTES;
+                if (clean) {
+                    long highest = b.getLong();
+                    issued.restore(highest, b.getLong());
+                } else {
                     restarts++;
                     LOG.info("node {}: the last run did not shut down cleanly; its new writes are named {}#{}",
                             config.id(), config.id(), restarts);
                 }
             }
-            write(engine, restarts, false);
-            return new Incarnation(engine, restarts, restarts == 0 ? config.id() : config.id() + "#" + restarts);
+            write(engine, restarts, false, new IssuedCounters());
+            return new Incarnation(engine, restarts, restarts == 0 ? config.id() : config.id() + "#" + restarts,
+                    issued);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -103,8 +121,9 @@ final class Incarnation implements AutoCloseable {
         return actor;
     }
 
-    private static void write(StorageEngine engine, long restarts, boolean clean) {
-        engine.put(KEY, ByteBuffer.allocate(9).putLong(restarts).put((byte) (clean ? 1 : 0)).array());
+    private static void write(StorageEngine engine, long restarts, boolean clean, IssuedCounters issued) {
+        engine.put(KEY, ByteBuffer.allocate(RECORD_BYTES).putLong(restarts).put((byte) (clean ? 1 : 0))
+                .putLong(issued.highest()).putLong(issued.floor()).array());
         engine.sync();
     }
 
@@ -117,7 +136,7 @@ final class Incarnation implements AutoCloseable {
     void close(boolean clean) {
         if (clean) {
             try {
-                write(engine, restarts, true);
+                write(engine, restarts, true, issued);
             } catch (RuntimeException e) {
                 LOG.warn("could not record a clean shutdown; the next start will use a new actor name", e);
             }

@@ -6,6 +6,7 @@ import dev.dynamo.core.spi.Partitioner;
 import dev.dynamo.core.spi.PluginRegistry;
 import dev.dynamo.core.spi.Reconciler;
 import dev.dynamo.core.spi.StorageEngine;
+import dev.dynamo.core.store.IssuedCounters;
 import dev.dynamo.core.store.SiblingCompactor;
 import dev.dynamo.core.store.SiblingStore;
 import dev.dynamo.core.table.Table;
@@ -37,20 +38,22 @@ final class NodeStorage implements AutoCloseable {
         this.incarnation = incarnation;
     }
 
+    /** @param elapsed elapsed milliseconds (the scheduler's), for how long hints are held */
     static NodeStorage open(NodeConfig config, List<TableConfig> tableConfigs, NodeOptions options, Clock clock,
-                            PluginRegistry plugins) {
-        Map<String, Table> tables = openTables(config, tableConfigs, clock, plugins);
+                            java.util.function.LongSupplier elapsed, PluginRegistry plugins) {
+        IssuedCounters issued = new IssuedCounters();
+        Map<String, Table> tables = openTables(config, tableConfigs, clock, plugins, issued);
         HintStore hints;
         try {
             StorageEngine hintEngine = plugins.engine(options.systemEngine()).open(new EngineContext("__hints",
                     config.dataDir().resolve("__hints"), Map.of(), clock, plugins.extensions()));
-            hints = new HintStore(hintEngine, config.maxClockEntries());
+            hints = new HintStore(hintEngine, config.maxClockEntries(), elapsed);
         } catch (RuntimeException e) {
             tables.values().forEach(t -> closeQuietly(t.engine()));
             throw e;
         }
         try {
-            return new NodeStorage(tables, hints, Incarnation.open(config, options, clock, plugins));
+            return new NodeStorage(tables, hints, Incarnation.open(config, options, clock, plugins, issued));
         } catch (RuntimeException e) {
             tables.values().forEach(t -> closeQuietly(t.engine()));
             hints.close();
@@ -59,7 +62,7 @@ final class NodeStorage implements AutoCloseable {
     }
 
     private static Map<String, Table> openTables(NodeConfig config, List<TableConfig> configs, Clock clock,
-                                                 PluginRegistry plugins) {
+                                                 PluginRegistry plugins, IssuedCounters issued) {
         Map<String, Table> open = new LinkedHashMap<>();
         try {
             for (TableConfig tc : configs) {
@@ -72,7 +75,7 @@ final class NodeStorage implements AutoCloseable {
                 StorageEngine engine = plugins.engine(tc.engine())
                         .open(new EngineContext(tc.name(), dir, tc.engineProperties(), clock, plugins.extensions()));
                 SiblingStore store = new SiblingStore(tc.name(), engine, config.maxClockEntries(),
-                        tc.durability() == TableConfig.Durability.SYNC, new SiblingCompactor(reconciler));
+                        tc.durability() == TableConfig.Durability.SYNC, new SiblingCompactor(reconciler), issued);
                 open.put(tc.name(), new Table(tc, engine, store, reconciler, partitioner));
             }
         } catch (RuntimeException e) {

@@ -44,6 +44,7 @@ public final class SiblingStore {
     private final GroupSync durable;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
     private final UnaryOperator<SiblingSet> compactor;
+    private final IssuedCounters issued;
     private volatile WriteListener listener = WriteListener.NONE;
 
     /**
@@ -62,6 +63,18 @@ public final class SiblingStore {
      */
     public SiblingStore(String table, StorageEngine engine, int maxClockEntries, boolean syncWrites,
                         UnaryOperator<SiblingSet> compactor) {
+        this(table, engine, maxClockEntries, syncWrites, compactor, new IssuedCounters());
+    }
+
+    /**
+     * @param issued the counters this node's actor has issued, shared by every table of the
+     *               node (and recorded across clean restarts): once a key was removed, every
+     *               write counts above what was issued before, so a purged key never gets an
+     *               old dot again
+     */
+    public SiblingStore(String table, StorageEngine engine, int maxClockEntries, boolean syncWrites,
+                        UnaryOperator<SiblingSet> compactor, IssuedCounters issued) {
+        this.issued = Objects.requireNonNull(issued, "issued");
         this.compactor = Objects.requireNonNull(compactor, "compactor");
         this.table = Objects.requireNonNull(table, "table");
         this.engine = Objects.requireNonNull(engine, "engine");
@@ -183,7 +196,7 @@ public final class SiblingStore {
             byte[] raw = engine.get(sk);
             SiblingSet current = decode(sk, raw);
             limits.context().checkCounters(context, current);
-            Dot dot = nextDot(current, context, node);
+            Dot dot = nextDot(current, context, node, issued.floor());
             Context truncated = context.truncate(maxClockEntries);
             Version v = tombstone ? Version.tombstone(dot, truncated, now)
                     : new Version(dot, truncated, now, false, value);
@@ -195,6 +208,7 @@ public final class SiblingStore {
             byte[] encoded = SiblingSetCodec.encode(stored);
             checkFitsMessage(key, raw, encoded, limits.message());
             write(sk, raw, stored, encoded);
+            issued.issued(dot.counter());
             coordinated = new Coordinated(v, stored);
         } finally {
             lock.unlock();
@@ -222,15 +236,21 @@ public final class SiblingStore {
 
     /**
      * The dot of the next write {@code node} coordinates for a key: one above the highest
-     * counter of that node the key or the context has. The counter cannot overflow for new
+     * counter of that node the key or the context has, and at least one above
+     * {@code issuedFloor}: the highest counter the node had issued on any key when it last
+     * removed a key ({@link IssuedCounters}; 0 until then). A key whose history was purged
+     * may hold, or be written with a stale context naming, an older counter of this node
+     * than the ones the purge removed, so nothing but a floor above every counter issued
+     * before the purge keeps a dot from being issued twice.
+     * The counter cannot overflow for new
      * data ({@link ContextLimits#MAX_COUNTER} keeps contexts far below it, and dots grow by
      * one per write), but a key stored before that limit existed may hold a node's counter at
      * {@link Long#MAX_VALUE}. Such a node writes the key as its spare actor
      * ({@code node + "+"}: no node id contains '+', so no other node makes those dots), and the
      * key stays writable through it.
      */
-    static Dot nextDot(SiblingSet current, Context context, String node) {
-        long last = Math.max(current.maxCounter(node), maxCounter(context, node));
+    static Dot nextDot(SiblingSet current, Context context, String node, long issuedFloor) {
+        long last = Math.max(Math.max(current.maxCounter(node), issuedFloor), maxCounter(context, node));
         if (last < Long.MAX_VALUE) {
             return new Dot(node, last + 1);
         }
@@ -299,6 +319,7 @@ public final class SiblingStore {
             if (raw == null || !Arrays.equals(raw, SiblingSetCodec.encode(expected))) {
                 return false;
             }
+            issued.keyRemoved(); // before the key is gone: no write can start it over from its old counters
             engine.delete(sk);
             durable.written();
             listener.written(sk, raw, null);

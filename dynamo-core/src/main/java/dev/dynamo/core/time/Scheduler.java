@@ -14,6 +14,17 @@ public interface Scheduler {
 
     Clock clock();
 
+    /**
+     * Milliseconds from an arbitrary origin that only move forward at the rate of real (or
+     * virtual) time: unlike {@link #clock()}, no wall-clock step or skew changes them. For
+     * measuring how long something has been held (hints, tombstones) where a node's clock
+     * cannot be trusted; meaningless across restarts and between nodes. The default is the
+     * clock, for schedulers whose clock cannot jump.
+     */
+    default long elapsedMillis() {
+        return clock().millis();
+    }
+
     /** Runs {@code task} after {@code delayMillis} (0: as soon as possible, never inline). */
     Cancellable schedule(Runnable task, long delayMillis);
 

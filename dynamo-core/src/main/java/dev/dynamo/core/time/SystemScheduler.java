@@ -35,6 +35,12 @@ public final class SystemScheduler implements Scheduler, AutoCloseable {
         return clock;
     }
 
+    /** {@link System#nanoTime()} in milliseconds: steps of the wall clock do not move it. */
+    @Override
+    public long elapsedMillis() {
+        return System.nanoTime() / 1_000_000;
+    }
+
     @Override
     public Cancellable schedule(Runnable task, long delayMillis) {
         Runnable guarded = () -> {

@@ -127,4 +127,34 @@ class SiblingStoreTest {
         assertTrue(store.removeIfUnchanged(1, key, now));
         assertTrue(store.get(1, key).isEmpty());
     }
+
+    @Test
+    void aPurgedKeyNeverGetsAnOldDotAgain() {
+        byte[] key = b("k");
+        byte[] other = b("other");
+        Version put = store.coordinate(1, key, Context.EMPTY, b("a"), false, "n1", 1).version();
+        Context staleRead = store.get(1, key).context(); // a client read before the delete
+        store.coordinate(1, key, staleRead, null, true, "n1", 2);
+        store.coordinate(1, other, Context.EMPTY, b("x"), false, "n1", 3);
+        assertTrue(store.removeIfUnchanged(1, key, store.get(1, key)), "the tombstone is purged");
+
+        // before: a blind write took n1:1 again, so the stale context below covered it
+        Dot blind = store.coordinate(1, key, Context.EMPTY, b("b"), false, "n1", 4).version().dot();
+        assertTrue(blind.counter() > 2, "a dot issued before the purge is issued again: " + blind);
+        assertFalse(put.isCoveredBy(Context.EMPTY));
+        Version late = store.coordinate(1, key, staleRead, b("c"), false, "n1", 5).version();
+        assertTrue(late.dot().counter() > blind.counter(), late.dot() + " after " + blind);
+        assertEquals(2, store.get(1, key).versions().size(),
+                "the write with the stale context did not supersede the write it never saw");
+        Dot untouched = store.coordinate(1, other, store.get(1, other).context(), b("y"), false, "n1", 6)
+                .version().dot();
+        assertEquals(3, untouched.counter(), "every key counts above the floor (n1:2) once a key was removed");
+    }
+
+    @Test
+    void withoutARemovedKeyCountersStayPerKey() {
+        store.coordinate(1, b("a"), Context.EMPTY, b("1"), false, "n1", 1);
+        assertEquals(new Dot("n1", 1), store.coordinate(1, b("b"), Context.EMPTY, b("2"), false, "n1", 2)
+                .version().dot());
+    }
 }

@@ -66,12 +66,45 @@ class ShutdownDurabilityTest {
         }
     }
 
+    @Test
+    void aCleanRestartRemembersTheCounterFloorOfPurgedKeys() {
+        Disk disk = new Disk();
+        try (TestCluster c = cluster(disk)) {
+            Context first = c.client("n1").put(T, bytes("a"), Context.EMPTY, bytes("1"));
+            Context deleted = c.client("n1").delete(T, bytes("a"), first);
+            DynamoNode n1 = c.node("n1");
+            var store = n1.table(T).store();
+            int partition = n1.cluster().ring().partitionOf(bytes("a"), n1.table(T).partitioner());
+            // what the tombstone purger does once every replica holds the tombstone
+            assertEquals(true, store.removeIfUnchanged(partition, bytes("a"), store.get(partition, bytes("a"))));
+            c.stop("n1");
+            c.restart("n1");
+
+            Context again = c.client("n1").put(T, bytes("a"), Context.EMPTY, bytes("2"));
+            long counter = counterOf(again);
+            assertEquals(Set.of("n1"), actors(again), "a clean restart keeps the actor");
+            assertEquals(true, counter > counterOf(deleted),
+                    "after a clean restart, the purged key got dot n1:" + counter + " again");
+        }
+    }
+
     private TestCluster cluster(Disk disk) {
         return TestCluster.builder().nodes(1).partitions(8).dataDir(dir)
                 .nodeOptions(TestCluster.DEFAULT_OPTIONS.withSystemEngine(Disk.NAME))
                 .plugins(id -> PluginRegistry.installed().withEngine(disk))
                 .table(TableConfig.of(T, 1, 1, 1, Disk.NAME, KeepAllTestReconcilerProvider.NAME))
                 .build();
+    }
+
+    /** The highest counter of n1 a context names, in its clock or as an exact event. */
+    private static long counterOf(Context c) {
+        long max = c.clock().counter("n1");
+        for (Context.Event e : c.events()) {
+            if (e.node().equals("n1")) {
+                max = Math.max(max, e.counter());
+            }
+        }
+        return max;
     }
 
     /** The actors a blind put's context names: its coordinator's. */
