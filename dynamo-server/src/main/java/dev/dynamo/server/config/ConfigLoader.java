@@ -1,6 +1,7 @@
 package dev.dynamo.server.config;
 
 import dev.dynamo.core.membership.MembershipConfig;
+import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.node.NodeOptions;
@@ -75,7 +76,7 @@ public final class ConfigLoader {
     public static final int MESSAGE_ENVELOPE_BYTES = 64 * 1024;
 
     private static final List<String> NODE_KEYS = List.of("node.id", "host", "binary.port", "http.port", "data.dir",
-            "capacity", "q", "cluster.nodes", "clock.max-entries", "transport", "transport.<name>.*",
+            "capacity", "zone", "q", "cluster.nodes", "clock.max-entries", "transport", "transport.<name>.*",
             "system.engine", "failure.suspect-after", "failure.probe-interval-ms", "hints.interval-ms",
             "hints.batch", "anti-entropy.interval-ms", "anti-entropy.keys-per-second", "tombstone.grace-ms",
             "tombstone.gc-interval-ms", "seeds", "membership.gossip-interval-ms", "membership.phi-threshold",
@@ -262,8 +263,13 @@ public final class ConfigLoader {
             throw f.invalid("http.port", String.valueOf(httpPort), "must differ from binary.port");
         }
         double capacity = f.positive("capacity", own != null ? own.capacity() : 1.0);
+        String zone = f.string("zone", own != null ? own.zone() : NodeInfo.DEFAULT_ZONE);
+        if (!NodeInfo.isValidZone(zone)) {
+            throw f.invalid("zone", zone, "must be " + NodeInfo.ZONE_RULE
+                    + " (the data center or rack this node runs in), e.g. zone = dc1");
+        }
 
-        ClusterMember self = new ClusterMember(id, host, binaryPort, httpPort, capacity);
+        ClusterMember self = new ClusterMember(id, host, binaryPort, httpPort, capacity, zone);
         List<ClusterMember> members = new ArrayList<>();
         if (own == null) {
             members.add(self);
@@ -271,7 +277,7 @@ public final class ConfigLoader {
             if (!own.equals(self)) {
                 // every node must compute the same ring and reach this one where it listens
                 throw f.invalid("cluster.nodes", clusterNodes.orElseThrow(), "this node's entry '" + own
-                        + "' disagrees with host/binary.port/http.port/capacity (" + self
+                        + "' disagrees with host/binary.port/http.port/capacity/zone (" + self
                         + "); make them equal or drop those keys so the entry is used");
             }
             members.addAll(listed);
@@ -353,7 +359,7 @@ public final class ConfigLoader {
         List<String> allowed = new ArrayList<>(NODE_KEYS);
         allowed.addAll(TlsSettings.KEYS);
         f.rejectUnknownKeys(allowed);
-        NodeConfig node = new NodeConfig(id, host, binaryPort, httpPort, dataDir, capacity, maxClock);
+        NodeConfig node = new NodeConfig(id, host, binaryPort, httpPort, dataDir, capacity, maxClock, zone);
         return new NodeSettings(node, q, members, transport, transportProperties, options, membership, seeds, joining,
                 http, tls, httpAuth);
     }
