@@ -136,7 +136,7 @@ public final class ReadCoordinator {
                 return;
             }
             LOG.debug("replica {} failed a read: {}", target.node(), error.toString());
-            String sub = ReplicaSelector.isTransportFailure(error) ? substitutes.next() : null;
+            String sub = ReplicaSelector.isTransportFailure(error) ? substitutes.next(target.owner()) : null;
             if (sub == null) {
                 done.accept(null, error);
             } else {

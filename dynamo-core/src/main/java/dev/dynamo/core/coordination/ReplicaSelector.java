@@ -51,14 +51,17 @@ public final class ReplicaSelector {
         return new Substitutes(this, state, partition, pref, includeSelf ? null : self);
     }
 
-    /** The N replicas of a request: preference nodes, with suspected ones replaced by substitutes. */
+    /**
+     * The N replicas of a request: preference nodes, with suspected ones replaced by
+     * substitutes (of the suspected node's zone when one is usable).
+     */
     List<Target> targets(List<String> pref, Substitutes substitutes) {
         List<Target> out = new ArrayList<>(pref.size());
         for (String node : pref) {
             if (isUsable(node)) {
                 out.add(Target.replica(node));
             } else {
-                String sub = substitutes.next();
+                String sub = substitutes.next(node);
                 out.add(sub == null ? Target.replica(node) : new Target(sub, node));
             }
         }

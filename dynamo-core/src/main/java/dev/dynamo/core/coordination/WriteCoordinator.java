@@ -235,7 +235,7 @@ public final class WriteCoordinator {
                         return;
                     }
                     LOG.debug("replica {} failed a write: {}", target.node(), error.toString());
-                    String sub = ReplicaSelector.isTransportFailure(error) ? substitutes.next() : null;
+                    String sub = ReplicaSelector.isTransportFailure(error) ? substitutes.next(target.owner()) : null;
                     if (sub == null || replicas.isSelf(sub)) {
                         done.accept(error);
                     } else {
