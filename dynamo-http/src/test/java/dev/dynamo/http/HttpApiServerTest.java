@@ -320,6 +320,8 @@ class HttpApiServerTest {
         assertEquals("up", n1.path("status").asText());
         assertEquals("local:n1", n1.path("address").asText());
         assertEquals(HttpTestServer.Q, n1.path("partitions").asInt());
+        assertEquals("default", n1.path("zone").asText(), "a node without a zone is in the default zone");
+        assertEquals("[\"default\"]", j.path("zones").toString());
     }
 
     @Test
