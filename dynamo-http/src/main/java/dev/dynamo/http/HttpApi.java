@@ -439,6 +439,7 @@ final class HttpApi {
             t.put("reconciler", c.reconciler());
             t.put("partitioner", c.partitioner());
             t.put("durability", c.durability().name().toLowerCase(Locale.ROOT));
+            t.put("quorum", c.quorum().text());
             t.put("max_value_bytes", c.maxValueBytes());
             t.put("timeout_ms", c.timeoutMillis());
             out.add(t);

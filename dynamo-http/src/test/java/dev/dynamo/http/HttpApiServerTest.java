@@ -306,6 +306,7 @@ class HttpApiServerTest {
         assertEquals(1, sib.path("w").asInt());
         assertEquals("memory", sib.path("engine").asText());
         assertEquals("siblings", sib.path("reconciler").asText());
+        assertEquals("all", sib.path("quorum").asText());
         assertEquals(16, j.get(2).path("max_value_bytes").asInt());
     }
 

@@ -3,6 +3,7 @@ package dev.dynamo.core.coordination;
 import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.failure.FailureDetector;
 import dev.dynamo.core.protocol.Replies;
+import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.spi.TransportException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,11 +23,37 @@ import java.util.Objects;
  */
 public final class ReplicaSelector {
     private final String self;
+    private final String zone;
     private final FailureDetector detector;
 
+    /** A selector of a node in the {@linkplain NodeInfo#DEFAULT_ZONE default zone}. */
     public ReplicaSelector(String self, FailureDetector detector) {
+        this(self, NodeInfo.DEFAULT_ZONE, detector);
+    }
+
+    /** @param zone this node's configured zone (the ring's word wins once it lists the node) */
+    public ReplicaSelector(String self, String zone, FailureDetector detector) {
         this.self = Objects.requireNonNull(self, "self");
+        this.zone = Objects.requireNonNull(zone, "zone");
         this.detector = Objects.requireNonNull(detector, "detector");
+    }
+
+    /** This node's zone under the ring of {@code state}. */
+    String zone(ClusterState state) {
+        return state.ring().zoneOf(self).orElse(zone);
+    }
+
+    /** The zone of {@code node} under the ring of {@code state}; the default zone for a node it does not list. */
+    static String zoneOf(ClusterState state, String node) {
+        return state.ring().zoneOf(node).orElse(NodeInfo.DEFAULT_ZONE);
+    }
+
+    /** {@code nodes} with those of this node's zone first, in their order otherwise. */
+    List<String> sameZoneFirst(ClusterState state, List<String> nodes) {
+        String here = zone(state);
+        List<String> order = new ArrayList<>(nodes);
+        order.sort(Comparator.comparing(n -> zoneOf(state, n).equals(here) ? 0 : 1));
+        return order;
     }
 
     boolean isSelf(String node) {

@@ -8,6 +8,7 @@ import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.spi.MessageLimit;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.UnknownPluginException;
+import dev.dynamo.core.table.QuorumScope;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.http.HttpApiServer;
 import dev.dynamo.security.auth.Credentials;
@@ -92,7 +93,7 @@ public final class ConfigLoader {
             MembershipConfig.MAX_RING_VERSION_JUMP,
             "anti-entropy.max-digests");
     private static final List<String> TABLE_KEYS = List.of("n", "r", "w", "engine", "reconciler", "partitioner",
-            "durability", "max-value-bytes", "timeout-ms", "max-siblings", "warn-siblings", "engine.<name>.*",
+            "durability", "max-value-bytes", "timeout-ms", "max-siblings", "warn-siblings", "quorum", "engine.<name>.*",
             "reconciler.<name>.*");
 
     private ConfigLoader() {
@@ -552,6 +553,8 @@ public final class ConfigLoader {
                 maxSiblings, "between 1 and max-siblings=" + maxSiblings + " (siblings past which a write logs a"
                         + " warning)");
 
+        QuorumScope quorum = QuorumScope.parse(f.choice("quorum", "all", List.of("all", "local", "each")));
+
         Map<String, String> engineProperties = f.pluginProperties("engine.", engine);
         Map<String, String> reconcilerProperties = f.pluginProperties("reconciler.", reconciler);
         f.rejectUnknownKeys(TABLE_KEYS);
@@ -562,7 +565,7 @@ public final class ConfigLoader {
             throw new ConfigException(f.path(), e.getMessage(), e);
         }
         return new TableConfig(name, n, r, w, engine, reconciler, partitioner, durability, maxValueBytes,
-                timeoutMillis, engineProperties, reconcilerProperties, maxSiblings, warnSiblings);
+                timeoutMillis, engineProperties, reconcilerProperties, maxSiblings, warnSiblings, quorum);
     }
 
     private static void plugin(ConfigFile f, String key, String name, Consumer<String> lookup) {

@@ -9,6 +9,7 @@ import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
+import dev.dynamo.core.table.QuorumScope;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.http.HttpApiServer;
 import java.io.IOException;
@@ -616,6 +617,17 @@ class ConfigLoaderTest {
         assertEquals("key 'w' = '0': must be an integer between 1 and n=3", tableFailure("w = 0"));
         assertEquals("key 'w' = '3': must be an integer between 1 and n=2", tableFailure("n = 2\nw = 3"));
         assertEquals("key 'n' = '0': must be an integer between 1 and 1024 (replicas per key)", tableFailure("n = 0"));
+        assertEquals("key 'quorum' = 'quorum': must be one of all, local, each", tableFailure("quorum = quorum"));
+    }
+
+    @Test
+    void quorumScopeIsRead() throws IOException {
+        node(MINIMAL_NODE);
+        table("a", "quorum = local\n");
+        table("b", "quorum = each\n");
+        table("c", "");
+        assertEquals(List.of(QuorumScope.LOCAL, QuorumScope.EACH, QuorumScope.ALL),
+                ConfigLoader.load(conf()).tables().stream().map(TableConfig::quorum).toList());
     }
 
     @Test
@@ -697,7 +709,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTableKeyIsATypo() throws IOException {
         assertEquals("unknown key 'nn' = '3'; allowed keys: durability, engine, engine.<name>.*, max-siblings,"
-                + " max-value-bytes, n, partitioner, r, reconciler, reconciler.<name>.*, timeout-ms, w, warn-siblings",
+                + " max-value-bytes, n, partitioner, quorum, r, reconciler, reconciler.<name>.*, timeout-ms, w, warn-siblings",
                 tableFailure("nn = 3"));
     }
 
