@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * An immutable assignment of Q fixed, equal partitions of the position space to nodes,
@@ -48,6 +49,15 @@ public final class Ring {
     /** Per zone, how many of its nodes own a partition. */
     private final int[] owningPerZone;
     private final int owningZones;
+    /**
+     * Zone-spread lists, by list length (up to {@link #CACHED_N}) and partition, made on first
+     * use: spreading costs a walk far enough to see every zone, and requests ask for the same
+     * few lengths over and over. Not part of the ring's value.
+     */
+    private final AtomicReferenceArray<AtomicReferenceArray<List<String>>> spreadLists =
+            new AtomicReferenceArray<>(CACHED_N + 1);
+    /** Longest list kept in {@link #spreadLists} (substitute lists, as long as the ring, are not). */
+    private static final int CACHED_N = 16;
 
     /**
      * Takes ownership of {@code owners} (callers pass a fresh array). Validates everything,
@@ -235,9 +245,29 @@ public final class Ring {
             throw new IllegalArgumentException("n must be >= 1, was " + n);
         }
         int want = Math.min(n, ownerCount);
-        int[] found = owningZones > 1 ? spreadOverZones(partition, want) : walk(partition, want);
-        String[] ids = new String[want];
-        for (int i = 0; i < want; i++) {
+        if (owningZones <= 1) {
+            return ids(walk(partition, want));
+        }
+        if (want > CACHED_N) {
+            return ids(spreadOverZones(partition, want));
+        }
+        AtomicReferenceArray<List<String>> lists = spreadLists.get(want);
+        if (lists == null) {
+            spreadLists.compareAndSet(want, null, new AtomicReferenceArray<>(owners.length));
+            lists = spreadLists.get(want);
+        }
+        List<String> list = lists.get(partition);
+        if (list == null) {
+            // two threads may both compute it: the same immutable list either way
+            list = ids(spreadOverZones(partition, want));
+            lists.set(partition, list);
+        }
+        return list;
+    }
+
+    private List<String> ids(int[] found) {
+        String[] ids = new String[found.length];
+        for (int i = 0; i < found.length; i++) {
             ids[i] = nodes.get(found[i]).id();
         }
         return List.of(ids);
