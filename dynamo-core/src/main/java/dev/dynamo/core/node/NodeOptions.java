@@ -17,14 +17,21 @@ import dev.dynamo.core.antientropy.AntiEntropy;
  * @param tombstoneGcIntervalMillis  period of the tombstone purge scan, 0 = off
  * @param antiEntropyMaxDigests      most key digests in one anti-entropy answer to a peer (and in
  *                                   one page of this node's own side of a comparison)
+ * @param antiEntropyCrossZoneKeysPerSecond rate limit on keys repaired by anti-entropy with peers
+ *                                   of other zones, on top of {@code antiEntropyKeysPerSecond}
  */
 public record NodeOptions(String systemEngine, int failuresToSuspect, long probeIntervalMillis,
                           long hintIntervalMillis, int hintBatchSize, long tombstoneGraceMillis,
                           long antiEntropyIntervalMillis, int antiEntropyKeysPerSecond,
-                          long tombstoneGcIntervalMillis, int antiEntropyMaxDigests) {
+                          long tombstoneGcIntervalMillis, int antiEntropyMaxDigests,
+                          int antiEntropyCrossZoneKeysPerSecond) {
+
+    /** Default of {@link #antiEntropyCrossZoneKeysPerSecond}: a tenth of the default overall limit. */
+    public static final int DEFAULT_CROSS_ZONE_KEYS_PER_SECOND = 1_000;
 
     public static final NodeOptions DEFAULTS = new NodeOptions("mvstore", 1, 1_000, 1_000, 200,
-            24L * 3600 * 1000, 60_000, 10_000, 600_000, AntiEntropy.DEFAULT_MAX_DIGESTS);
+            24L * 3600 * 1000, 60_000, 10_000, 600_000, AntiEntropy.DEFAULT_MAX_DIGESTS,
+            DEFAULT_CROSS_ZONE_KEYS_PER_SECOND);
 
     public NodeOptions {
         if (systemEngine == null || systemEngine.isBlank()) {
@@ -42,6 +49,16 @@ public record NodeOptions(String systemEngine, int failuresToSuspect, long probe
         }
         positive("anti-entropy keys per second", antiEntropyKeysPerSecond);
         positive("anti-entropy max digests", antiEntropyMaxDigests);
+        positive("anti-entropy cross-zone keys per second", antiEntropyCrossZoneKeysPerSecond);
+    }
+
+    /** Options with the default {@code antiEntropyCrossZoneKeysPerSecond}. */
+    public NodeOptions(String systemEngine, int failuresToSuspect, long probeIntervalMillis, long hintIntervalMillis,
+                       int hintBatchSize, long tombstoneGraceMillis, long antiEntropyIntervalMillis,
+                       int antiEntropyKeysPerSecond, long tombstoneGcIntervalMillis, int antiEntropyMaxDigests) {
+        this(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
+                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
+                antiEntropyMaxDigests, DEFAULT_CROSS_ZONE_KEYS_PER_SECOND);
     }
 
     /** Options with the default {@code antiEntropyMaxDigests}. */
@@ -62,28 +79,37 @@ public record NodeOptions(String systemEngine, int failuresToSuspect, long probe
     public NodeOptions withSystemEngine(String engine) {
         return new NodeOptions(engine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
                 tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
-                antiEntropyMaxDigests);
+                antiEntropyMaxDigests, antiEntropyCrossZoneKeysPerSecond);
     }
 
     public NodeOptions withAntiEntropy(long intervalMillis, int keysPerSecond) {
         return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
-                tombstoneGraceMillis, intervalMillis, keysPerSecond, tombstoneGcIntervalMillis, antiEntropyMaxDigests);
+                tombstoneGraceMillis, intervalMillis, keysPerSecond, tombstoneGcIntervalMillis, antiEntropyMaxDigests,
+                antiEntropyCrossZoneKeysPerSecond);
     }
 
     public NodeOptions withTombstones(long graceMillis, long gcIntervalMillis) {
         return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
-                graceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, gcIntervalMillis, antiEntropyMaxDigests);
+                graceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, gcIntervalMillis, antiEntropyMaxDigests,
+                antiEntropyCrossZoneKeysPerSecond);
     }
 
     public NodeOptions withAntiEntropyMaxDigests(int maxDigests) {
         return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
                 tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
-                maxDigests);
+                maxDigests, antiEntropyCrossZoneKeysPerSecond);
+    }
+
+    /** These options with anti-entropy repairs with peers of other zones paced at {@code keysPerSecond}. */
+    public NodeOptions withCrossZoneAntiEntropy(int keysPerSecond) {
+        return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, hintIntervalMillis, hintBatchSize,
+                tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
+                antiEntropyMaxDigests, keysPerSecond);
     }
 
     public NodeOptions withHints(long intervalMillis, int batchSize) {
         return new NodeOptions(systemEngine, failuresToSuspect, probeIntervalMillis, intervalMillis, batchSize,
                 tombstoneGraceMillis, antiEntropyIntervalMillis, antiEntropyKeysPerSecond, tombstoneGcIntervalMillis,
-                antiEntropyMaxDigests);
+                antiEntropyMaxDigests, antiEntropyCrossZoneKeysPerSecond);
     }
 }

@@ -91,7 +91,7 @@ public final class ConfigLoader {
             // limits on what peers send (docs/limits.md, "Peers and background work")
             "membership.transfer-chunk-bytes", "membership.max-members", "membership.max-seeds",
             MembershipConfig.MAX_RING_VERSION_JUMP,
-            "anti-entropy.max-digests");
+            "anti-entropy.max-digests", "anti-entropy.cross-zone-keys-per-second");
     private static final List<String> TABLE_KEYS = List.of("n", "r", "w", "engine", "reconciler", "partitioner",
             "durability", "max-value-bytes", "timeout-ms", "max-siblings", "warn-siblings", "quorum", "engine.<name>.*",
             "reconciler.<name>.*");
@@ -489,7 +489,10 @@ public final class ConfigLoader {
                 f.longInteger("tombstone.gc-interval-ms", d.tombstoneGcIntervalMillis(), 0, day,
                         "between 0 (off) and " + day),
                 f.integer("anti-entropy.max-digests", d.antiEntropyMaxDigests(), 1, 1_000_000,
-                        "between 1 and 1000000 (key digests in one anti-entropy answer)"));
+                        "between 1 and 1000000 (key digests in one anti-entropy answer)"),
+                f.integer("anti-entropy.cross-zone-keys-per-second", d.antiEntropyCrossZoneKeysPerSecond(), 1,
+                        100_000_000, "between 1 and 100000000 (keys repaired per second at most with nodes of other"
+                                + " zones)"));
     }
 
     private static int port(ConfigFile f, String key, Integer fromEntry) {

@@ -393,9 +393,10 @@ class ConfigLoaderTest {
         table("default", "");
         Path f = node(MINIMAL_NODE + "htp.port = 8081\n");
         String m = fails().getMessage();
-        assertTrue(m.startsWith(f + ": unknown key 'htp.port' = '8081'; allowed keys: anti-entropy.interval-ms,"), m);
-        for (String key : List.of("binary.port", "cluster.nodes", "http.port", "node.id", "seeds", "tombstone.grace-ms",
-                "membership.gossip-interval-ms", "transport.<name>.*")) {
+        assertTrue(m.startsWith(f + ": unknown key 'htp.port' = '8081'; allowed keys:"
+                + " anti-entropy.cross-zone-keys-per-second, anti-entropy.interval-ms,"), m);
+        for (String key : List.of("binary.port", "zone", "cluster.nodes", "http.port", "node.id", "seeds",
+                "tombstone.grace-ms", "membership.gossip-interval-ms", "transport.<name>.*")) {
             assertTrue(m.contains(" " + key + ",") || m.endsWith(" " + key), key + " in " + m);
         }
     }
@@ -465,6 +466,18 @@ class ConfigLoaderTest {
                 + " (bytes)", failure(f, MINIMAL_NODE + "http.max-request-line-bytes = 100\n"));
         assertEquals(f + ": key 'http.max-header-bytes' = '16777217': must be an integer between 1024 and 16777216"
                 + " (bytes)", failure(f, MINIMAL_NODE + "http.max-header-bytes = 16777217\n"));
+    }
+
+    @Test
+    void crossZoneAntiEntropyRateIsRead() throws IOException {
+        table("default", "");
+        node(MINIMAL_NODE);
+        assertEquals(1_000, ConfigLoader.load(conf()).options().antiEntropyCrossZoneKeysPerSecond());
+        node(MINIMAL_NODE + "anti-entropy.cross-zone-keys-per-second = 250\n");
+        assertEquals(250, ConfigLoader.load(conf()).options().antiEntropyCrossZoneKeysPerSecond());
+        Path f = node(MINIMAL_NODE + "anti-entropy.cross-zone-keys-per-second = 0\n");
+        assertEquals(f + ": key 'anti-entropy.cross-zone-keys-per-second' = '0': must be an integer between 1 and"
+                + " 100000000 (keys repaired per second at most with nodes of other zones)", fails().getMessage());
     }
 
     @Test
