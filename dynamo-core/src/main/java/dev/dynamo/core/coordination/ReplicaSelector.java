@@ -48,11 +48,16 @@ public final class ReplicaSelector {
         return state.ring().zoneOf(node).orElse(NodeInfo.DEFAULT_ZONE);
     }
 
-    /** {@code nodes} with those of this node's zone first, in their order otherwise. */
-    List<String> sameZoneFirst(ClusterState state, List<String> nodes) {
+    /**
+     * The preference list in the order a forwarded write tries it when the coordinator should
+     * be in this node's zone: unsuspected nodes of this zone, other unsuspected nodes, then the
+     * suspected ones (this zone's first); the list's order otherwise.
+     */
+    List<String> availableSameZoneFirst(ClusterState state, List<String> pref) {
         String here = zone(state);
-        List<String> order = new ArrayList<>(nodes);
-        order.sort(Comparator.comparing(n -> zoneOf(state, n).equals(here) ? 0 : 1));
+        List<String> order = new ArrayList<>(pref);
+        order.sort(Comparator.comparing(
+                n -> (detector.isAvailable(n) ? 0 : 2) + (zoneOf(state, n).equals(here) ? 0 : 1)));
         return order;
     }
 

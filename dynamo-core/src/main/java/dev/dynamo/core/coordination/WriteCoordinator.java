@@ -135,7 +135,8 @@ public final class WriteCoordinator {
                         boolean all;
                         InsufficientReplicasException failed = null;
                         synchronized (quorum) {
-                            d = error == null ? quorum.success(slotZone, ReplicaSelector.zoneOf(state, answered.node()))
+                            d = error == null
+                                    ? quorum.success(slotZone, ReplicaSelector.zoneOf(state, answered.node()))
                                     : quorum.failure(slotZone);
                             all = quorum.allAnswered();
                             if (d == QuorumTracker.Decision.FAILED) {
@@ -173,11 +174,9 @@ public final class WriteCoordinator {
     private CompletableFuture<Context> forward(ClusterState state, WriteRequest req, List<String> pref) {
         Message.Put fwd = new Message.Put(req.tableName(), req.key(), req.context().toBytes(), req.value(),
                 req.tombstone(), req.w(), req.timeoutMillis(), true);
-        List<String> order = replicas.availableFirst(pref);
-        if (req.table().config().quorum() == QuorumScope.LOCAL) {
-            // the replica coordinating counts its own zone: keep the quorum in the caller's zone
-            order = replicas.sameZoneFirst(state, order);
-        }
+        // with quorum=local the replica coordinating counts its own zone: keep it the caller's
+        List<String> order = req.table().config().quorum() == QuorumScope.LOCAL
+                ? replicas.availableSameZoneFirst(state, pref) : replicas.availableFirst(pref);
         return forward(req, MessageCodec.encode(fwd), order, 0);
     }
 

@@ -84,6 +84,21 @@ class ReplicaSelectorTest {
     }
 
     @Test
+    void aLocalQuorumWriteIsForwardedToAnUnsuspectedReplicaOfTheCallersZoneFirst() {
+        java.util.function.Function<String, String> zone = n -> n.compareTo("n4") < 0 ? "dc1" : "dc2";
+        dev.dynamo.core.ring.Ring ring = new dev.dynamo.core.ring.RingPlanner().initial(48, Fixture.NODES.stream()
+                .map(n -> new dev.dynamo.core.ring.NodeInfo(n, null, 1, zone.apply(n))).toList());
+        dev.dynamo.core.cluster.ClusterState state = dev.dynamo.core.cluster.ClusterState.of(ring, List.of());
+        Fixture g = Fixture.inside(config(3, 2, 2));
+        ReplicaSelector n1 = new ReplicaSelector("n1", "dc1", g.detector);
+        g.detector.failure("n2");
+        // n2 (dc1) is suspected: after n3 (dc1), the dc2 nodes, then n2
+        assertEquals(List.of("n3", "n4", "n5", "n2"), n1.availableSameZoneFirst(state, List.of("n4", "n2", "n5", "n3")));
+        assertEquals("dc1", n1.zone(state));
+        assertEquals("dc2", new ReplicaSelector("n5", g.detector).zone(state), "the ring's word for a node it lists");
+    }
+
+    @Test
     void whenNoSubstituteIsLeftTheSuspectedReplicaIsTriedAnyway() {
         f.detector.failure(f.pref.get(1));
         f.beyond.forEach(f.detector::failure);
