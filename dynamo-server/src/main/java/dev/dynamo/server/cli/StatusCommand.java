@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * {@code dynamo status [--http host:port]}: asks one node for the cluster ({@code GET
  * /cluster}, {@code GET /tables}), then every node for its health, its view of the ring,
  * the hints it holds for other nodes and its anti-entropy state, and prints one table row
- * per node, grouped by zone (a summary per zone follows when there are several). "SEEN AS"
+ * per node; with several zones, grouped by zone in a ZONE column and summed up per zone. "SEEN AS"
  * is the asked node's failure detector's view of each node.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -124,7 +124,8 @@ final class StatusCommand implements Callable<Integer> {
                 n.path("membership").asText("-"), n.path("capacity").asText("-"), n.path("partitions").asText("-"), health,
                 n.path("status").asText("-"), ringVersion, hints, repair});
         }
-        printTable(out, rows);
+        // a cluster in one zone prints as before zones existed
+        printTable(out, zones.size() > 1 ? rows : withoutColumn(rows, 1));
         if (zones.size() > 1) {
             out.println();
             zones.forEach((zone, t) -> out.printf("zone %s: %d node(s), %d answering, %d partitions owned%n", zone, t[0],
@@ -149,6 +150,18 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return down == 0 ? ExitCodes.OK : ExitCodes.NOT_FOUND;
+    }
+
+    /** {@code rows} without their column {@code index}. */
+    static List<String[]> withoutColumn(List<String[]> rows, int index) {
+        List<String[]> out = new ArrayList<>(rows.size());
+        for (String[] row : rows) {
+            String[] shorter = new String[row.length - 1];
+            System.arraycopy(row, 0, shorter, 0, index);
+            System.arraycopy(row, index + 1, shorter, index, row.length - index - 1);
+            out.add(shorter);
+        }
+        return out;
     }
 
     /** The nodes ordered by zone, keeping the node's order within a zone. */
