@@ -87,6 +87,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--random-seed", defaultValue = "1", description = "Seed of key and value choice.")
     long randomSeed;
 
+    @Option(names = "--zone", paramLabel = "ZONE",
+            description = "The zone the client runs in: the binary client sends to the key's replicas there first"
+                    + " (docs/zones.md).")
+    String zone;
+
     @Option(names = "--tls-cert", paramLabel = "FILE",
             description = "Binary protocol with mutual TLS: this client's certificate (PEM, OU=client); with --tls-key"
                     + " and --tls-ca.")
@@ -125,6 +130,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     private DynamoClient binaryClient() {
         DynamoClusterClient.Builder b = DynamoClusterClient.builder().seeds(seeds);
+        if (zone != null) {
+            b.zone(zone);
+        }
         int given = (tlsCert != null ? 1 : 0) + (tlsKey != null ? 1 : 0) + (tlsCa != null ? 1 : 0);
         if (given > 0 && given < 3) {
             throw new IllegalArgumentException("--tls-cert, --tls-key and --tls-ca go together: give all three or none");

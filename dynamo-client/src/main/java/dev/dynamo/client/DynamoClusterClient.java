@@ -11,6 +11,7 @@ import dev.dynamo.api.UnknownTableException;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.protocol.Replies;
+import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.spi.TransportException;
 import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.SystemScheduler;
@@ -59,6 +60,11 @@ import org.slf4j.LoggerFactory;
  * timeout may have been applied by the first node too; the second write then carries the
  * same context and at worst becomes a sibling the reconciler merges, never a lost write.
  *
+ * <p><b>Zones.</b> A client given its own {@link Builder#zone zone} tries the key's replicas
+ * in that zone first (in preference-list order), then the others: a get is then coordinated
+ * in the caller's zone, and so is a put whenever the key has a replica there, which is what
+ * a table with {@code quorum = local} counts (docs/zones.md).
+ *
  * <p><b>Errors.</b> Every failure is a {@link DynamoException}. When no node of the key's
  * preference list can be reached (or the ring cannot be learned from any seed), the
  * request fails with {@link InsufficientReplicasException} with {@code acknowledged() == 0}
@@ -105,6 +111,8 @@ public final class DynamoClusterClient implements DynamoClient {
     public static final long MIN_FAILURE_REFRESH_GAP_MILLIS = 500;
 
     private final List<String> seeds;
+    /** The caller's zone, whose replicas are tried first; null: preference-list order. */
+    private final String zone;
     private final long requestTimeoutMillis;
     private final long ringRefreshMillis;
     private final BinaryClient transport;
@@ -122,6 +130,7 @@ public final class DynamoClusterClient implements DynamoClient {
 
     private DynamoClusterClient(Builder b) {
         this.seeds = List.copyOf(b.seeds);
+        this.zone = b.zone;
         this.requestTimeoutMillis = b.requestTimeout.toMillis();
         this.ringRefreshMillis = b.ringRefreshInterval.toMillis();
         this.transport = BinaryClient.create(b.transportConfig(), b.tls == null ? null : TransportTls.load(b.tls));
@@ -218,6 +227,9 @@ public final class DynamoClusterClient implements DynamoClient {
                         return CompletableFuture.failedFuture(new DynamoException(placement.problem()));
                     }
                     List<String> replicas = t.preferenceList(placement, key);
+                    if (zone != null) {
+                        replicas = t.sameZoneFirst(replicas, zone);
+                    }
                     return attempt(op, table, t, replicas, 0, quorum, request, attemptMillis, decode,
                             new ArrayList<>());
                 });
@@ -510,6 +522,7 @@ public final class DynamoClusterClient implements DynamoClient {
      *         .seeds("10.0.0.1:7081", "10.0.0.2:7081")
      *         .requestTimeout(Duration.ofSeconds(3))
      *         .ringRefreshInterval(Duration.ofSeconds(10))
+     *         .zone("dc1")                                  // coordinate in this client's data center
      *         .tls(Path.of("billing.pem"), Path.of("billing-key.pem"), Path.of("ca.pem"))   // a TLS cluster
      *         .build();
      * }</pre>
@@ -520,6 +533,7 @@ public final class DynamoClusterClient implements DynamoClient {
         private Duration ringRefreshInterval = DEFAULT_RING_REFRESH_INTERVAL;
         private Map<String, String> transportProperties = Map.of();
         private TlsFiles tls;
+        private String zone;
 
         private Builder() {
         }
@@ -543,6 +557,21 @@ public final class DynamoClusterClient implements DynamoClient {
         /** How long to wait for one node's answer before trying the next replica; default 5 s. */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive("request timeout", timeout);
+            return this;
+        }
+
+        /**
+         * The zone (data center or rack) this client runs in: requests go to the key's
+         * replicas in that zone first, so they are coordinated there (docs/zones.md). Default:
+         * none, the preference list's order.
+         *
+         * @throws IllegalArgumentException when {@code zone} is not 1 to 64 letters, digits, '-' or '_'
+         */
+        public Builder zone(String zone) {
+            if (!NodeInfo.isValidZone(zone)) {
+                throw new IllegalArgumentException("zone must be " + NodeInfo.ZONE_RULE + ", was '" + zone + "'");
+            }
+            this.zone = zone;
             return this;
         }
 

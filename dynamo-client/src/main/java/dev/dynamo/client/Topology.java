@@ -6,6 +6,7 @@ import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.spi.Partitioner;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.UnknownPluginException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,14 @@ record Topology(Ring ring, Map<String, String> addresses, Map<String, Placement>
     /** The key's preference list: its coordinator first. */
     List<String> preferenceList(Placement placement, byte[] key) {
         return ring.preferenceList(ring.partitionOf(key, placement.partitioner()), placement.n());
+    }
+
+    /** {@code nodes} with those of {@code zone} first, in their order otherwise. */
+    List<String> sameZoneFirst(List<String> nodes, String zone) {
+        List<String> order = new ArrayList<>(nodes.size());
+        nodes.stream().filter(n -> ring.zoneOf(n).filter(zone::equals).isPresent()).forEach(order::add);
+        nodes.stream().filter(n -> !order.contains(n)).forEach(order::add);
+        return order;
     }
 
     /** "host:port" of a node's binary protocol, or null when the cluster did not say. */

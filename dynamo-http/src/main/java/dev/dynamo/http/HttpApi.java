@@ -441,6 +441,7 @@ final class HttpApi {
             t.put("reconciler", c.reconciler());
             t.put("partitioner", c.partitioner());
             t.put("durability", c.durability().name().toLowerCase(Locale.ROOT));
+            t.put("quorum", c.quorum().text());
             t.put("max_value_bytes", c.maxValueBytes());
             t.put("timeout_ms", c.timeoutMillis());
             out.add(t);
@@ -463,17 +464,19 @@ final class HttpApi {
         for (NodeInfo info : ring.nodes()) {
             listed.add(info.id());
             nodes.add(nodeJson(info.id(), state.addresses().get(info.id()), info.address(), info.capacity(),
-                    ring.partitionsOf(info.id()).size(), status(info.id())));
+                    info.zone(), ring.partitionsOf(info.id()).size(), status(info.id())));
         }
         // nodes with an address but no partitions yet (joining) are members too
         state.addresses().values().stream().filter(a -> !listed.contains(a.id()))
                 .sorted(Comparator.comparing(Message.NodeAddress::id))
-                .forEach(a -> nodes.add(nodeJson(a.id(), a, null, 0, 0, status(a.id()))));
+                .forEach(a -> nodes.add(nodeJson(a.id(), a, null, 0,
+                        a.id().equals(node.id()) ? node.config().zone() : null, 0, status(a.id()))));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("node", node.id());
         out.put("ring_version", ring.version());
         out.put("q", ring.q());
         out.put("nodes", nodes);
+        out.put("zones", ring.zones());
         out.put("hints_pending", node.background().hints().pending());
         out.put("anti_entropy", progressJson(node.background().antiEntropy().progress()));
         return out;
@@ -485,12 +488,13 @@ final class HttpApi {
     }
 
     private static Map<String, Object> nodeJson(String id, Message.NodeAddress address, String ringAddress,
-                                                double capacity, int partitions, String status) {
+                                                double capacity, String zone, int partitions, String status) {
         Map<String, Object> n = new LinkedHashMap<>();
         n.put("id", id);
         n.put("address", address != null ? address.httpAddress() : ringAddress);
         n.put("binary_address", address != null ? address.binaryAddress() : null);
         n.put("status", status);
+        n.put("zone", zone);
         n.put("capacity", capacity);
         n.put("partitions", partitions);
         return n;
@@ -665,6 +669,7 @@ final class HttpApi {
             // a node of the ring never heard from is not merely suspected: this node never reached it
             n.put("status", !mb.seen() ? "unreachable" : mb.suspected() ? "suspected" : "up");
             n.put("seen", mb.seen());
+            n.put("zone", mb.zone());
             n.put("phi", Double.isFinite(mb.phi()) ? Math.round(mb.phi() * 100) / 100.0 : null);
             n.put("capacity", mb.capacity());
             n.put("partitions", mb.partitions());
@@ -673,6 +678,7 @@ final class HttpApi {
             members.add(n);
         }
         out.put("nodes", members);
+        out.put("zones", v.members().stream().map(MembershipView.Member::zone).distinct().sorted().toList());
         out.put("rebalance", rebalanceJson(v.progress()));
         return out;
     }

@@ -306,6 +306,7 @@ class HttpApiServerTest {
         assertEquals(1, sib.path("w").asInt());
         assertEquals("memory", sib.path("engine").asText());
         assertEquals("siblings", sib.path("reconciler").asText());
+        assertEquals("all", sib.path("quorum").asText());
         assertEquals(16, j.get(2).path("max_value_bytes").asInt());
     }
 
@@ -320,6 +321,8 @@ class HttpApiServerTest {
         assertEquals("up", n1.path("status").asText());
         assertEquals("local:n1", n1.path("address").asText());
         assertEquals(HttpTestServer.Q, n1.path("partitions").asInt());
+        assertEquals("default", n1.path("zone").asText(), "a node without a zone is in the default zone");
+        assertEquals("[\"default\"]", j.path("zones").toString());
     }
 
     @Test

@@ -281,6 +281,11 @@ public final class DynamoServer implements AutoCloseable {
         addresses.putAll(configured.addresses());
         LOG.info("node {}: routing with the saved ring version {} from {} (configured: version {})",
                 config.node().id(), saved.get().ring().version(), file.path(), configured.ring().version());
+        String zone = config.node().zone();
+        saved.get().ring().zoneOf(config.node().id()).filter(z -> !z.equals(zone)).ifPresent(z -> LOG.warn(
+                "node {}: configured in zone '{}' but the saved ring places it in zone '{}', which stays in force;"
+                        + " a node changes zone by leaving and joining again (docs/zones.md)",
+                config.node().id(), zone, z));
         return ClusterState.of(saved.get().ring(), new java.util.ArrayList<>(addresses.values()));
     }
 

@@ -133,8 +133,8 @@ class MembershipServerTest {
     void aNodeStartedAloneListsItsConfiguredPeersAsUnreachableAndStatusSaysTheClusterIsNotWhole() throws Exception {
         int[] bin = {freePort(), freePort(), freePort()};
         int[] web = {freePort(), freePort(), freePort()};
-        String members = "n1@127.0.0.1:" + bin[0] + ":" + web[0] + ", n2@127.0.0.1:" + bin[1] + ":" + web[1]
-                + ", n3@127.0.0.1:" + bin[2] + ":" + web[2];
+        String members = "n1@127.0.0.1:" + bin[0] + ":" + web[0] + ";zone=dc1, n2@127.0.0.1:" + bin[1] + ":" + web[1]
+                + ";zone=dc2, n3@127.0.0.1:" + bin[2] + ":" + web[2] + ";zone=dc1";
         try (DynamoServer n1 = DynamoServer.start(conf("n1", "cluster.nodes = " + members
                 + "\nmembership.gossip-interval-ms = 100\nq = 32\n"))) {
             Thread.sleep(500); // a few gossip rounds, all of them unanswered
@@ -144,13 +144,21 @@ class MembershipServerTest {
                 boolean self = n.path("id").asText().equals("n1");
                 assertEquals(self ? "up" : "unreachable", n.path("status").asText(), n.toString());
                 assertEquals(self, n.path("seen").asBoolean(), n.toString());
+                assertEquals(n.path("id").asText().equals("n2") ? "dc2" : "dc1", n.path("zone").asText(), n.toString());
             }
+            assertEquals("[\"dc1\",\"dc2\"]", json(web[0], "/cluster").path("zones").toString());
             StringWriter out = new StringWriter();
             int code = Main.run(new ByteArrayInputStream(new byte[0]), new PrintWriter(out, true),
                     new PrintWriter(out, true), "status", "--http", "127.0.0.1:" + web[0]);
             assertTrue(code != 0, "status of a cluster missing two of three nodes fails: " + out);
             assertTrue(out.toString().lines().anyMatch(l -> l.startsWith("n2") && l.contains("DOWN")
                     && l.contains("unreachable")), out.toString());
+            // grouped by zone: n3 (dc1) is listed before n2 (dc2), and each zone is summed up
+            List<String> rows = out.toString().lines().filter(l -> l.matches("n[123] .*")).toList();
+            assertEquals(List.of("n1", "n3", "n2"), rows.stream().map(l -> l.substring(0, 2)).toList(), out.toString());
+            assertTrue(rows.get(2).matches("n2\\s+dc2\\s.*"), out.toString());
+            assertTrue(out.toString().contains("zone dc1: 2 node(s), 1 answering"), out.toString());
+            assertTrue(out.toString().contains("zone dc2: 1 node(s), 0 answering"), out.toString());
         }
     }
 

@@ -35,6 +35,7 @@ import java.util.function.Function;
  * @param schedulers          each node's scheduler, by node id, given the cluster's; it must run its tasks on
  *                            the cluster's (a node's skewed clock in the simulation)
  * @param plugins             the plugin registry each node opens its engines and transport through, by node id
+ * @param zones               each node's zone, by node id (initial nodes and nodes added later)
  */
 public record ClusterSpec(int nodes, int partitions, List<TableConfig> tables, TransportKind transport, TimeKind time,
                           Optional<MembershipConfig> membership, long seed, NodeOptions nodeOptions,
@@ -43,7 +44,7 @@ public record ClusterSpec(int nodes, int partitions, List<TableConfig> tables, T
                           BiFunction<String, Transport, Transport> transportWrapper,
                           Optional<VirtualScheduler> virtualScheduler,
                           BiFunction<String, Scheduler, Scheduler> schedulers,
-                          Function<String, PluginRegistry> plugins) {
+                          Function<String, PluginRegistry> plugins, Function<String, String> zones) {
     public ClusterSpec {
         if (nodes < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node, was " + nodes);
@@ -73,5 +74,6 @@ public record ClusterSpec(int nodes, int partitions, List<TableConfig> tables, T
         }
         Objects.requireNonNull(schedulers, "schedulers");
         Objects.requireNonNull(plugins, "plugins");
+        Objects.requireNonNull(zones, "zones");
     }
 }

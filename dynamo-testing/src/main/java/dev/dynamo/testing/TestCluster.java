@@ -115,7 +115,7 @@ public final class TestCluster implements AutoCloseable {
         List<Message.NodeAddress> addresses = new ArrayList<>();
         for (int i = 1; i <= spec.nodes(); i++) {
             String id = "n" + i;
-            infos.add(NodeInfo.of(id));
+            infos.add(new NodeInfo(id, null, 1.0, spec.zones().apply(id)));
             addresses.add(wiring.address(id));
         }
         installed = ClusterState.of(new RingPlanner().initial(spec.partitions(), infos), addresses);
@@ -131,7 +131,7 @@ public final class TestCluster implements AutoCloseable {
         String binary = wiring.address(id).binaryAddress();
         int port = spec.transport() == TransportKind.NETTY
                 ? Integer.parseInt(binary.substring(binary.lastIndexOf(':') + 1)) : 0;
-        return new NodeConfig(id, "127.0.0.1", port, 0, dataDir.resolve(id), 1.0, 10);
+        return new NodeConfig(id, "127.0.0.1", port, 0, dataDir.resolve(id), 1.0, 10, spec.zones().apply(id));
     }
 
     private void startNode(NodeSlot slot) {
@@ -416,6 +416,7 @@ public final class TestCluster implements AutoCloseable {
         private Optional<VirtualScheduler> virtualScheduler = Optional.empty();
         private BiFunction<String, Scheduler, Scheduler> schedulers = (id, shared) -> shared;
         private Function<String, PluginRegistry> plugins = id -> PluginRegistry.installed();
+        private Function<String, String> zones = id -> NodeInfo.DEFAULT_ZONE;
 
         private Builder() {
         }
@@ -520,9 +521,15 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
+        /** Each node's zone, by node id, for the initial nodes and those {@linkplain TestCluster#addNode added} later. */
+        public Builder zones(Function<String, String> byNode) {
+            this.zones = Objects.requireNonNull(byNode, "byNode");
+            return this;
+        }
+
         public ClusterSpec spec() {
             return new ClusterSpec(nodes, partitions, tables, transport, time, membership, seed, nodeOptions, dataDir,
-                    transportProperties, observers, transportWrapper, virtualScheduler, schedulers, plugins);
+                    transportProperties, observers, transportWrapper, virtualScheduler, schedulers, plugins, zones);
         }
 
         public TestCluster build() {

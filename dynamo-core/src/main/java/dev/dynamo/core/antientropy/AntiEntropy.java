@@ -6,6 +6,8 @@ import dev.dynamo.core.limits.LimitObserver;
 import dev.dynamo.core.protocol.Message;
 import dev.dynamo.core.protocol.MessageCodec;
 import dev.dynamo.core.protocol.Replies;
+import dev.dynamo.core.ring.NodeInfo;
+import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.store.SiblingStore;
 import dev.dynamo.core.store.StorageKeys;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * current by every write (see {@link MerkleTree}); an exchange walks from the root's
  * children down to the differing buckets, then compares key digests of those buckets only,
  * and repairs each differing key both ways by merging sibling sets. Repairs are paced by a
- * keys-per-second limit so anti-entropy never crowds out client traffic.
+ * keys-per-second limit so anti-entropy never crowds out client traffic, and repairs with a
+ * peer in another zone also by their own, usually lower, limit: traffic between data
+ * centers is slower and costs money (docs/zones.md).
  *
  * <pre>{@code
  * AntiEntropy ae = node.background().antiEntropy();
@@ -73,6 +77,8 @@ public final class AntiEntropy implements AutoCloseable {
     private volatile int partitionsDone;
     private volatile int partitionsTotal;
     private long nextKeyAt;
+    /** Paces repairs with peers of another zone; guarded by this. */
+    private final KeyPacer crossZone;
     private volatile Cancellable timer;
     private volatile boolean closed;
 
@@ -85,6 +91,18 @@ public final class AntiEntropy implements AutoCloseable {
      *                   node's own side of a comparison (setting {@value #MAX_DIGESTS})
      */
     public AntiEntropy(NodeContext node, long intervalMillis, int keysPerSecond, int maxDigests) {
+        this(node, intervalMillis, keysPerSecond, maxDigests, keysPerSecond);
+    }
+
+    /**
+     * @param maxDigests              most key digests in one answer to a peer, and in one page of
+     *                                this node's own side of a comparison (setting {@value #MAX_DIGESTS})
+     * @param crossZoneKeysPerSecond  most keys repaired per second with peers of other zones, on
+     *                                top of {@code keysPerSecond} for all peers
+     */
+    public AntiEntropy(NodeContext node, long intervalMillis, int keysPerSecond, int maxDigests,
+                       int crossZoneKeysPerSecond) {
+        this.crossZone = new KeyPacer(crossZoneKeysPerSecond);
         if (maxDigests < 1) {
             throw new IllegalArgumentException("max digests must be >= 1, was " + maxDigests);
         }
@@ -365,7 +383,7 @@ public final class AntiEntropy implements AutoCloseable {
         if (index >= keys.size() || closed) {
             return CompletableFuture.completedFuture(null);
         }
-        long wait = pace();
+        long wait = pace(e.peer);
         CompletableFuture<Void> start = new CompletableFuture<>();
         if (wait > 0) {
             scheduler.schedule(() -> start.complete(null), wait);
@@ -376,10 +394,16 @@ public final class AntiEntropy implements AutoCloseable {
                 .thenCompose(v -> repairKeys(e, keys, index + 1));
     }
 
-    private synchronized long pace() {
+    private synchronized long pace(String peer) {
         long now = scheduler.clock().millis();
         long at = Math.max(now, nextKeyAt);
         nextKeyAt = at + millisPerKey;
+        Ring ring = cluster.get().ring();
+        String here = ring.zoneOf(self).orElse(NodeInfo.DEFAULT_ZONE);
+        if (!here.equals(ring.zoneOf(peer).orElse(NodeInfo.DEFAULT_ZONE))) {
+            // a key to another zone also waits for its own budget, without holding up the overall one
+            at += crossZone.reserve(at);
+        }
         return at - now;
     }
 

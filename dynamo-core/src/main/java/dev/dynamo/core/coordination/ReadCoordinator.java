@@ -61,30 +61,36 @@ public final class ReadCoordinator {
     public CompletableFuture<GetResult> get(ClusterState state, Table t, byte[] key, int r, long timeoutMillis) {
         int partition = state.ring().partitionOf(key, t.partitioner());
         List<String> pref = state.ring().preferenceList(partition, t.config().n());
-        if (pref.size() < r) {
-            return CompletableFuture.failedFuture(InsufficientReplicasException.of("get", r, 0));
+        ZoneQuorum quorum = ZoneQuorum.of(t.config().quorum(), r, replicas.zone(state),
+                pref.stream().map(node -> ReplicaSelector.zoneOf(state, node)).toList());
+        if (quorum.shortfall() != null) {
+            return CompletableFuture.failedFuture(quorum.refusal("get"));
         }
         Substitutes substitutes = replicas.substitutes(state, partition, pref);
         CompletableFuture<GetResult> result = new CompletableFuture<>();
-        QuorumTracker quorum = new QuorumTracker(r, pref.size());
         Map<Target, SiblingSet> answers = new LinkedHashMap<>();
         Map<Target, SiblingSet> repairs = new HashMap<>();
         Deadline deadline = new Deadline();
         List<Target> targets = new ArrayList<>(replicas.targets(pref, substitutes));
         targets.sort(Comparator.comparing(target -> !replicas.isSelf(target.node())));
         for (Target target : targets) {
+            String slotZone = ReplicaSelector.zoneOf(state, target.owner());
             readSlot(t, partition, key, target, substitutes, ReplicaSelector.attemptTimeout(timeoutMillis),
                     (set, error) -> {
                         try {
                             QuorumTracker.Decision d;
                             boolean done;
                             SiblingSet merged = null;
+                            InsufficientReplicasException failed = null;
                             synchronized (quorum) {
                                 if (error == null) {
                                     answers.put(set.getKey(), set.getValue());
-                                    d = quorum.success();
+                                    d = quorum.success(slotZone, ReplicaSelector.zoneOf(state, set.getKey().node()));
                                 } else {
-                                    d = quorum.failure();
+                                    d = quorum.failure(slotZone);
+                                }
+                                if (d == QuorumTracker.Decision.FAILED) {
+                                    failed = quorum.error("get");
                                 }
                                 done = quorum.allAnswered();
                                 if (d == QuorumTracker.Decision.SUCCEEDED && !result.isDone()) {
@@ -93,9 +99,8 @@ public final class ReadCoordinator {
                             }
                             if (merged != null) {
                                 result.complete(ReadResolution.resolve(merged, t.reconciler()));
-                            } else if (d == QuorumTracker.Decision.FAILED) {
-                                result.completeExceptionally(
-                                        InsufficientReplicasException.of("get", r, quorum.successes()));
+                            } else if (failed != null) {
+                                result.completeExceptionally(failed);
                             }
                             if (done) {
                                 deadline.cancel();
@@ -136,7 +141,7 @@ public final class ReadCoordinator {
                 return;
             }
             LOG.debug("replica {} failed a read: {}", target.node(), error.toString());
-            String sub = ReplicaSelector.isTransportFailure(error) ? substitutes.next() : null;
+            String sub = ReplicaSelector.isTransportFailure(error) ? substitutes.next(target.owner()) : null;
             if (sub == null) {
                 done.accept(null, error);
             } else {

@@ -3,6 +3,7 @@ package dev.dynamo.core.coordination;
 import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.failure.FailureDetector;
 import dev.dynamo.core.protocol.Replies;
+import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.spi.TransportException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,11 +23,42 @@ import java.util.Objects;
  */
 public final class ReplicaSelector {
     private final String self;
+    private final String zone;
     private final FailureDetector detector;
 
+    /** A selector of a node in the {@linkplain NodeInfo#DEFAULT_ZONE default zone}. */
     public ReplicaSelector(String self, FailureDetector detector) {
+        this(self, NodeInfo.DEFAULT_ZONE, detector);
+    }
+
+    /** @param zone this node's configured zone (the ring's word wins once it lists the node) */
+    public ReplicaSelector(String self, String zone, FailureDetector detector) {
         this.self = Objects.requireNonNull(self, "self");
+        this.zone = Objects.requireNonNull(zone, "zone");
         this.detector = Objects.requireNonNull(detector, "detector");
+    }
+
+    /** This node's zone under the ring of {@code state}. */
+    String zone(ClusterState state) {
+        return state.ring().zoneOf(self).orElse(zone);
+    }
+
+    /** The zone of {@code node} under the ring of {@code state}; the default zone for a node it does not list. */
+    static String zoneOf(ClusterState state, String node) {
+        return state.ring().zoneOf(node).orElse(NodeInfo.DEFAULT_ZONE);
+    }
+
+    /**
+     * The preference list in the order a forwarded write tries it when the coordinator should
+     * be in this node's zone: unsuspected nodes of this zone, other unsuspected nodes, then the
+     * suspected ones (this zone's first); the list's order otherwise.
+     */
+    List<String> availableSameZoneFirst(ClusterState state, List<String> pref) {
+        String here = zone(state);
+        List<String> order = new ArrayList<>(pref);
+        order.sort(Comparator.comparing(
+                n -> (detector.isAvailable(n) ? 0 : 2) + (zoneOf(state, n).equals(here) ? 0 : 1)));
+        return order;
     }
 
     boolean isSelf(String node) {
@@ -51,14 +83,17 @@ public final class ReplicaSelector {
         return new Substitutes(this, state, partition, pref, includeSelf ? null : self);
     }
 
-    /** The N replicas of a request: preference nodes, with suspected ones replaced by substitutes. */
+    /**
+     * The N replicas of a request: preference nodes, with suspected ones replaced by
+     * substitutes (of the suspected node's zone when one is usable).
+     */
     List<Target> targets(List<String> pref, Substitutes substitutes) {
         List<Target> out = new ArrayList<>(pref.size());
         for (String node : pref) {
             if (isUsable(node)) {
                 out.add(Target.replica(node));
             } else {
-                String sub = substitutes.next();
+                String sub = substitutes.next(node);
                 out.add(sub == null ? Target.replica(node) : new Target(sub, node));
             }
         }

@@ -6,6 +6,11 @@ record Target(String node, String hintFor) {
         return new Target(node, "");
     }
 
+    /** The preference node this slot belongs to: the replica itself, or the one a substitute stands in for. */
+    String owner() {
+        return isHint() ? hintFor : node;
+    }
+
     boolean isHint() {
         return !hintFor.isEmpty();
     }

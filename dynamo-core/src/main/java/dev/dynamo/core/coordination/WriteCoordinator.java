@@ -12,6 +12,7 @@ import dev.dynamo.core.protocol.Replies;
 import dev.dynamo.core.spi.Transport;
 import dev.dynamo.core.store.SiblingStore;
 import dev.dynamo.core.table.Table;
+import dev.dynamo.core.table.QuorumScope;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.time.Cancellable;
 import dev.dynamo.core.time.Scheduler;
@@ -20,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,10 +95,14 @@ public final class WriteCoordinator {
         // or the flag came from a client) is coordinated here but counted on the replicas alone
         boolean selfCounts = replicas.isAmong(pref);
         if (!selfCounts && !req.forwarded()) {
-            return forward(req, pref);
+            return forward(state, req, pref);
         }
-        if (pref.size() < req.w()) {
-            return CompletableFuture.failedFuture(InsufficientReplicasException.of(req.op(), req.w(), 0));
+        // one slot per preference node (the coordinator's own among them when it counts), by zone
+        String here = replicas.zone(state);
+        ZoneQuorum quorum = ZoneQuorum.of(t.config().quorum(), req.w(), here,
+                pref.stream().map(node -> ReplicaSelector.zoneOf(state, node)).toList());
+        if (quorum.shortfall() != null) {
+            return CompletableFuture.failedFuture(quorum.refusal(req.op()));
         }
         // refusals (sibling cap, context limits) happen here, before anything is stored or sent
         SiblingStore.Coordinated coordinated = t.store().coordinate(partition, req.key(), req.context(), req.value(),
@@ -119,9 +124,8 @@ public final class WriteCoordinator {
                 others.add(target);
             }
         }
-        QuorumTracker quorum = new QuorumTracker(req.w(), others.size() + (selfCounts ? 1 : 0));
         CompletableFuture<Context> result = new CompletableFuture<>();
-        if (selfCounts && quorum.success() == QuorumTracker.Decision.SUCCEEDED) {
+        if (selfCounts && quorum.success(here, here) == QuorumTracker.Decision.SUCCEEDED) {
             result.complete(written);
         }
         long attemptTimeout = ReplicaSelector.attemptTimeout(req.timeoutMillis());
@@ -135,19 +139,25 @@ public final class WriteCoordinator {
         for (int i = 0; i < others.size(); i++) {
             // buffered tables: the paper's one durable write, asked of the first other replica
             boolean sync = t.config().durability() == TableConfig.Durability.SYNC || i == 0;
+            String slotZone = ReplicaSelector.zoneOf(state, others.get(i).owner());
             writeSlot(t, partition, req.key(), coordinated.siblings(), sync, others.get(i), substitutes,
-                    attemptTimeout, error -> {
+                    attemptTimeout, (answered, error) -> {
                         QuorumTracker.Decision d;
                         boolean all;
+                        InsufficientReplicasException failed = null;
                         synchronized (quorum) {
-                            d = error == null ? quorum.success() : quorum.failure();
+                            d = error == null
+                                    ? quorum.success(slotZone, ReplicaSelector.zoneOf(state, answered.node()))
+                                    : quorum.failure(slotZone);
                             all = quorum.allAnswered();
+                            if (d == QuorumTracker.Decision.FAILED) {
+                                failed = quorum.error(req.op());
+                            }
                         }
                         if (d == QuorumTracker.Decision.SUCCEEDED) {
                             result.complete(written);
-                        } else if (d == QuorumTracker.Decision.FAILED) {
-                            result.completeExceptionally(
-                                    InsufficientReplicasException.of(req.op(), req.w(), quorum.successes()));
+                        } else if (failed != null) {
+                            result.completeExceptionally(failed);
                         }
                         if (all) {
                             deadline.cancel();
@@ -172,10 +182,13 @@ public final class WriteCoordinator {
     }
 
     /** Paper §4.5: a write is coordinated by a node of the key's preference list; pass it to one. */
-    private CompletableFuture<Context> forward(WriteRequest req, List<String> pref) {
+    private CompletableFuture<Context> forward(ClusterState state, WriteRequest req, List<String> pref) {
         Message.Put fwd = new Message.Put(req.tableName(), req.key(), req.context().toBytes(), req.value(),
                 req.tombstone(), req.w(), req.timeoutMillis(), true);
-        return forward(req, MessageCodec.encode(fwd), replicas.availableFirst(pref), 0);
+        // with quorum=local the replica coordinating counts its own zone: keep it the caller's
+        List<String> order = req.table().config().quorum() == QuorumScope.LOCAL
+                ? replicas.availableSameZoneFirst(state, pref) : replicas.availableFirst(pref);
+        return forward(req, MessageCodec.encode(fwd), order, 0);
     }
 
     private CompletableFuture<Context> forward(WriteRequest req, byte[] request, List<String> order, int index) {
@@ -226,7 +239,7 @@ public final class WriteCoordinator {
 
     /** Writes one slot: to its target, or on failure to the next substitute with a hint. */
     private void writeSlot(Table t, int partition, byte[] key, SiblingSet set, boolean sync, Target target,
-                           Substitutes substitutes, long timeoutMillis, Consumer<Throwable> done) {
+                           Substitutes substitutes, long timeoutMillis, BiConsumer<Target, Throwable> done) {
         byte[] msg = MessageCodec.encode(new Message.ReplicaWrite(t.config().name(), partition, key, set, sync,
                 target.hintFor()));
         transport.send(target.node(), msg, timeoutMillis)
@@ -238,17 +251,17 @@ public final class WriteCoordinator {
                         // a node that will not keep the key is no replica to count
                         LOG.debug("{} stored a write but does not replicate partition {} of table '{}' under its"
                                 + " ring: not counted towards W", target.node(), partition, t.config().name());
-                        done.accept(new NotAReplicaException(target.node()));
+                        done.accept(target, new NotAReplicaException(target.node()));
                         return;
                     }
                     if (error == null) {
-                        done.accept(null);
+                        done.accept(target, null);
                         return;
                     }
                     LOG.debug("replica {} failed a write: {}", target.node(), error.toString());
-                    String sub = ReplicaSelector.isTransportFailure(error) ? substitutes.next() : null;
+                    String sub = ReplicaSelector.isTransportFailure(error) ? substitutes.next(target.owner()) : null;
                     if (sub == null || replicas.isSelf(sub)) {
-                        done.accept(error);
+                        done.accept(target, error);
                     } else {
                         writeSlot(t, partition, key, set, sync, target.substitutedBy(sub), substitutes,
                                 timeoutMillis, done);

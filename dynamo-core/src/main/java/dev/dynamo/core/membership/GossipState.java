@@ -2,6 +2,7 @@ package dev.dynamo.core.membership;
 
 import dev.dynamo.core.io.ByteReader;
 import dev.dynamo.core.io.ByteWriter;
+import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import java.util.Collections;
 import java.util.Map;
@@ -23,6 +24,8 @@ import java.util.TreeMap;
 public record GossipState(Map<String, MemberState> members, Ring ring, Transition transition) {
 
     private static final int FORMAT = 1;
+    /** Format 1 plus each member's zone; written only when a member is outside the default zone. */
+    private static final int FORMAT_ZONES = 2;
     private static final int MAX_MEMBERS = Ring.MAX_NODES;
 
     public GossipState {
@@ -93,13 +96,18 @@ public record GossipState(Map<String, MemberState> members, Ring ring, Transitio
 
     public byte[] encode() {
         ByteWriter out = new ByteWriter(256 + members.size() * 64);
-        out.writeByte(FORMAT).writeVarInt(members.size());
+        // a cluster without zones keeps format 1: nodes of an older version read it
+        boolean zoned = members.values().stream().anyMatch(m -> !m.zone().equals(NodeInfo.DEFAULT_ZONE));
+        out.writeByte(zoned ? FORMAT_ZONES : FORMAT).writeVarInt(members.size());
         for (MemberState s : members.values()) {
             out.writeString(s.id()).writeString(s.binaryAddress()).writeString(s.httpAddress())
                     .writeLong(Double.doubleToLongBits(s.capacity())).writeByte(s.status().ordinal())
                     .writeVarLong(s.generation()).writeVarLong(s.version()).writeVarLong(s.ringVersion())
                     .writeVarLong(s.seenTransition()).writeVarLong(s.readyTransition())
                     .writeVarLong(s.readyRingVersion());
+            if (zoned) {
+                out.writeString(s.zone());
+            }
         }
         out.writeBytes(ring.encode());
         if (transition == null) {
@@ -116,9 +124,9 @@ public record GossipState(Map<String, MemberState> members, Ring ring, Transitio
     public static GossipState decode(byte[] bytes) {
         ByteReader in = new ByteReader(bytes);
         int format = in.readByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != FORMAT_ZONES) {
             throw new IllegalArgumentException("gossip state format " + format + " is not supported (expected "
-                    + FORMAT + ")");
+                    + FORMAT + " or " + FORMAT_ZONES + ")");
         }
         int count = in.readVarInt();
         if (count < 0 || count > MAX_MEMBERS || count > in.remaining()) {
@@ -135,8 +143,15 @@ public record GossipState(Map<String, MemberState> members, Ring ring, Transitio
             if (status >= statuses.length) {
                 throw new IllegalArgumentException("unknown node status " + status + " of node '" + id + "'");
             }
-            members.put(id, new MemberState(id, binary, http, capacity, statuses[status], in.readVarLong(),
-                    in.readVarLong(), in.readVarLong(), in.readVarLong(), in.readVarLong(), in.readVarLong()));
+            long generation = in.readVarLong();
+            long version = in.readVarLong();
+            long ringVersion = in.readVarLong();
+            long seen = in.readVarLong();
+            long readyTransition = in.readVarLong();
+            long readyRing = in.readVarLong();
+            String zone = format == FORMAT_ZONES ? in.readString() : NodeInfo.DEFAULT_ZONE;
+            members.put(id, new MemberState(id, binary, http, capacity, statuses[status], generation, version,
+                    ringVersion, seen, readyTransition, readyRing, zone));
         }
         Ring ring = Ring.decode(in.readBytes());
         Transition transition = null;

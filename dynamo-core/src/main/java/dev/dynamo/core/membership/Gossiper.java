@@ -409,12 +409,13 @@ public final class Gossiper implements AutoCloseable {
         int known = mine.members().size();
         for (MemberState m : theirs.members().values()) {
             if (!MemberSyntax.isGossipId(m.id()) || !MemberSyntax.isGossipAddress(m.binaryAddress())
-                    || !MemberSyntax.isGossipAddress(m.httpAddress())) {
+                    || !MemberSyntax.isGossipAddress(m.httpAddress()) || !MemberSyntax.isGossipId(m.zone())) {
                 limits.refused(MEMBER_SYNTAX);
                 logLimiter.warn(LOG, "gossip-malformed-member", "node {}: ignored a gossiped member entry with a"
-                        + " malformed id or address: id {}, addresses {} and {}; {}", self,
+                        + " malformed id, address or zone: id {}, addresses {} and {}, zone {}; {}", self,
                         MemberSyntax.describe(m.id()), MemberSyntax.describe(m.binaryAddress()),
-                        MemberSyntax.describe(m.httpAddress()), MemberSyntax.GOSSIP_RULE);
+                        MemberSyntax.describe(m.httpAddress()), MemberSyntax.describe(m.zone()),
+                        MemberSyntax.GOSSIP_RULE);
                 continue;
             }
             if (!mine.members().containsKey(m.id())) {

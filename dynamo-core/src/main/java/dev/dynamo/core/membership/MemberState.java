@@ -1,5 +1,6 @@
 package dev.dynamo.core.membership;
 
+import dev.dynamo.core.ring.NodeInfo;
 import java.util.Objects;
 
 /**
@@ -26,10 +27,11 @@ import java.util.Objects;
  * @param seenTransition    the newest ring transition the node has learnt of (0: none)
  * @param readyTransition   the transition of the step whose transfers this node finished
  * @param readyRingVersion  the ring version of that step (the node received everything it needs for it)
+ * @param zone              the node's zone ({@link NodeInfo#ZONE_RULE})
  */
 public record MemberState(String id, String binaryAddress, String httpAddress, double capacity, NodeStatus status,
                           long generation, long version, long ringVersion, long seenTransition,
-                          long readyTransition, long readyRingVersion) {
+                          long readyTransition, long readyRingVersion, String zone) {
 
     public MemberState {
         Objects.requireNonNull(id, "id");
@@ -39,11 +41,30 @@ public record MemberState(String id, String binaryAddress, String httpAddress, d
         if (!(capacity > 0) || Double.isInfinite(capacity)) {
             throw new IllegalArgumentException("capacity of node '" + id + "' must be finite and > 0, was " + capacity);
         }
+        if (!NodeInfo.isValidZone(zone)) {
+            throw new IllegalArgumentException("zone of node '" + id + "' must be " + NodeInfo.ZONE_RULE + ", was "
+                    + MemberSyntax.describe(zone));
+        }
+    }
+
+    /** An entry of a node in the {@linkplain NodeInfo#DEFAULT_ZONE default zone}. */
+    public MemberState(String id, String binaryAddress, String httpAddress, double capacity, NodeStatus status,
+                       long generation, long version, long ringVersion, long seenTransition,
+                       long readyTransition, long readyRingVersion) {
+        this(id, binaryAddress, httpAddress, capacity, status, generation, version, ringVersion, seenTransition,
+                readyTransition, readyRingVersion, NodeInfo.DEFAULT_ZONE);
     }
 
     public static MemberState initial(String id, String binaryAddress, String httpAddress, double capacity,
                                       NodeStatus status, long generation, long ringVersion) {
-        return new MemberState(id, binaryAddress, httpAddress, capacity, status, generation, 1, ringVersion, 0, 0, 0);
+        return initial(id, binaryAddress, httpAddress, capacity, NodeInfo.DEFAULT_ZONE, status, generation,
+                ringVersion);
+    }
+
+    public static MemberState initial(String id, String binaryAddress, String httpAddress, double capacity,
+                                      String zone, NodeStatus status, long generation, long ringVersion) {
+        return new MemberState(id, binaryAddress, httpAddress, capacity, status, generation, 1, ringVersion, 0, 0, 0,
+                zone);
     }
 
     /** True when this entry supersedes {@code other} (same node). */
@@ -63,13 +84,13 @@ public record MemberState(String id, String binaryAddress, String httpAddress, d
 
     public MemberState withVersion(long v) {
         return new MemberState(id, binaryAddress, httpAddress, capacity, status, generation, v, ringVersion,
-                seenTransition, readyTransition, readyRingVersion);
+                seenTransition, readyTransition, readyRingVersion, zone);
     }
 
     /** This entry with another status, as a change (version + 1). */
     public MemberState withStatus(NodeStatus s) {
         return new MemberState(id, binaryAddress, httpAddress, capacity, s, generation, version + 1, ringVersion,
-                seenTransition, readyTransition, readyRingVersion);
+                seenTransition, readyTransition, readyRingVersion, zone);
     }
 
     /** This entry with what the node knows of the ring, as a change (version + 1) if anything differs. */
@@ -78,7 +99,7 @@ public record MemberState(String id, String binaryAddress, String httpAddress, d
             return this;
         }
         return new MemberState(id, binaryAddress, httpAddress, capacity, status, generation, version + 1, ring, seen,
-                readyTransition, readyRingVersion);
+                readyTransition, readyRingVersion, zone);
     }
 
     /** This entry saying the node has received everything for step {@code ring} of {@code transition}. */
@@ -87,6 +108,6 @@ public record MemberState(String id, String binaryAddress, String httpAddress, d
             return this;
         }
         return new MemberState(id, binaryAddress, httpAddress, capacity, status, generation, version + 1, ringVersion,
-                seenTransition, transition, ring);
+                seenTransition, transition, ring, zone);
     }
 }

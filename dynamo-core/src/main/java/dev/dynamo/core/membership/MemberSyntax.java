@@ -109,10 +109,11 @@ public final class MemberSyntax {
                 && description.chars().allMatch(c -> c >= ' ' && c < 0x7f);
     }
 
-    /** Every node of {@code ring} has a gossip id and, when known, a gossip address. */
+    /** Every node of {@code ring} has a gossip id and zone (zones follow the id rule) and, when known, a gossip address. */
     public static boolean isGossipRing(Ring ring) {
         for (NodeInfo node : ring.nodes()) {
-            if (!isGossipId(node.id()) || (node.address() != null && !isGossipAddress(node.address()))) {
+            if (!isGossipId(node.id()) || !isGossipId(node.zone())
+                    || (node.address() != null && !isGossipAddress(node.address()))) {
                 return false;
             }
         }

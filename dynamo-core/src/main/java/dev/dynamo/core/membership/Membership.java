@@ -127,7 +127,8 @@ public final class Membership implements AutoCloseable {
         boolean member = ring.version() >= 1 && ring.contains(self.id());
         long generation = scheduler.clock().millis();
         MemberState me = MemberState.initial(self.id(), self.binaryAddress(), self.httpAddress(),
-                node.config().capacity(), member ? NodeStatus.NORMAL : NodeStatus.JOINING, generation, ring.version());
+                node.config().capacity(), node.config().zone(), member ? NodeStatus.NORMAL : NodeStatus.JOINING,
+                generation, ring.version());
         Random random = new Random(self.id().hashCode() * 1_000_003L + generation);
         this.gossiper = new Gossiper(me, ring, seeds, config, transport, scheduler, detector, random,
                 this::requestSync, node.context().limits());
@@ -511,10 +512,10 @@ public final class Membership implements AutoCloseable {
 
     private NodeInfo nodeInfo() {
         try {
-            return new NodeInfo(self.id(), self.binaryAddress(), node.config().capacity());
+            return new NodeInfo(self.id(), self.binaryAddress(), node.config().capacity(), node.config().zone());
         } catch (IllegalArgumentException e) {
             // not a host:port (in-JVM transports): the ring does not need it, gossip carries addresses
-            return new NodeInfo(self.id(), null, node.config().capacity());
+            return new NodeInfo(self.id(), null, node.config().capacity(), node.config().zone());
         }
     }
 
@@ -524,8 +525,9 @@ public final class Membership implements AutoCloseable {
             if (m == null) {
                 Message.NodeAddress a = configuredAddresses.get(id);
                 double capacity = x.ring().node(id).map(NodeInfo::capacity).orElse(1.0);
+                String zone = x.ring().zoneOf(id).orElse(NodeInfo.DEFAULT_ZONE);
                 m = MemberState.initial(id, a == null ? "" : a.binaryAddress(), a == null ? "" : a.httpAddress(),
-                        capacity, NodeStatus.REMOVED, 0, 0);
+                        capacity, zone, NodeStatus.REMOVED, 0, 0);
                 return x.with(m);
             }
             // well above the last heartbeat this node heard of it: others may have heard a few
@@ -546,14 +548,14 @@ public final class Membership implements AutoCloseable {
             double phi = !me && detector instanceof PhiAccrualFailureDetector p ? p.phi(m.id()) : 0;
             members.add(new MembershipView.Member(m.id(), m.binaryAddress(), m.httpAddress(), m.capacity(), m.status(),
                     !me && suspected.contains(m.id()), phi, s.ring().partitionsOf(m.id()).size(), m.ringVersion(),
-                    m.generation(), m.version(), true));
+                    m.generation(), m.version(), true, s.ring().zoneOf(m.id()).orElse(m.zone())));
         }
         for (NodeInfo n : s.ring().nodes()) {
             if (!s.members().containsKey(n.id())) { // configured, or in the ring gossip brought, but never heard from
                 Message.NodeAddress a = configuredAddresses.get(n.id());
                 members.add(new MembershipView.Member(n.id(), a == null ? n.address() : a.binaryAddress(),
                         a == null ? null : a.httpAddress(), n.capacity(), NodeStatus.NORMAL, true, 0,
-                        s.ring().partitionsOf(n.id()).size(), 0, 0, 0, false));
+                        s.ring().partitionsOf(n.id()).size(), 0, 0, 0, false, n.zone()));
             }
         }
         return new MembershipView(self.id(), s.ring().version(), s.ring().q(), members, rebalancer.progress());

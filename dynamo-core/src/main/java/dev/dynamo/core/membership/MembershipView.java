@@ -35,9 +35,10 @@ public record MembershipView(String self, long ringVersion, int q, List<Member> 
      * @param heartbeat   its heartbeat counter, as gossip last told
      * @param seen        gossip has brought news of it; false for a node of the ring this node has
      *                    never heard from (then it is also suspected, and its gossiped fields are 0)
+     * @param zone        its zone: as the ring says for a ring node, else as it gossiped
      */
     public record Member(String id, String binaryAddress, String httpAddress, double capacity, NodeStatus status,
                          boolean suspected, double phi, int partitions, long ringVersion, long generation,
-                         long heartbeat, boolean seen) {
+                         long heartbeat, boolean seen, String zone) {
     }
 }

@@ -29,7 +29,7 @@ public final class BackgroundServices implements AutoCloseable {
         this.handoff = new HintedHandoff(node, hints, options.hintIntervalMillis(), options.hintBatchSize(),
                 options.tombstoneGraceMillis());
         this.antiEntropy = new AntiEntropy(node, options.antiEntropyIntervalMillis(), options.antiEntropyKeysPerSecond(),
-                options.antiEntropyMaxDigests());
+                options.antiEntropyMaxDigests(), options.antiEntropyCrossZoneKeysPerSecond());
         this.tombstonePurger = new TombstonePurger(node, options.tombstoneGraceMillis(),
                 options.tombstoneGcIntervalMillis());
     }

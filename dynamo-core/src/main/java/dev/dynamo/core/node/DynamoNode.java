@@ -108,7 +108,7 @@ public final class DynamoNode implements MessageHandler, AutoCloseable {
                     .orElse(TableConfig.DEFAULT_TIMEOUT_MILLIS);
             this.context = new NodeContext(config.id(), storage.tables(), () -> this.cluster, transport, scheduler,
                     detector, requestTimeout, observer);
-            ReplicaSelector replicas = new ReplicaSelector(config.id(), detector);
+            ReplicaSelector replicas = new ReplicaSelector(config.id(), config.zone(), detector);
             LocalReplica local = new LocalReplica(config.id(), storage.hints());
             this.writes = new WriteCoordinator(storage.incarnation().actor(), replicas, transport, scheduler,
                     options.requestLimits());

@@ -1,5 +1,6 @@
 package dev.dynamo.core.node;
 
+import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.table.TableConfig;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -14,9 +15,10 @@ import java.util.Objects;
  * @param dataDir        where engines keep their files (one sub-directory per table)
  * @param capacity       capacity weight for partition ownership
  * @param maxClockEntries vector clock truncation bound
+ * @param zone           the zone (data center or rack) it runs in ({@link NodeInfo#ZONE_RULE})
  */
 public record NodeConfig(String id, String host, int binaryPort, int httpPort, Path dataDir, double capacity,
-                         int maxClockEntries) {
+                         int maxClockEntries, String zone) {
     public NodeConfig {
         Objects.requireNonNull(id, "id");
         if (!TableConfig.NAME.matcher(id).matches()) {
@@ -32,6 +34,15 @@ public record NodeConfig(String id, String host, int binaryPort, int httpPort, P
         if (maxClockEntries < 1) {
             throw new IllegalArgumentException("max clock entries must be >= 1, was " + maxClockEntries);
         }
+        if (!NodeInfo.isValidZone(zone)) {
+            throw new IllegalArgumentException("zone '" + zone + "' must be " + NodeInfo.ZONE_RULE);
+        }
+    }
+
+    /** A node in the {@linkplain NodeInfo#DEFAULT_ZONE default zone}. */
+    public NodeConfig(String id, String host, int binaryPort, int httpPort, Path dataDir, double capacity,
+                      int maxClockEntries) {
+        this(id, host, binaryPort, httpPort, dataDir, capacity, maxClockEntries, NodeInfo.DEFAULT_ZONE);
     }
 
     private static void checkPort(String what, int port) {

@@ -1,15 +1,18 @@
 package dev.dynamo.core.ring;
 
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
- * A physical node as the ring sees it: a stable id, where to reach it and how much of
- * the ring it should own relative to the others.
+ * A physical node as the ring sees it: a stable id, where to reach it, how much of
+ * the ring it should own relative to the others, and the zone (data center, or rack)
+ * it runs in. Preference lists spread a key's replicas over as many zones as possible
+ * (see {@link Ring#preferenceList}).
  *
  * <pre>{@code
- * NodeInfo a = new NodeInfo("node-a", "10.0.0.1:7000", 1.0);
- * NodeInfo big = new NodeInfo("node-b", "10.0.0.2:7000", 2.0); // owns about twice as many partitions
- * NodeInfo test = NodeInfo.of("n1");                           // no address, capacity 1
+ * NodeInfo a = new NodeInfo("node-a", "10.0.0.1:7000", 1.0);          // zone "default"
+ * NodeInfo big = new NodeInfo("node-b", "10.0.0.2:7000", 2.0, "dc2"); // twice as many partitions, in dc2
+ * NodeInfo test = NodeInfo.of("n1");                                  // no address, capacity 1
  * }</pre>
  *
  * @param id       non-empty, no whitespace or control characters, at most
@@ -18,8 +21,15 @@ import java.nio.charset.StandardCharsets;
  *                 {@code null} when not known (tests, planning); at most
  *                 {@value #MAX_ADDRESS_BYTES} UTF-8 bytes
  * @param capacity relative weight, finite and {@code > 0}
+ * @param zone     the node's zone: {@value #ZONE_RULE}
  */
-public record NodeInfo(String id, String address, double capacity) {
+public record NodeInfo(String id, String address, double capacity, String zone) {
+
+    /** The zone of a node that names none (every node of a cluster without zones). */
+    public static final String DEFAULT_ZONE = "default";
+    /** What a zone name may look like, for messages. */
+    public static final String ZONE_RULE = "1 to 64 letters, digits, '-' or '_'";
+    private static final Pattern ZONE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /** Longest node id, in UTF-8 bytes. */
     public static final int MAX_ID_BYTES = 255;
@@ -43,6 +53,20 @@ public record NodeInfo(String id, String address, double capacity) {
             throw new IllegalArgumentException(
                     "capacity of node '" + id + "' must be finite and > 0, was " + capacity);
         }
+        if (!isValidZone(zone)) {
+            throw new IllegalArgumentException("zone of node '" + id + "' must be " + ZONE_RULE + ", was "
+                    + quote(zone));
+        }
+    }
+
+    /** A node in the {@linkplain #DEFAULT_ZONE default zone}. */
+    public NodeInfo(String id, String address, double capacity) {
+        this(id, address, capacity, DEFAULT_ZONE);
+    }
+
+    /** Whether {@code zone} is a valid zone name ({@value #ZONE_RULE}). */
+    public static boolean isValidZone(String zone) {
+        return zone != null && ZONE.matcher(zone).matches();
     }
 
     /** A node without address and with capacity 1. */
@@ -52,12 +76,17 @@ public record NodeInfo(String id, String address, double capacity) {
 
     /** This node with another capacity. */
     public NodeInfo withCapacity(double newCapacity) {
-        return new NodeInfo(id, address, newCapacity);
+        return new NodeInfo(id, address, newCapacity, zone);
     }
 
     /** This node with another address. */
     public NodeInfo withAddress(String newAddress) {
-        return new NodeInfo(id, newAddress, capacity);
+        return new NodeInfo(id, newAddress, capacity, zone);
+    }
+
+    /** This node in another zone. */
+    public NodeInfo withZone(String newZone) {
+        return new NodeInfo(id, address, capacity, newZone);
     }
 
     private static void checkAddress(String address) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * An immutable assignment of Q fixed, equal partitions of the position space to nodes,
@@ -42,6 +43,21 @@ public final class Ring {
     private final int[] owners;
     private final int[][] partitionsByNode;
     private final int ownerCount;
+    /** Zone names, sorted; {@code zoneOf[i]} indexes it for node {@code i}. */
+    private final List<String> zones;
+    private final int[] zoneOf;
+    /** Per zone, how many of its nodes own a partition. */
+    private final int[] owningPerZone;
+    private final int owningZones;
+    /**
+     * Zone-spread lists, by list length (up to {@link #CACHED_N}) and partition, made on first
+     * use: spreading costs a walk far enough to see every zone, and requests ask for the same
+     * few lengths over and over. Not part of the ring's value.
+     */
+    private final AtomicReferenceArray<AtomicReferenceArray<List<String>>> spreadLists =
+            new AtomicReferenceArray<>(CACHED_N + 1);
+    /** Longest list kept in {@link #spreadLists} (substitute lists, as long as the ring, are not). */
+    private static final int CACHED_N = 16;
 
     /**
      * Takes ownership of {@code owners} (callers pass a fresh array). Validates everything,
@@ -92,6 +108,17 @@ public final class Ring {
         for (int p = 0; p < owners.length; p++) {
             partitionsByNode[owners[p]][filled[owners[p]]++] = p;
         }
+        this.zones = this.nodes.stream().map(NodeInfo::zone).distinct().sorted().toList();
+        this.zoneOf = new int[counts.length];
+        this.owningPerZone = new int[zones.size()];
+        int zonesOwning = 0;
+        for (int i = 0; i < counts.length; i++) {
+            zoneOf[i] = Collections.binarySearch(zones, this.nodes.get(i).zone());
+            if (counts[i] > 0 && owningPerZone[zoneOf[i]]++ == 0) {
+                zonesOwning++;
+            }
+        }
+        this.owningZones = zonesOwning;
     }
 
     /**
@@ -129,7 +156,10 @@ public final class Ring {
      * {@code "DR"}, format 1, version (varint), Q (varint), node count (varint), per node
      * id and address (varint length + UTF-8; address length is stored +1, 0 meaning none)
      * and capacity (IEEE double, big-endian), then Q owner indexes (1 byte each up to 256
-     * nodes, else 2 bytes big-endian), then a CRC32C of everything before it.
+     * nodes, else 2 bytes big-endian), then a CRC32C of everything before it. A ring with a
+     * node outside the {@linkplain NodeInfo#DEFAULT_ZONE default zone} is format 2: the same
+     * with each node's zone (varint length + UTF-8) after its capacity; a ring without zones
+     * is always format 1, so rings saved or gossiped before zones existed read unchanged.
      * {@code Ring.decode(r.encode()).equals(r)} and equal rings encode to equal bytes.
      */
     public byte[] encode() {
@@ -192,9 +222,20 @@ public final class Ring {
     }
 
     /**
-     * The first {@code n} distinct node ids met walking the ring from {@code partition}
-     * (its owner first) through {@code partition + 1}, ... wrapping around. If fewer than
-     * {@code n} nodes own partitions, all of them, in walk order.
+     * The {@code n} nodes that replicate {@code partition}, its owner (the coordinator) first.
+     *
+     * <p>With every node in one zone: the first {@code n} distinct nodes met walking the
+     * ring from {@code partition} through {@code partition + 1}, ... wrapping around.
+     *
+     * <p>With several zones the replicas are spread over as many zones as possible: walking
+     * the ring the same way, each node gets a rank, the number of nodes of its zone met
+     * before it; the list is the {@code n} nodes of lowest rank, by rank and then in walk
+     * order. So the first replica of each zone comes before any second one, and no zone
+     * holds two more replicas than another zone that still has a node left out. With one
+     * zone the rank is the walk position, so the list is exactly the one-zone list above.
+     *
+     * <p>If fewer than {@code n} nodes own partitions, all of them. Every prefix of a longer
+     * list is the shorter list.
      *
      * @throws IllegalArgumentException if {@code n < 1} or the partition is out of range
      */
@@ -204,6 +245,36 @@ public final class Ring {
             throw new IllegalArgumentException("n must be >= 1, was " + n);
         }
         int want = Math.min(n, ownerCount);
+        if (owningZones <= 1) {
+            return ids(walk(partition, want));
+        }
+        if (want > CACHED_N) {
+            return ids(spreadOverZones(partition, want));
+        }
+        AtomicReferenceArray<List<String>> lists = spreadLists.get(want);
+        if (lists == null) {
+            spreadLists.compareAndSet(want, null, new AtomicReferenceArray<>(owners.length));
+            lists = spreadLists.get(want);
+        }
+        List<String> list = lists.get(partition);
+        if (list == null) {
+            // two threads may both compute it: the same immutable list either way
+            list = ids(spreadOverZones(partition, want));
+            lists.set(partition, list);
+        }
+        return list;
+    }
+
+    private List<String> ids(int[] found) {
+        String[] ids = new String[found.length];
+        for (int i = 0; i < found.length; i++) {
+            ids[i] = nodes.get(found[i]).id();
+        }
+        return List.of(ids);
+    }
+
+    /** The first {@code want} distinct owners from {@code partition} on, as node indexes. */
+    private int[] walk(int partition, int want) {
         int[] found = new int[want];
         boolean[] seen = want > 8 ? new boolean[nodes.size()] : null;
         int count = 0;
@@ -219,11 +290,73 @@ public final class Ring {
                 found[count++] = owner;
             }
         }
-        String[] ids = new String[want];
-        for (int i = 0; i < want; i++) {
-            ids[i] = nodes.get(found[i]).id();
+        return found;
+    }
+
+    /**
+     * The zone-spread list as node indexes. Walks only until no node further on can rank
+     * below the {@code want} best found: every unseen node of a zone ranks at least as many
+     * as that zone has shown, so once the nodes ranking below the least of those (over zones
+     * with nodes left) number {@code want}, the rest of the ring cannot change the answer.
+     */
+    private int[] spreadOverZones(int partition, int want) {
+        int[] seenInZone = new int[zones.size()];
+        boolean[] seen = new boolean[nodes.size()];
+        int[] order = new int[ownerCount];
+        int[] rank = new int[ownerCount];
+        int met = 0;
+        int q = owners.length;
+        for (int steps = 0, p = partition; steps < q; steps++, p = p + 1 == q ? 0 : p + 1) {
+            int owner = owners[p];
+            if (seen[owner]) {
+                continue;
+            }
+            seen[owner] = true;
+            order[met] = owner;
+            rank[met] = seenInZone[zoneOf[owner]]++;
+            met++;
+            if (met == ownerCount || settled(seenInZone, want)) {
+                break;
+            }
         }
-        return List.of(ids);
+        int[] found = new int[want];
+        int count = 0;
+        for (int r = 0; count < want; r++) {
+            for (int i = 0; i < met && count < want; i++) {
+                if (rank[i] == r) {
+                    found[count++] = order[i];
+                }
+            }
+        }
+        return found;
+    }
+
+    private boolean settled(int[] seenInZone, int want) {
+        int least = Integer.MAX_VALUE;
+        for (int z = 0; z < seenInZone.length; z++) {
+            if (seenInZone[z] < owningPerZone[z]) {
+                least = Math.min(least, seenInZone[z]);
+            }
+        }
+        if (least == Integer.MAX_VALUE) {
+            return true;
+        }
+        int below = 0;
+        for (int count : seenInZone) {
+            below += Math.min(count, least);
+        }
+        return below >= want;
+    }
+
+    /** The zones of the ring's nodes, sorted by name ({@link NodeInfo#DEFAULT_ZONE} alone without zones). */
+    public List<String> zones() {
+        return zones;
+    }
+
+    /** The zone of node {@code nodeId}, if it is in the ring. */
+    public Optional<String> zoneOf(String nodeId) {
+        Integer i = indexById.get(nodeId);
+        return i == null ? Optional.empty() : Optional.of(nodes.get(i).zone());
     }
 
     /** Index in {@link #nodes()} of the owner of {@code partition} (unchecked). */

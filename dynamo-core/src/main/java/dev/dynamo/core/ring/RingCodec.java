@@ -18,8 +18,13 @@ final class RingCodec {
 
     static final byte MAGIC_0 = 'D';
     static final byte MAGIC_1 = 'R';
+    /** Every node in the default zone: what nodes without zones write and read. */
     static final byte FORMAT = 1;
+    /** Format 1 plus each node's zone after its capacity (varint length + UTF-8). */
+    static final byte FORMAT_ZONES = 2;
     private static final int CRC_BYTES = 4;
+    /** Zone names are ASCII, at most 64 characters. */
+    private static final int MAX_ZONE_BYTES = 64;
     /** id length, address length, capacity: the least a node can take. */
     private static final int MIN_NODE_BYTES = 1 + 1 + 1 + Double.BYTES;
 
@@ -30,7 +35,9 @@ final class RingCodec {
         ByteArrayOutputStream out = new ByteArrayOutputStream(32 + ring.q() * 2 + ring.nodes().size() * 32);
         out.write(MAGIC_0);
         out.write(MAGIC_1);
-        out.write(FORMAT);
+        // a ring without zones keeps format 1, byte for byte: nodes of an older version read it
+        boolean zoned = ring.nodes().stream().anyMatch(n -> !n.zone().equals(NodeInfo.DEFAULT_ZONE));
+        out.write(zoned ? FORMAT_ZONES : FORMAT);
         writeVarLong(out, ring.version());
         writeVarLong(out, ring.q());
         writeVarLong(out, ring.nodes().size());
@@ -48,6 +55,11 @@ final class RingCodec {
             long bits = Double.doubleToLongBits(node.capacity());
             for (int shift = 56; shift >= 0; shift -= 8) {
                 out.write((int) (bits >>> shift));
+            }
+            if (zoned) {
+                byte[] zone = node.zone().getBytes(StandardCharsets.UTF_8);
+                writeVarLong(out, zone.length);
+                out.writeBytes(zone);
             }
         }
         boolean wide = ring.nodes().size() > 256;
@@ -80,10 +92,11 @@ final class RingCodec {
         if (bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
             throw new IllegalArgumentException("ring bytes: bad magic, not an encoded ring");
         }
-        if (bytes[2] != FORMAT) {
+        if (bytes[2] != FORMAT && bytes[2] != FORMAT_ZONES) {
             throw new IllegalArgumentException("ring bytes: unsupported format " + (bytes[2] & 0xff)
-                    + ", this version reads format " + FORMAT);
+                    + ", this version reads formats " + FORMAT + " and " + FORMAT_ZONES);
         }
+        boolean zoned = bytes[2] == FORMAT_ZONES;
         int bodyLength = bytes.length - CRC_BYTES;
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bodyLength);
@@ -102,7 +115,7 @@ final class RingCodec {
         }
         int q = in.varInt("q", 1, Ring.MAX_Q);
         int nodeCount = in.varInt("node count", 1, Ring.MAX_NODES);
-        if ((long) nodeCount * MIN_NODE_BYTES > in.remaining()) {
+        if ((long) nodeCount * (MIN_NODE_BYTES + (zoned ? 2 : 0)) > in.remaining()) {
             throw new IllegalArgumentException("ring bytes: node count " + nodeCount
                     + " does not fit in the " + in.remaining() + " bytes left");
         }
@@ -113,11 +126,17 @@ final class RingCodec {
             int addressLength = in.varInt(what + " address length", 0, NodeInfo.MAX_ADDRESS_BYTES + 1);
             String address = addressLength == 0 ? null : in.string(what + " address", addressLength - 1);
             double capacity = Double.longBitsToDouble(in.fixedLong(what + " capacity"));
+            String zone = zoned ? in.string(what + " zone", in.varInt(what + " zone length", 1, MAX_ZONE_BYTES))
+                    : NodeInfo.DEFAULT_ZONE;
             try {
-                nodes.add(new NodeInfo(id, address, capacity));
+                nodes.add(new NodeInfo(id, address, capacity, zone));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("ring bytes: " + what + ": " + e.getMessage(), e);
             }
+        }
+        if (zoned && nodes.stream().allMatch(n -> n.zone().equals(NodeInfo.DEFAULT_ZONE))) {
+            throw new IllegalArgumentException("ring bytes: format " + FORMAT_ZONES
+                    + " with every node in the default zone is not canonical (format " + FORMAT + " is)");
         }
         int width = nodeCount > 256 ? 2 : 1;
         if ((long) q * width != in.remaining()) {

@@ -23,11 +23,12 @@ import java.util.regex.Pattern;
  *                        ({@code max-siblings}, 1..{@value #LARGEST_MAX_SIBLINGS})
  * @param warnSiblings    a write leaving a key with more siblings than this logs a warning
  *                        ({@code warn-siblings}, 1..maxSiblings)
+ * @param quorum          over which replicas R and W are counted ({@code quorum}: all, local or each)
  */
 public record TableConfig(String name, int n, int r, int w, String engine, String reconciler, String partitioner,
                           Durability durability, int maxValueBytes, long timeoutMillis,
                           Map<String, String> engineProperties, Map<String, String> reconcilerProperties,
-                          int maxSiblings, int warnSiblings) {
+                          int maxSiblings, int warnSiblings, QuorumScope quorum) {
 
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     public static final int DEFAULT_MAX_VALUE_BYTES = 1 << 20;
@@ -79,6 +80,16 @@ public record TableConfig(String name, int n, int r, int w, String engine, Strin
             throw new IllegalArgumentException("table '" + name + "': warn-siblings must be between 1 and"
                     + " max-siblings=" + maxSiblings + ", was " + warnSiblings);
         }
+        Objects.requireNonNull(quorum, "quorum");
+    }
+
+    /** A table whose quorums count all replicas ({@link QuorumScope#ALL}). */
+    public TableConfig(String name, int n, int r, int w, String engine, String reconciler, String partitioner,
+                       Durability durability, int maxValueBytes, long timeoutMillis,
+                       Map<String, String> engineProperties, Map<String, String> reconcilerProperties,
+                       int maxSiblings, int warnSiblings) {
+        this(name, n, r, w, engine, reconciler, partitioner, durability, maxValueBytes, timeoutMillis,
+                engineProperties, reconcilerProperties, maxSiblings, warnSiblings, QuorumScope.ALL);
     }
 
     /** A table with the default sibling limits (warning at 25, or at max-siblings when that is lower). */
@@ -97,22 +108,28 @@ public record TableConfig(String name, int n, int r, int w, String engine, Strin
 
     public TableConfig withDurability(Durability d) {
         return new TableConfig(name, n, r, w, engine, reconciler, partitioner, d, maxValueBytes, timeoutMillis,
-                engineProperties, reconcilerProperties, maxSiblings, warnSiblings);
+                engineProperties, reconcilerProperties, maxSiblings, warnSiblings, quorum);
     }
 
     public TableConfig withTimeoutMillis(long t) {
         return new TableConfig(name, n, r, w, engine, reconciler, partitioner, durability, maxValueBytes, t,
-                engineProperties, reconcilerProperties, maxSiblings, warnSiblings);
+                engineProperties, reconcilerProperties, maxSiblings, warnSiblings, quorum);
     }
 
     public TableConfig withMaxValueBytes(int max) {
         return new TableConfig(name, n, r, w, engine, reconciler, partitioner, durability, max, timeoutMillis,
-                engineProperties, reconcilerProperties, maxSiblings, warnSiblings);
+                engineProperties, reconcilerProperties, maxSiblings, warnSiblings, quorum);
     }
 
     /** The same table with {@code max-siblings} and {@code warn-siblings} set. */
     public TableConfig withSiblingLimits(int max, int warn) {
         return new TableConfig(name, n, r, w, engine, reconciler, partitioner, durability, maxValueBytes,
-                timeoutMillis, engineProperties, reconcilerProperties, max, warn);
+                timeoutMillis, engineProperties, reconcilerProperties, max, warn, quorum);
+    }
+
+    /** The same table with its quorums counted over {@code scope}. */
+    public TableConfig withQuorum(QuorumScope scope) {
+        return new TableConfig(name, n, r, w, engine, reconciler, partitioner, durability, maxValueBytes,
+                timeoutMillis, engineProperties, reconcilerProperties, maxSiblings, warnSiblings, scope);
     }
 }

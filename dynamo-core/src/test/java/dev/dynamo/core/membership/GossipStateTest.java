@@ -43,4 +43,27 @@ class GossipStateTest {
         byte[] bytes = s.encode();
         assertThrows(IllegalArgumentException.class, () -> GossipState.decode(Arrays.copyOf(bytes, bytes.length - 3)));
     }
+
+    @Test
+    void zonesTravelWithMembersAndRingsAndAZoneLessStateKeepsFormatOne() {
+        GossipState plain = GossipState.of(ring1, List.of(m("a", 1, 5, NodeStatus.NORMAL)));
+        assertEquals(1, plain.encode()[0], "what nodes without zones read");
+        Ring zonedRing = new RingPlanner().initial(16, List.of(new NodeInfo("a", null, 1, "dc1"),
+                new NodeInfo("b", null, 1, "dc2")));
+        MemberState joiner = MemberState.initial("c", "h:3", "h:4", 1.0, "dc2", NodeStatus.JOINING, 9, 0);
+        GossipState zoned = GossipState.of(zonedRing, List.of(m("a", 1, 5, NodeStatus.NORMAL), joiner));
+        GossipState read = GossipState.decode(zoned.encode());
+        assertEquals(zoned, read);
+        assertEquals("dc2", read.member("c").zone());
+        assertEquals(NodeInfo.DEFAULT_ZONE, read.member("a").zone());
+        assertEquals("dc1", read.ring().zoneOf("a").orElseThrow());
+        assertEquals("dc2", read.member("c").heartbeat().withStatus(NodeStatus.NORMAL).zone(), "kept across changes");
+        // a peer claiming a zone no configuration could name is refused whole
+        byte[] bytes = GossipState.of(ring1, List.of(MemberState.initial("c", "h:3", "h:4", 1.0, "dcX",
+                NodeStatus.JOINING, 9, 0))).encode();
+        int at = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("dcX");
+        bytes[at + 2] = '\n';
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GossipState.decode(bytes));
+        assertEquals(true, e.getMessage().contains("zone of node 'c'"), e.getMessage());
+    }
 }

@@ -102,7 +102,7 @@ class RingCodecTest {
         assertError("ring bytes: bad magic, not an encoded ring", badMagic);
         byte[] badFormat = good.clone();
         badFormat[2] = 9;
-        assertError("ring bytes: unsupported format 9, this version reads format 1", badFormat);
+        assertError("ring bytes: unsupported format 9, this version reads formats 1 and 2", badFormat);
         byte[] flipped = good.clone();
         flipped[good.length - 5] ^= 1;
         assertError("ring bytes: checksum mismatch, the data is corrupt", flipped);

@@ -1,5 +1,6 @@
 package dev.dynamo.server.cli;
 
+import dev.dynamo.core.ring.NodeInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -46,8 +47,12 @@ final class LocalCluster {
     static final String HOST = "127.0.0.1";
     static final int MAX_NODES = 64;
 
-    /** One node of the local cluster. */
-    record Node(int index, String id, int httpPort, int binaryPort, Path home) {
+    /** One node of the local cluster; {@code zone} is {@code default} unless the cluster spans zones. */
+    record Node(int index, String id, int httpPort, int binaryPort, Path home, String zone) {
+        Node(int index, String id, int httpPort, int binaryPort, Path home) {
+            this(index, id, httpPort, binaryPort, home, NodeInfo.DEFAULT_ZONE);
+        }
+
         Path conf() {
             return home.resolve("conf");
         }
@@ -130,6 +135,21 @@ final class LocalCluster {
      * @throws IllegalArgumentException naming the allowed range when a port would fall outside 1..65535
      */
     static List<Node> layout(int count, int base, Path dataDir) {
+        return layout(count, base, dataDir, 1);
+    }
+
+    /**
+     * The same, over {@code zones} zones named {@code zone1}, {@code zone2}, ...: node i is in
+     * zone ((i - 1) mod zones) + 1, so zones differ by at most one node; one zone is the
+     * default zone.
+     *
+     * @throws IllegalArgumentException naming the allowed range for a port or the number of zones
+     */
+    static List<Node> layout(int count, int base, Path dataDir, int zones) {
+        if (zones < 1 || zones > Math.max(1, count)) {
+            throw new IllegalArgumentException("--zones must be between 1 and the number of nodes (" + count
+                    + "), was " + zones);
+        }
         if (count < 1 || count > MAX_NODES) {
             throw new IllegalArgumentException("--nodes must be between 1 and " + MAX_NODES + ", was " + count);
         }
@@ -142,7 +162,8 @@ final class LocalCluster {
         List<Node> nodes = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             String id = "n" + i;
-            nodes.add(new Node(i, id, base + i, base - BINARY_OFFSET + i, dataDir.resolve(id)));
+            String zone = zones == 1 ? NodeInfo.DEFAULT_ZONE : "zone" + ((i - 1) % zones + 1);
+            nodes.add(new Node(i, id, base + i, base - BINARY_OFFSET + i, dataDir.resolve(id), zone));
         }
         return nodes;
     }
@@ -201,7 +222,8 @@ final class LocalCluster {
 
     /** The {@code cluster.nodes} value every node gets. */
     String clusterNodes() {
-        return nodes.stream().map(n -> n.id() + "@" + HOST + ":" + n.binaryPort() + ":" + n.httpPort())
+        return nodes.stream().map(n -> n.id() + "@" + HOST + ":" + n.binaryPort() + ":" + n.httpPort()
+                        + (n.zone().equals(NodeInfo.DEFAULT_ZONE) ? "" : ";zone=" + n.zone()))
                 .collect(Collectors.joining(", "));
     }
 

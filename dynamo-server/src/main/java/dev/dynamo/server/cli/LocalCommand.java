@@ -51,6 +51,12 @@ final class LocalCommand implements Callable<Integer> {
                     + " Fewer than 3 shrink the tables' n, r and w to fit.")
     int nodes;
 
+    @Option(names = "--zones", defaultValue = "1", paramLabel = "Z",
+            description = "Spread the nodes over Z zones (zone1, zone2, ...; node i in zone ((i-1) mod Z)+1), as if"
+                    + " in Z data centers: every key gets replicas in as many zones as its n allows; default"
+                    + " ${DEFAULT-VALUE} (no zones).")
+    int zones;
+
     @Option(names = "--base-port", defaultValue = "8080", paramLabel = "BASE",
             description = "HTTP of node i on BASE+i, binary protocol on BASE-1000+i; default ${DEFAULT-VALUE}.")
     int basePort;
@@ -105,7 +111,7 @@ final class LocalCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--wait-seconds and --stop-seconds must be at least 1");
         }
         try {
-            LocalCluster.layout(nodes, basePort, Path.of("")); // checks the options before anything is created
+            LocalCluster.layout(nodes, basePort, Path.of(""), zones); // checks the options before anything is created
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -119,7 +125,7 @@ final class LocalCommand implements Callable<Integer> {
         }
         boolean temporary = dataDir == null;
         Path dir = temporary ? Files.createTempDirectory("dynamo-local-") : dataDir.toAbsolutePath().normalize();
-        List<LocalCluster.Node> layout = LocalCluster.layout(nodes, basePort, dir);
+        List<LocalCluster.Node> layout = LocalCluster.layout(nodes, basePort, dir, zones);
         try {
             dev.dynamo.core.spi.Plugins.engine(engine);
         } catch (RuntimeException e) {
@@ -252,13 +258,15 @@ final class LocalCommand implements Callable<Integer> {
                         : (deleteLogs ? " (kept on stop, but the logs)" : "")));
         out.println();
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NODE", "HTTP", "BINARY", "PID", "LOG"});
+        rows.add(new String[] {"NODE", "ZONE", "HTTP", "BINARY", "PID", "LOG"});
         for (int i = 0; i < nodes.size(); i++) {
             LocalCluster.Node n = nodes.get(i);
-            rows.add(new String[] {n.id(), cluster.httpUrl(n), n.binaryAddress() + (security == null ? "" : " (TLS)"),
+            rows.add(new String[] {n.id(), n.zone(), cluster.httpUrl(n),
+                    n.binaryAddress() + (security == null ? "" : " (TLS)"),
                     String.valueOf(cluster.process(i).pid()), n.log().toString()});
         }
-        StatusCommand.printTable(out, rows);
+        boolean zoned = nodes.stream().map(LocalCluster.Node::zone).distinct().count() > 1;
+        StatusCommand.printTable(out, zoned ? rows : StatusCommand.withoutColumn(rows, 1));
         out.println();
         out.println("tables: " + cluster.tables().stream().map(LocalCluster.Table::describe)
                 .collect(Collectors.joining(", ")));

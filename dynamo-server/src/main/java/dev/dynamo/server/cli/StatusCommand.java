@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,11 +20,12 @@ import picocli.CommandLine.Spec;
  * {@code dynamo status [--http host:port]}: asks one node for the cluster ({@code GET
  * /cluster}, {@code GET /tables}), then every node for its health, its view of the ring,
  * the hints it holds for other nodes and its anti-entropy state, and prints one table row
- * per node. "SEEN AS" is the asked node's failure detector's view of each node.
+ * per node; with several zones, grouped by zone in a ZONE column and summed up per zone. "SEEN AS"
+ * is the asked node's failure detector's view of each node.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Shows the cluster: every node's addresses, capacity, partitions owned, health and ring version,"
-                       + " and the tables.",
+        description = {"Shows the cluster: every node's zone, addresses, capacity, partitions owned, health and ring"
+                       + " version, grouped by zone, and the tables.",
                        "Exit code 1 when some node does not answer, 2 when the given node cannot be reached."})
 final class StatusCommand implements Callable<Integer> {
 
@@ -75,10 +79,15 @@ final class StatusCommand implements Callable<Integer> {
                 cluster.path("node").asText("?"), client.uri(http, ""), cluster.path("ring_version").asText("?"),
                 cluster.path("q").asText("?"), cluster.path("nodes").size());
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NODE", "HTTP", "BINARY", "MEMBERSHIP", "CAPACITY", "PARTITIONS", "HEALTH", "SEEN AS",
-            "RING VERSION", "HINTS PENDING", "ANTI-ENTROPY"});
+        rows.add(new String[] {"NODE", "ZONE", "HTTP", "BINARY", "MEMBERSHIP", "CAPACITY", "PARTITIONS", "HEALTH",
+            "SEEN AS", "RING VERSION", "HINTS PENDING", "ANTI-ENTROPY"});
         int down = 0;
-        for (JsonNode n : cluster.path("nodes")) {
+        Map<String, int[]> zones = new TreeMap<>(); // zone -> nodes, answering, partitions
+        for (JsonNode n : byZone(cluster.path("nodes"))) {
+            String zone = zone(n);
+            int[] tally = zones.computeIfAbsent(zone, z -> new int[3]);
+            tally[0]++;
+            tally[2] += n.path("partitions").asInt();
             String address = n.path("address").asText("");
             String health;
             String ringVersion = "-";
@@ -86,7 +95,7 @@ final class StatusCommand implements Callable<Integer> {
             String repair = "-";
             if (address.isEmpty() || "null".equals(address)) {
                 // a node of the ring this one never heard from, with no configured address to try
-                rows.add(new String[] {n.path("id").asText(), "-", n.path("binary_address").asText("-"),
+                rows.add(new String[] {n.path("id").asText(), zone, "-", n.path("binary_address").asText("-"),
                     n.path("membership").asText("-"), n.path("capacity").asText("-"), n.path("partitions").asText("-"),
                     "UNREACHABLE (no HTTP address known)", n.path("status").asText("-"), "-", "-", "-"});
                 down++;
@@ -95,6 +104,7 @@ final class StatusCommand implements Callable<Integer> {
             try {
                 JsonNode h = client.get(address, "/health");
                 health = h.path("status").asText("up");
+                tally[1]++;
                 JsonNode view = client.get(address, "/cluster");
                 ringVersion = view.path("ring_version").asText("?");
                 hints = hints(view.path("hints_pending"));
@@ -110,11 +120,17 @@ final class StatusCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 return ExitCodes.ERROR;
             }
-            rows.add(new String[] {n.path("id").asText(), address, n.path("binary_address").asText("-"),
+            rows.add(new String[] {n.path("id").asText(), zone, address, n.path("binary_address").asText("-"),
                 n.path("membership").asText("-"), n.path("capacity").asText("-"), n.path("partitions").asText("-"), health,
                 n.path("status").asText("-"), ringVersion, hints, repair});
         }
-        printTable(out, rows);
+        // a cluster in one zone prints as before zones existed
+        printTable(out, zones.size() > 1 ? rows : withoutColumn(rows, 1));
+        if (zones.size() > 1) {
+            out.println();
+            zones.forEach((zone, t) -> out.printf("zone %s: %d node(s), %d answering, %d partitions owned%n", zone, t[0],
+                    t[1], t[2]));
+        }
         JsonNode move = cluster.path("rebalance");
         if (!move.isMissingNode() && !move.path("description").asText().isEmpty()) {
             out.printf("%nring change %s: %s, %d/%d partitions switched, %d bytes received by %s at %d B/s, eta %s%n",
@@ -134,6 +150,32 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return down == 0 ? ExitCodes.OK : ExitCodes.NOT_FOUND;
+    }
+
+    /** {@code rows} without their column {@code index}. */
+    static List<String[]> withoutColumn(List<String[]> rows, int index) {
+        List<String[]> out = new ArrayList<>(rows.size());
+        for (String[] row : rows) {
+            String[] shorter = new String[row.length - 1];
+            System.arraycopy(row, 0, shorter, 0, index);
+            System.arraycopy(row, index + 1, shorter, index, row.length - index - 1);
+            out.add(shorter);
+        }
+        return out;
+    }
+
+    /** The nodes ordered by zone, keeping the node's order within a zone. */
+    static List<JsonNode> byZone(JsonNode nodes) {
+        List<JsonNode> sorted = new ArrayList<>();
+        nodes.forEach(sorted::add);
+        sorted.sort(Comparator.comparing(StatusCommand::zone)); // stable
+        return sorted;
+    }
+
+    /** A node's zone; "-" from a node of a version without zones. */
+    static String zone(JsonNode node) {
+        JsonNode zone = node.path("zone");
+        return zone.isTextual() ? zone.asText() : "-";
     }
 
     /** "0", or the total and each target: "12 (n2=12)". */

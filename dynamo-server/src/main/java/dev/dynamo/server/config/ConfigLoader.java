@@ -4,12 +4,14 @@ import dev.dynamo.api.Context;
 import dev.dynamo.core.coordination.RequestLimits;
 import dev.dynamo.core.membership.MemberSyntax;
 import dev.dynamo.core.membership.MembershipConfig;
+import dev.dynamo.core.ring.NodeInfo;
 import dev.dynamo.core.ring.Ring;
 import dev.dynamo.core.node.NodeConfig;
 import dev.dynamo.core.node.NodeOptions;
 import dev.dynamo.core.spi.MessageLimit;
 import dev.dynamo.core.spi.Plugins;
 import dev.dynamo.core.spi.UnknownPluginException;
+import dev.dynamo.core.table.QuorumScope;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.version.ContextLimits;
 import dev.dynamo.http.HttpApiServer;
@@ -79,7 +81,7 @@ public final class ConfigLoader {
     public static final int MESSAGE_ENVELOPE_BYTES = 64 * 1024;
 
     private static final List<String> NODE_KEYS = List.of("node.id", "host", "binary.port", "http.port", "data.dir",
-            "capacity", "q", "cluster.nodes", "clock.max-entries", "transport", "transport.<name>.*",
+            "capacity", "zone", "q", "cluster.nodes", "clock.max-entries", "transport", "transport.<name>.*",
             "system.engine", "failure.suspect-after", "failure.probe-interval-ms", "hints.interval-ms",
             "hints.batch", "anti-entropy.interval-ms", "anti-entropy.keys-per-second", "tombstone.grace-ms",
             "tombstone.gc-interval-ms", "seeds", "membership.gossip-interval-ms", "membership.phi-threshold",
@@ -93,12 +95,12 @@ public final class ConfigLoader {
             // limits on what peers send (docs/limits.md, "Peers and background work")
             "membership.transfer-chunk-bytes", "membership.max-members", "membership.max-seeds",
             MembershipConfig.MAX_RING_VERSION_JUMP,
-            "anti-entropy.max-digests",
+            "anti-entropy.max-digests", "anti-entropy.cross-zone-keys-per-second",
             // limits on clients' requests (docs/limits.md, "Requests")
             RequestLimits.MAX_KEY_BYTES_SETTING, RequestLimits.MAX_TIMEOUT_SETTING, ContextLimits.MAX_ENTRIES_SETTING,
             ContextLimits.MAX_COUNTER_SETTING, ContextLimits.MAX_KEY_ENTRIES_SETTING);
     private static final List<String> TABLE_KEYS = List.of("n", "r", "w", "engine", "reconciler", "partitioner",
-            "durability", "max-value-bytes", "timeout-ms", "max-siblings", "warn-siblings", "engine.<name>.*",
+            "durability", "max-value-bytes", "timeout-ms", "max-siblings", "warn-siblings", "quorum", "engine.<name>.*",
             "reconciler.<name>.*");
 
     private ConfigLoader() {
@@ -285,8 +287,13 @@ public final class ConfigLoader {
             throw f.invalid("http.port", String.valueOf(httpPort), "must differ from binary.port");
         }
         double capacity = f.positive("capacity", own != null ? own.capacity() : 1.0);
+        String zone = f.string("zone", own != null ? own.zone() : NodeInfo.DEFAULT_ZONE);
+        if (!NodeInfo.isValidZone(zone)) {
+            throw f.invalid("zone", zone, "must be " + NodeInfo.ZONE_RULE
+                    + " (the data center or rack this node runs in), e.g. zone = dc1");
+        }
 
-        ClusterMember self = new ClusterMember(id, host, binaryPort, httpPort, capacity);
+        ClusterMember self = new ClusterMember(id, host, binaryPort, httpPort, capacity, zone);
         List<ClusterMember> members = new ArrayList<>();
         if (own == null) {
             members.add(self);
@@ -294,7 +301,7 @@ public final class ConfigLoader {
             if (!own.equals(self)) {
                 // every node must compute the same ring and reach this one where it listens
                 throw f.invalid("cluster.nodes", clusterNodes.orElseThrow(), "this node's entry '" + own
-                        + "' disagrees with host/binary.port/http.port/capacity (" + self
+                        + "' disagrees with host/binary.port/http.port/capacity/zone (" + self
                         + "); make them equal or drop those keys so the entry is used");
             }
             members.addAll(listed);
@@ -376,7 +383,7 @@ public final class ConfigLoader {
         List<String> allowed = new ArrayList<>(NODE_KEYS);
         allowed.addAll(TlsSettings.KEYS);
         f.rejectUnknownKeys(allowed);
-        NodeConfig node = new NodeConfig(id, host, binaryPort, httpPort, dataDir, capacity, maxClock);
+        NodeConfig node = new NodeConfig(id, host, binaryPort, httpPort, dataDir, capacity, maxClock, zone);
         return new NodeSettings(node, q, members, transport, transportProperties, options, membership, seeds, joining,
                 http, tls, httpAuth);
     }
@@ -505,7 +512,10 @@ public final class ConfigLoader {
                 f.longInteger("tombstone.gc-interval-ms", d.tombstoneGcIntervalMillis(), 0, day,
                         "between 0 (off) and " + day),
                 f.integer("anti-entropy.max-digests", d.antiEntropyMaxDigests(), 1, 1_000_000,
-                        "between 1 and 1000000 (key digests in one anti-entropy answer)"));
+                        "between 1 and 1000000 (key digests in one anti-entropy answer)"),
+                f.integer("anti-entropy.cross-zone-keys-per-second", d.antiEntropyCrossZoneKeysPerSecond(), 1,
+                        100_000_000, "between 1 and 100000000 (keys repaired per second at most with nodes of other"
+                                + " zones)"));
     }
 
     /** The limits on clients' requests (docs/limits.md, "Requests"); the transport's message limit is added at start. */
@@ -591,6 +601,8 @@ public final class ConfigLoader {
                 maxSiblings, "between 1 and max-siblings=" + maxSiblings + " (siblings past which a write logs a"
                         + " warning)");
 
+        QuorumScope quorum = QuorumScope.parse(f.choice("quorum", "all", List.of("all", "local", "each")));
+
         Map<String, String> engineProperties = f.pluginProperties("engine.", engine);
         Map<String, String> reconcilerProperties = f.pluginProperties("reconciler.", reconciler);
         f.rejectUnknownKeys(TABLE_KEYS);
@@ -601,7 +613,7 @@ public final class ConfigLoader {
             throw new ConfigException(f.path(), e.getMessage(), e);
         }
         return new TableConfig(name, n, r, w, engine, reconciler, partitioner, durability, maxValueBytes,
-                timeoutMillis, engineProperties, reconcilerProperties, maxSiblings, warnSiblings);
+                timeoutMillis, engineProperties, reconcilerProperties, maxSiblings, warnSiblings, quorum);
     }
 
     private static void plugin(ConfigFile f, String key, String name, Consumer<String> lookup) {

@@ -91,7 +91,7 @@ public record ServerConfig(Path confDir, NodeConfig node, int q, List<ClusterMem
      */
     public ServerConfig withBoundPorts(int binaryPort, int httpPort) {
         NodeConfig n = new NodeConfig(node.id(), node.host(), binaryPort, httpPort, node.dataDir(), node.capacity(),
-                node.maxClockEntries());
+                node.maxClockEntries(), node.zone());
         List<ClusterMember> updated = new ArrayList<>();
         for (ClusterMember m : members) {
             updated.add(m.id().equals(node.id()) ? m.withPorts(binaryPort, httpPort) : m);

@@ -85,6 +85,25 @@ class LocalClusterTest {
     }
 
     @Test
+    void zonesSpreadTheNodesAndReachEveryNodesRing() throws Exception {
+        List<LocalCluster.Node> layout = LocalCluster.layout(5, 8080, dir, 2);
+        assertEquals(List.of("zone1", "zone2", "zone1", "zone2", "zone1"),
+                layout.stream().map(LocalCluster.Node::zone).toList());
+        LocalCluster cluster = new LocalCluster(layout, List.of("java"));
+        assertTrue(cluster.clusterNodes().startsWith("n1@127.0.0.1:7081:8081;zone=zone1, n2@127.0.0.1:7082:8082;"
+                + "zone=zone2"), cluster.clusterNodes());
+        cluster.writeConfigs();
+        for (LocalCluster.Node node : cluster.nodes()) {
+            ServerConfig c = ConfigLoader.load(node.conf());
+            assertEquals(node.zone(), c.node().zone());
+            assertEquals(List.of("zone1", "zone2"), c.clusterState().ring().zones());
+        }
+        assertEquals("default", LocalCluster.layout(3, 8080, dir).get(0).zone());
+        assertEquals("--zones must be between 1 and the number of nodes (3), was 4",
+                assertThrows(IllegalArgumentException.class, () -> LocalCluster.layout(3, 8080, dir, 4)).getMessage());
+    }
+
+    @Test
     void engineAndExtraNodeSettingsReachEveryNodesConfig() throws Exception {
         LocalCluster cluster = new LocalCluster(LocalCluster.layout(3, 8080, dir), "memory",
                 java.util.Map.of("anti-entropy.interval-ms", "0", "hints.batch", "7"), List.of("java"));

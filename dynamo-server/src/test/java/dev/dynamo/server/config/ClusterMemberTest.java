@@ -28,9 +28,21 @@ class ClusterMemberTest {
     }
 
     @Test
+    void parsesAZone() {
+        ClusterMember m = ClusterMember.parse("n4@[::1]:7000:8000/2; zone=dc-2 ");
+        assertEquals(new ClusterMember("n4", "[::1]", 7000, 8000, 2.0, "dc-2"), m);
+        assertEquals("n4@[::1]:7000:8000/2.0;zone=dc-2", m.toString());
+        assertEquals(m, ClusterMember.parse(m.toString()));
+        assertEquals("dc-2", m.nodeInfo().zone());
+        assertEquals("default", ClusterMember.parse("n1@h:1:2").zone());
+    }
+
+    @Test
     void rejectsMalformedEntries() {
         for (String bad : new String[] {"", "n1", "@h:1:2", "n1@h:1", "n1@:1:2", "n1@h:1:2/0", "n1@h:-1:2",
-                                        "n 1@h:1:2", "n1@h h:1:2"}) {
+                                        "n 1@h:1:2", "n1@h h:1:2",
+                                        "n1@h:1:2;", "n1@h:1:2;zone=", "n1@h:1:2;zone=a b", "n1@h:1:2;dc=x",
+                                        "n1@h:1:2;zone=a;zone=b"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusterMember.parse(bad),
                     bad);
             assertEquals(true, e.getMessage().startsWith("entry '" + bad.trim() + "' is not "

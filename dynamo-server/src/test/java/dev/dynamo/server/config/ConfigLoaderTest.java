@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamo.core.cluster.ClusterState;
 import dev.dynamo.core.node.NodeConfig;
+import dev.dynamo.core.ring.NodeInfo;
+import dev.dynamo.core.ring.Ring;
+import dev.dynamo.core.table.QuorumScope;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.http.HttpApiServer;
 import java.io.IOException;
@@ -160,6 +163,51 @@ class ConfigLoaderTest {
         assertEquals(7001, n.binaryPort());
         assertEquals(8001, n.httpPort());
         assertEquals(3.0, n.capacity());
+    }
+
+    @Test
+    void zonesComeFromTheClusterEntriesAndReachTheRing() throws IOException {
+        table("default", "");
+        node("node.id = b\ncluster.nodes = a@10.0.0.1:7000:8000;zone=dc1, b@10.0.0.2:7001:8001/3;zone=dc2,"
+                + " c@10.0.0.3:7002:8002\nq = 16\n");
+        ServerConfig c = ConfigLoader.load(conf());
+        assertEquals("dc2", c.node().zone());
+        Ring ring = c.clusterState().ring();
+        assertEquals("dc1", ring.zoneOf("a").orElseThrow());
+        assertEquals("dc2", ring.zoneOf("b").orElseThrow());
+        assertEquals(NodeInfo.DEFAULT_ZONE, ring.zoneOf("c").orElseThrow());
+        // the node's own zone key may repeat its entry's zone, never contradict it
+        node("node.id = b\nzone = dc2\ncluster.nodes = a@h:7000:8000, b@h:7001:8001;zone=dc2\n");
+        assertEquals("dc2", ConfigLoader.load(conf()).node().zone());
+        Path f = node("node.id = b\nzone = dc3\ncluster.nodes = a@h:7000:8000, b@h:7001:8001;zone=dc2\n");
+        String m = fails().getMessage();
+        assertTrue(m.startsWith(f + ": key 'cluster.nodes'") && m.contains("disagrees with host/binary.port/http.port"
+                + "/capacity/zone (b@h:7001:8001;zone=dc3)"), m);
+    }
+
+    @Test
+    void aJoiningNodeTakesItsZoneFromItsZoneKey() throws IOException {
+        table("default", "");
+        node(MINIMAL_NODE + "seeds = 10.0.0.1:7000\nzone = dc-east_2\n");
+        ServerConfig c = ConfigLoader.load(conf());
+        assertTrue(c.joining());
+        assertEquals("dc-east_2", c.node().zone());
+        assertEquals("dc-east_2", c.self().zone());
+    }
+
+    @Test
+    void zoneErrors() throws IOException {
+        table("default", "");
+        Path f = node(MINIMAL_NODE + "zone = dc 1\n");
+        assertEquals(f + ": key 'zone' = 'dc 1': must be 1 to 64 letters, digits, '-' or '_' (the data center or"
+                + " rack this node runs in), e.g. zone = dc1", fails().getMessage());
+        String m = failure(f, "node.id = a\ncluster.nodes = a@h:1:2;zone=d.c\n");
+        assertTrue(m.startsWith(f + ": key 'cluster.nodes' = 'a@h:1:2;zone=d.c': entry 'a@h:1:2;zone=d.c' is not")
+                && m.contains("zone 'd.c' must be 1 to 64 letters, digits, '-' or '_'"), m);
+        m = failure(f, "node.id = a\ncluster.nodes = a@h:1:2;rack=r1\n");
+        assertTrue(m.contains("'rack=r1' after ';' must be zone=NAME"), m);
+        m = failure(f, "node.id = a\ncluster.nodes = a@h:1:2;zone=\n");
+        assertTrue(m.contains("zone '' must be"), m);
     }
 
     @Test
@@ -352,9 +400,10 @@ class ConfigLoaderTest {
         table("default", "");
         Path f = node(MINIMAL_NODE + "htp.port = 8081\n");
         String m = fails().getMessage();
-        assertTrue(m.startsWith(f + ": unknown key 'htp.port' = '8081'; allowed keys: anti-entropy.interval-ms,"), m);
-        for (String key : List.of("binary.port", "cluster.nodes", "http.port", "node.id", "seeds", "tombstone.grace-ms",
-                "membership.gossip-interval-ms", "transport.<name>.*")) {
+        assertTrue(m.startsWith(f + ": unknown key 'htp.port' = '8081'; allowed keys:"
+                + " anti-entropy.cross-zone-keys-per-second, anti-entropy.interval-ms,"), m);
+        for (String key : List.of("binary.port", "zone", "cluster.nodes", "http.port", "node.id", "seeds",
+                "tombstone.grace-ms", "membership.gossip-interval-ms", "transport.<name>.*")) {
             assertTrue(m.contains(" " + key + ",") || m.endsWith(" " + key), key + " in " + m);
         }
     }
@@ -474,6 +523,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void crossZoneAntiEntropyRateIsRead() throws IOException {
+        table("default", "");
+        node(MINIMAL_NODE);
+        assertEquals(1_000, ConfigLoader.load(conf()).options().antiEntropyCrossZoneKeysPerSecond());
+        node(MINIMAL_NODE + "anti-entropy.cross-zone-keys-per-second = 250\n");
+        assertEquals(250, ConfigLoader.load(conf()).options().antiEntropyCrossZoneKeysPerSecond());
+        Path f = node(MINIMAL_NODE + "anti-entropy.cross-zone-keys-per-second = 0\n");
+        assertEquals(f + ": key 'anti-entropy.cross-zone-keys-per-second' = '0': must be an integer between 1 and"
+                + " 100000000 (keys repaired per second at most with nodes of other zones)", fails().getMessage());
+    }
+
+    @Test
     void peerLimitsAreReadAndCheckedNamingKeyAndValue() throws IOException {
         table("default", "");
         node(MINIMAL_NODE);
@@ -565,8 +626,8 @@ class ConfigLoaderTest {
         table("default", "");
         Path f = node("node.id = a\ncluster.nodes = a@h:1:2, b@h:3\n");
         assertEquals(f + ": key 'cluster.nodes' = 'a@h:1:2, b@h:3': entry 'b@h:3' is not"
-                + " id@host:binaryPort:httpPort[/capacity] (expected host:binaryPort:httpPort after '@'),"
-                + " e.g. n1@127.0.0.1:7081:8081", fails().getMessage());
+                + " id@host:binaryPort:httpPort[/capacity][;zone=name] (expected host:binaryPort:httpPort after"
+                + " '@'), e.g. n1@127.0.0.1:7081:8081 or n1@10.0.0.1:7081:8081;zone=dc1", fails().getMessage());
         String m = failure(f, "node.id = a\ncluster.nodes = a@h:1:2, b@h:x:4\n");
         assertTrue(m.contains("port 'x' is not an integer"), m);
         m = failure(f, "node.id = a\ncluster.nodes = a@h:1:2, h:3:4\n");
@@ -592,7 +653,7 @@ class ConfigLoaderTest {
         table("default", "");
         Path f = node("node.id = a\nbinary.port = 9\ncluster.nodes = a@h:1:2, b@h:3:4\n");
         assertEquals(f + ": key 'cluster.nodes' = 'a@h:1:2, b@h:3:4': this node's entry 'a@h:1:2' disagrees with"
-                + " host/binary.port/http.port/capacity (a@h:9:2); make them equal or drop those keys so the entry is"
+                + " host/binary.port/http.port/capacity/zone (a@h:9:2); make them equal or drop those keys so the entry is"
                 + " used", fails().getMessage());
         String m = failure(f, "node.id = a\ncapacity = 2\ncluster.nodes = a@h:1:2, b@h:3:4\n");
         assertTrue(m.contains("disagrees"), m);
@@ -623,6 +684,17 @@ class ConfigLoaderTest {
         assertEquals("key 'w' = '0': must be an integer between 1 and n=3", tableFailure("w = 0"));
         assertEquals("key 'w' = '3': must be an integer between 1 and n=2", tableFailure("n = 2\nw = 3"));
         assertEquals("key 'n' = '0': must be an integer between 1 and 1024 (replicas per key)", tableFailure("n = 0"));
+        assertEquals("key 'quorum' = 'quorum': must be one of all, local, each", tableFailure("quorum = quorum"));
+    }
+
+    @Test
+    void quorumScopeIsRead() throws IOException {
+        node(MINIMAL_NODE);
+        table("a", "quorum = local\n");
+        table("b", "quorum = each\n");
+        table("c", "");
+        assertEquals(List.of(QuorumScope.LOCAL, QuorumScope.EACH, QuorumScope.ALL),
+                ConfigLoader.load(conf()).tables().stream().map(TableConfig::quorum).toList());
     }
 
     @Test
@@ -704,7 +776,7 @@ class ConfigLoaderTest {
     @Test
     void unknownTableKeyIsATypo() throws IOException {
         assertEquals("unknown key 'nn' = '3'; allowed keys: durability, engine, engine.<name>.*, max-siblings,"
-                + " max-value-bytes, n, partitioner, r, reconciler, reconciler.<name>.*, timeout-ms, w, warn-siblings",
+                + " max-value-bytes, n, partitioner, quorum, r, reconciler, reconciler.<name>.*, timeout-ms, w, warn-siblings",
                 tableFailure("nn = 3"));
     }
 
