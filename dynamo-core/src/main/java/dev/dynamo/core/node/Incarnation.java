@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The name a node's writes carry in their dots (the "actor"): its id, until it restarts
- * after a crash, then {@code id#k} for the k-th such restart.
+ * The name a node's writes carry in their dots (the "actor"): {@code id#k}, where a fresh data
+ * directory takes k = the time in milliseconds and every restart after a crash adds one (a
+ * node whose record predates this keeps its bare id until its first crash).
  *
  * <p>Why: on a {@code buffered} table the coordinator's own write may be lost in a crash
  * (the engine had not flushed it) while other replicas keep it. Restarted under the same
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * (written before they existed) counts as unclean: the actor changes once.
  *
  * <pre>{@code
- * Incarnation inc = Incarnation.open(config, options, clock, PluginRegistry.installed());
- * String actor = inc.actor();          // "n1", or "n1#2" after two crashes
+ * Incarnation inc = Incarnation.open(config, options, clock, PluginRegistry.installed(), issued);
+ * String actor = inc.actor();          // "n1#1764921234567" on a fresh data directory, one more per crash
  * inc.close(true);                     // every table synced: marks the shutdown clean
  * }</pre>
  */
@@ -106,6 +107,15 @@ final class Incarnation implements AutoCloseable {
                     LOG.info("node {}: the last run did not shut down cleanly; its new writes are named {}#{}",
                             config.id(), config.id(), restarts);
                 }
+            }
+            if (stored == null) {
+                // No record of an earlier run: a new node, or one whose data directory was lost.
+                // The two look alike, and under its bare id the second would issue again dots the
+                // other replicas hold for other writes (found by the simulation's lost-disk
+                // runs); a name no earlier run can have used is safe for both.
+                restarts = Math.max(1, clock.millis());
+                LOG.info("node {}: no record of an earlier run in {}; its writes are named {}#{}", config.id(),
+                        config.dataDir(), config.id(), restarts);
             }
             write(engine, restarts, false, new IssuedCounters());
             return new Incarnation(engine, restarts, restarts == 0 ? config.id() : config.id() + "#" + restarts,

@@ -3,6 +3,7 @@ package dev.dynamo.core.node;
 import static dev.dynamo.testing.Utf8.bytes;
 import static dev.dynamo.testing.Utf8.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dynamo.api.Context;
 import dev.dynamo.core.engine.memory.MemoryStorageEngine;
@@ -41,14 +42,16 @@ class ShutdownDurabilityTest {
     void aTableThatFailsToSyncAtShutdownMakesTheNextStartUseANewActor() {
         Disk disk = new Disk();
         try (TestCluster c = cluster(disk)) {
-            assertEquals(Set.of("n1"), actors(c.client("n1").put(T, bytes("a"), Context.EMPTY, bytes("1"))));
+            String first = single(actors(c.client("n1").put(T, bytes("a"), Context.EMPTY, bytes("1"))));
+            assertTrue(first.startsWith("n1#"), first);
 
             disk.failSyncOf(T);
             c.stop("n1");
             disk.failSyncOf(null);
             c.restart("n1");
 
-            assertEquals(Set.of("n1#1"), actors(c.client("n1").put(T, bytes("b"), Context.EMPTY, bytes("2"))),
+            assertEquals(Set.of("n1#" + (restarts(first) + 1)),
+                    actors(c.client("n1").put(T, bytes("b"), Context.EMPTY, bytes("2"))),
                     "the run whose table did not sync at shutdown counts as a crash");
             assertEquals("1", string(c.client("n1").get(T, bytes("a")).value()), "the node and its keys still serve");
         }
@@ -58,11 +61,11 @@ class ShutdownDurabilityTest {
     void aCleanShutdownKeepsTheActor() {
         Disk disk = new Disk();
         try (TestCluster c = cluster(disk)) {
-            c.client("n1").put(T, bytes("a"), Context.EMPTY, bytes("1"));
+            Set<String> before = actors(c.client("n1").put(T, bytes("a"), Context.EMPTY, bytes("1")));
             c.stop("n1");
             c.restart("n1");
 
-            assertEquals(Set.of("n1"), actors(c.client("n1").put(T, bytes("b"), Context.EMPTY, bytes("2"))));
+            assertEquals(before, actors(c.client("n1").put(T, bytes("b"), Context.EMPTY, bytes("2"))));
         }
     }
 
@@ -71,6 +74,7 @@ class ShutdownDurabilityTest {
         Disk disk = new Disk();
         try (TestCluster c = cluster(disk)) {
             Context first = c.client("n1").put(T, bytes("a"), Context.EMPTY, bytes("1"));
+            String actor = single(actors(first));
             Context deleted = c.client("n1").delete(T, bytes("a"), first);
             DynamoNode n1 = c.node("n1");
             var store = n1.table(T).store();
@@ -82,9 +86,32 @@ class ShutdownDurabilityTest {
 
             Context again = c.client("n1").put(T, bytes("a"), Context.EMPTY, bytes("2"));
             long counter = counterOf(again);
-            assertEquals(Set.of("n1"), actors(again), "a clean restart keeps the actor");
+            assertEquals(Set.of(actor), actors(again), "a clean restart keeps the actor");
             assertEquals(true, counter > counterOf(deleted),
                     "after a clean restart, the purged key got dot n1:" + counter + " again");
+        }
+    }
+
+    @Test
+    void aNodeWhoseDataDirectoryWasLostNeverReissuesAWriteIdItsPeersHold() {
+        Disk disk = new Disk();
+        try (TestCluster c = TestCluster.builder().nodes(2).partitions(8).dataDir(dir)
+                .nodeOptions(TestCluster.DEFAULT_OPTIONS.withSystemEngine(Disk.NAME))
+                .plugins(id -> PluginRegistry.installed().withEngine(disk))
+                .table(TableConfig.of(T, 2, 1, 2, Disk.NAME, KeepAllTestReconcilerProvider.NAME)).build()) {
+            Context before = c.client("n1").put(T, bytes("k"), Context.EMPTY, bytes("before"));
+            String actor = single(actors(before));
+
+            c.stop("n1");
+            disk.wipe(c.dataDir("n1"));
+            c.restart("n1");
+
+            // a blind write through n1: under its old name its empty replica would have made the
+            // dot of "before" again, which n2 would have dropped as already seen
+            Context after = c.client("n1").put(T, bytes("k"), Context.EMPTY, bytes("after"));
+            assertTrue(!actors(after).contains(actor), "a lost data directory takes a new name, not " + actor);
+            assertEquals(Set.of("after", "before"), c.client("n2").get(T, bytes("k")).siblings().stream()
+                    .map(v -> string(v.value())).collect(Collectors.toSet()), "both acknowledged writes are kept");
         }
     }
 
@@ -96,11 +123,25 @@ class ShutdownDurabilityTest {
                 .build();
     }
 
-    /** The highest counter of n1 a context names, in its clock or as an exact event. */
+    private static String single(Set<String> actors) {
+        assertEquals(1, actors.size(), actors.toString());
+        return actors.iterator().next();
+    }
+
+    private static long restarts(String actor) {
+        return Long.parseLong(actor.substring(actor.indexOf('#') + 1));
+    }
+
+    /** The highest counter of n1's actor a context names, in its clock or as an exact event. */
     private static long counterOf(Context c) {
-        long max = c.clock().counter("n1");
+        long max = 0;
+        for (var entry : c.clock().entries()) {
+            if (entry.node().startsWith("n1")) {
+                max = Math.max(max, entry.counter());
+            }
+        }
         for (Context.Event e : c.events()) {
-            if (e.node().equals("n1")) {
+            if (e.node().startsWith("n1")) {
                 max = Math.max(max, e.counter());
             }
         }
@@ -122,6 +163,11 @@ class ShutdownDurabilityTest {
         static final String NAME = "test-disk";
         private final Map<Path, MemoryStorageEngine> disks = new HashMap<>();
         private final Set<String> failing = ConcurrentHashMap.newKeySet();
+
+        /** Loses everything under {@code nodeDir}, as a replaced disk would. */
+        synchronized void wipe(Path nodeDir) {
+            disks.keySet().removeIf(p -> p.startsWith(nodeDir));
+        }
 
         void failSyncOf(String table) {
             failing.clear();
