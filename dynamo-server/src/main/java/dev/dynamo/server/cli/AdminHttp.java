@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -60,6 +62,21 @@ final class AdminHttp {
             b.sslContext(tls);
         }
         this.client = b.build();
+    }
+
+    /**
+     * The HTTP addresses of the nodes a cluster-wide command acts on: every node the one at
+     * {@code hostPort} lists in {@code /cluster}, or that node alone with {@code nodeOnly}.
+     */
+    List<String> nodes(String hostPort, boolean nodeOnly) throws IOException, InterruptedException {
+        if (nodeOnly) {
+            return List.of(hostPort);
+        }
+        List<String> nodes = new ArrayList<>();
+        for (JsonNode n : get(hostPort, "/cluster").path("nodes")) {
+            nodes.add(n.path("address").asText());
+        }
+        return nodes;
     }
 
     JsonNode get(String hostPort, String path) throws IOException, InterruptedException {

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -76,14 +75,7 @@ final class BackupCommand implements Callable<Integer> {
         String query = "?table=" + URLEncoder.encode(table, StandardCharsets.UTF_8) + "&dest="
                 + URLEncoder.encode(dest.toString(), StandardCharsets.UTF_8);
         try {
-            List<String> nodes = new ArrayList<>();
-            if (nodeOnly) {
-                nodes.add(http);
-            } else {
-                for (JsonNode n : api.get(http, "/cluster").path("nodes")) {
-                    nodes.add(n.path("address").asText());
-                }
-            }
+            List<String> nodes = api.nodes(http, nodeOnly);
             for (String node : nodes) {
                 JsonNode m = api.post(node, "/backup" + query);
                 out.printf("%s: node %s, table %s (%s): %d partition(s), %d file(s), %d bytes, ring version %d -> %s%n",

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +58,7 @@ final class RepairCommand implements Callable<Integer> {
         AdminHttp api = new AdminHttp(follow.timeoutMillis, access);
         String query = table == null ? "" : "?table=" + URLEncoder.encode(table, StandardCharsets.UTF_8);
         try {
-            List<String> nodes = new ArrayList<>();
-            if (nodeOnly) {
-                nodes.add(follow.http);
-            } else {
-                for (JsonNode n : api.get(follow.http, "/cluster").path("nodes")) {
-                    nodes.add(n.path("address").asText());
-                }
-            }
+            List<String> nodes = api.nodes(follow.http, nodeOnly);
             for (String node : nodes) {
                 JsonNode started = api.post(node, "/repair" + query);
                 out.printf("%s: %s%n", node, started.path("started").asBoolean()
