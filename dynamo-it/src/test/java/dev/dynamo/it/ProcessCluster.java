@@ -1,5 +1,8 @@
 package dev.dynamo.it;
 
+import dev.dynamo.security.ClusterCredentials;
+import dev.dynamo.security.NodeSpec;
+import dev.dynamo.security.tls.TlsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -63,6 +66,7 @@ final class ProcessCluster implements AutoCloseable {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, String> tables;
     private final String extraNodeProperties;
+    private final ClusterCredentials certificates;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     ProcessCluster(Path dir, int size, Map<String, String> tables) {
@@ -70,12 +74,41 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     ProcessCluster(Path dir, int size, Map<String, String> tables, String extraNodeProperties) {
+        this(dir, size, tables, extraNodeProperties, false);
+    }
+
+    /**
+     * @param tls mutual TLS between the nodes: a cluster CA and one certificate per node in
+     *            {@code dir/certs}, named by each node's {@code tls.*} settings (the HTTP API
+     *            stays plain HTTP, so clients of these tests are unchanged)
+     */
+    ProcessCluster(Path dir, int size, Map<String, String> tables, String extraNodeProperties, boolean tls) {
         this.tables = new LinkedHashMap<>(tables);
         this.extraNodeProperties = extraNodeProperties;
         for (int i = 1; i <= size; i++) {
             nodes.add(new Node(i, freePort(), freePort(), dir.resolve("n" + i)));
         }
+        this.certificates = tls ? issueCertificates(dir.resolve("certs")) : null;
         writeConfigs();
+    }
+
+    private ClusterCredentials issueCertificates(Path certs) {
+        try {
+            return ClusterCredentials.create(certs, nodes.stream().map(n -> new NodeSpec(n.id, List.of("127.0.0.1")))
+                    .toList(), List.of(), Duration.ofDays(1));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot issue the test cluster's certificates in " + certs, e);
+        }
+    }
+
+    /** The node's {@code tls.*} settings, empty without TLS. */
+    private String tlsProperties(Node n) {
+        if (certificates == null) {
+            return "";
+        }
+        TlsFiles files = certificates.node(n.id);
+        return "tls.cert = " + files.certificate() + "\ntls.key = " + files.privateKey() + "\ntls.ca = "
+                + files.ca() + "\n";
     }
 
     private static int freePort() {
@@ -101,7 +134,7 @@ final class ProcessCluster implements AutoCloseable {
                 Files.writeString(conf.resolve("node.properties"), "node.id = " + n.id + "\n"
                         + "cluster.nodes = " + members + "\n"
                         + "data.dir = " + n.home.resolve("data").toAbsolutePath() + "\n"
-                        + "q = 32\n" + extraNodeProperties);
+                        + "q = 32\n" + extraNodeProperties + tlsProperties(n));
                 for (Map.Entry<String, String> t : tables.entrySet()) {
                     Files.writeString(conf.resolve("tables").resolve(t.getKey() + ".properties"), t.getValue() + "\n");
                 }
@@ -117,6 +150,9 @@ final class ProcessCluster implements AutoCloseable {
      * its index; start it with {@link #start}.
      */
     int addJoiner() {
+        if (certificates != null) {
+            throw new IllegalStateException("this harness issues certificates for the initial nodes only");
+        }
         int index = nodes.size() + 1;
         Node n = new Node(index, freePort(), freePort(), nodes.get(0).home.resolveSibling("n" + index));
         nodes.add(n);

@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,12 +48,17 @@ class ProcessFaultsTest {
     private record Write(String key, String value) {
     }
 
-    @Test
-    void killAndPauseUnderLoadLoseNoAcknowledgedWrite() throws Exception {
+    /** With {@code tls}, replication, hints and gossip between the nodes go over mutual TLS. */
+    @ParameterizedTest(name = "mutual TLS between nodes: {0}")
+    @ValueSource(booleans = {false, true})
+    void killAndPauseUnderLoadLoseNoAcknowledgedWrite(boolean tls) throws Exception {
         try (ProcessCluster c = new ProcessCluster(dir, 3, Map.of("t",
                 "n = 3\nr = 2\nw = 2\nengine = mvstore\nreconciler = siblings\ntimeout-ms = 3000"),
-                "anti-entropy.interval-ms = 0\n")) {
+                "anti-entropy.interval-ms = 0\n", tls)) {
             c.startAll();
+            for (int i = 1; i <= 3; i++) {
+                assertEquals(tls, c.log(i).contains("(mutual TLS)"), "node " + i + " binary port TLS: " + tls);
+            }
             List<Write> acknowledged = Collections.synchronizedList(new ArrayList<>());
             Set<String> attempted = ConcurrentHashMap.newKeySet();
             // what every attempted put had read: a put of unknown outcome (a killed or paused
