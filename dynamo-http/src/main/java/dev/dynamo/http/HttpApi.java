@@ -268,7 +268,7 @@ final class HttpApi {
             throw new HttpError(ErrorCode.NO_ROUTE, "no route for " + method + " " + shorten(target.path())
                     + "; routes: " + ROUTES);
         }
-        if (!allowed(route, method)) {
+        if (!route.accepts(method)) {
             throw new HttpError(ErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed on "
                     + shorten(target.path()) + "; allowed: " + route.allow(), Map.of("Allow", route.allow()));
         }
@@ -302,11 +302,6 @@ final class HttpApi {
     /** Paths echo client input into messages: keep them short (a request line may be 64 KiB). */
     private static String shorten(String path) {
         return path.length() <= 200 ? path : path.substring(0, 200) + "...";
-    }
-
-    /** The methods each route lists in its {@code Allow} header are the ones it serves. */
-    private static boolean allowed(RequestTarget.Route route, String method) {
-        return Arrays.asList(route.allow().split(", ")).contains(method);
     }
 
     // ------------------------------------------------------------------ keys

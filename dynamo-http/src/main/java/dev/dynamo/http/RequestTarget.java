@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The parsed request target (path and query) of one HTTP request: the route it names and,
@@ -49,10 +50,12 @@ record RequestTarget(Route route, String path, String table, byte[] key, Map<Str
 
         private final String tag;
         private final String allow;
+        private final Set<String> methods;
 
         Route(String tag, String allow) {
             this.tag = tag;
             this.allow = allow;
+            this.methods = allow.isEmpty() ? Set.of() : Set.of(allow.split(", "));
         }
 
         /** Short name, for metrics. */
@@ -63,6 +66,11 @@ record RequestTarget(Route route, String path, String table, byte[] key, Map<Str
         /** The methods the route accepts, as an {@code Allow} header value. */
         String allow() {
             return allow;
+        }
+
+        /** Whether the route accepts {@code method}: one of those {@link #allow()} lists. */
+        boolean accepts(String method) {
+            return methods.contains(method);
         }
     }
 

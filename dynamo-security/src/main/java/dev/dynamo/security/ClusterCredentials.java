@@ -101,6 +101,29 @@ public final class ClusterCredentials {
         return Issued.by(ca, nodes, clients, validity).writeTo(dir, new ArrayList<>());
     }
 
+    /**
+     * As {@link #extend}, with each certificate valid for {@code maxValidity} or until the CA
+     * expires, whichever comes first: what {@code bin/dynamo certs --extend} does without
+     * {@code --days}, since a CA and its first certificates are made with the same default
+     * validity and a later certificate of that length would outlive the CA.
+     *
+     * @throws IllegalArgumentException as {@link #create}, or if the CA has expired
+     */
+    public static ClusterCredentials extendWithinCa(Path dir, List<NodeSpec> nodes, List<String> clients,
+            Duration maxValidity, Clock clock) throws IOException, TlsMaterialException {
+        refuseExisting(targets(dir, nodes, clients));
+        // one instant for measuring what is left and for issuing, or a second between them would outlive the CA
+        Clock now = Clock.fixed(clock.instant(), ZoneOffset.UTC);
+        CertificateAuthority ca = CertificateAuthority.load(dir.resolve(CA_CERTIFICATE), dir.resolve(CA_KEY), now);
+        Duration left = ca.remainingValidity();
+        if (left.isNegative() || left.isZero()) {
+            throw new IllegalArgumentException("the CA in " + dir + " has expired (" + ca.certificate().getNotAfter()
+                    .toInstant() + "): create a new CA and certificates for every node and client");
+        }
+        Duration validity = maxValidity.compareTo(left) < 0 ? maxValidity : left;
+        return Issued.by(ca, nodes, clients, validity).writeTo(dir, new ArrayList<>());
+    }
+
     /** The directory written to. */
     public Path dir() {
         return dir;

@@ -135,6 +135,11 @@ public final class CertificateAuthority {
         return self.certificate();
     }
 
+    /** How long the CA stays valid from now (zero or negative once it has expired). */
+    public Duration remainingValidity() {
+        return Duration.between(now(clock), self.certificate().getNotAfter().toInstant());
+    }
+
     /** The CA certificate and its key, to write them out. Keep the key off the nodes. */
     public IssuedCertificate credentials() {
         return self;

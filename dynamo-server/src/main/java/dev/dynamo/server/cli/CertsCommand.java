@@ -49,9 +49,13 @@ final class CertsCommand implements Callable<Integer> {
             description = "A client application of the binary port. Repeat for each client.")
     List<String> clients = new ArrayList<>();
 
-    @Option(names = "--days", paramLabel = "D", defaultValue = "365",
-            description = "Validity in days of every certificate issued (and of a new CA); default ${DEFAULT-VALUE}.")
-    long days;
+    /** The validity when {@code --days} is not given (with {@code --extend}: at most until the CA expires). */
+    private static final long DEFAULT_DAYS = 365;
+
+    @Option(names = "--days", paramLabel = "D",
+            description = "Validity in days of every certificate issued (and of a new CA); default 365, and with"
+                    + " --extend at most until the CA expires.")
+    Long days;
 
     @Option(names = "--extend",
             description = "Issue from the CA in --dir (ca.pem, ca-key.pem) instead of creating one.")
@@ -64,7 +68,7 @@ final class CertsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (days < 1 || days > 36_500) {
+        if (days != null && (days < 1 || days > 36_500)) {
             return KeyCommand.error(err, "bad_request", "--days must be between 1 and 36500, was " + days);
         }
         if (nodes.isEmpty() && clients.isEmpty()) {
@@ -82,10 +86,15 @@ final class CertsCommand implements Callable<Integer> {
                 }
                 specs.add(parsed);
             }
-            Duration validity = Duration.ofDays(days);
-            written = extend
-                    ? ClusterCredentials.extend(dir, specs, clients, validity, Clock.systemUTC())
-                    : ClusterCredentials.create(dir, specs, clients, validity);
+            Duration validity = Duration.ofDays(days == null ? DEFAULT_DAYS : days);
+            if (!extend) {
+                written = ClusterCredentials.create(dir, specs, clients, validity);
+            } else if (days == null) {
+                written = ClusterCredentials.extendWithinCa(dir, specs, clients, validity, Clock.systemUTC());
+            } else {
+                // an explicit --days that outlives the CA is refused, naming both dates
+                written = ClusterCredentials.extend(dir, specs, clients, validity, Clock.systemUTC());
+            }
         } catch (FileAlreadyExistsException e) {
             return KeyCommand.error(err, "exists", e.getFile() + " already exists; nothing was written (move old"
                     + " files away to renew them" + (extend ? "" : ", or add to an existing CA with --extend") + ")");

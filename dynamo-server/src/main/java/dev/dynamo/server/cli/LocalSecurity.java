@@ -9,7 +9,6 @@ import dev.dynamo.security.auth.Principal;
 import dev.dynamo.security.auth.Role;
 import dev.dynamo.security.io.SecureFiles;
 import dev.dynamo.security.tls.PeerKind;
-import dev.dynamo.security.tls.Pem;
 import dev.dynamo.security.tls.TlsFiles;
 import dev.dynamo.security.tls.TlsMaterial;
 import dev.dynamo.security.tls.TlsMaterialException;
@@ -209,12 +208,7 @@ record LocalSecurity(Path dir, List<String> nodeIds, boolean created) {
         List<String> clients = missing.contains(CLIENT) ? List.of(CLIENT) : List.of();
         try {
             // as long as the CA lasts: a certificate may not outlive its CA
-            Clock now = Clock.fixed(clock.instant(), java.time.ZoneOffset.UTC);
-            java.time.Instant caEnd = Pem.readCertificates(dir.resolve(ClusterCredentials.CA_CERTIFICATE)).get(0)
-                    .getNotAfter().toInstant();
-            Duration left = Duration.between(now.instant(), caEnd);
-            ClusterCredentials.extend(dir, nodeSpecs(nodes), clients, left.compareTo(VALIDITY) < 0 ? left : VALIDITY,
-                    now);
+            ClusterCredentials.extendWithinCa(dir, nodeSpecs(nodes), clients, VALIDITY, clock);
         } catch (TlsMaterialException | IllegalArgumentException e) {
             throw mixed(dir, "the CA there cannot issue the missing certificates of " + String.join(", ", missing)
                     + ": " + e.getMessage());

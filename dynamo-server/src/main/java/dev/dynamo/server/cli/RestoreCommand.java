@@ -5,6 +5,7 @@ import dev.dynamo.core.backup.BackupManifest;
 import dev.dynamo.core.backup.TableRestore;
 import dev.dynamo.core.node.DynamoNode;
 import dev.dynamo.core.spi.PluginRegistry;
+import dev.dynamo.core.spi.StorageException;
 import dev.dynamo.core.table.TableConfig;
 import dev.dynamo.core.time.Clock;
 import dev.dynamo.server.config.ConfigException;
@@ -73,6 +74,17 @@ final class RestoreCommand implements Callable<Integer> {
             chosen.addAll(config.tables());
         }
         Clock clock = Clock.system();
+        // Renamed before any table is copied: a restore that fails halfway leaves some tables
+        // older than what the node wrote, and under its old name it could issue their dots again.
+        String actor;
+        try {
+            actor = DynamoNode.renameWritesAfterRestore(config.node(), config.options(), clock,
+                    PluginRegistry.installed());
+        } catch (StorageException e) {
+            return KeyCommand.error(err, "bad_request", "cannot open node " + config.node().id()
+                    + "'s system table in " + config.node().dataDir() + " (is the node still running? stop it"
+                    + " first): " + e.getMessage());
+        }
         try {
             for (TableConfig t : chosen) {
                 BackupManifest m = TableRestore.restore(new TableRestore.Request(from.toAbsolutePath(),
@@ -83,8 +95,6 @@ final class RestoreCommand implements Callable<Integer> {
                         m.ringVersion(), config.node().dataDir().resolve(t.name()));
                 out.flush();
             }
-            String actor = DynamoNode.renameWritesAfterRestore(config.node(), config.options(), clock,
-                    PluginRegistry.installed());
             out.println("node " + config.node().id() + " restored; its next writes are named " + actor
                     + ". Start it, then run: dynamo repair");
             out.flush();
